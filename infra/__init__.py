@@ -1,0 +1,1 @@
+"""Local stack: the embedded AWS stand-in built from template.yaml, and the local server."""

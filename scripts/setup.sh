@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine: the project's virtualenv (.venv) and, unless --no-sam, the SAM CLI in its own
+# virtualenv (.venv-sam: it pins its own boto3 and pydantic). Re-running is cheap: nothing is reinstalled
+# while pyproject.toml is unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_sam=1
+[ "${1:-}" = "--no-sam" ] && with_sam=0
+
+python=""
+for candidate in python3.11 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    python=$(command -v "$candidate"); break
+  fi
+done
+if [ -z "$python" ]; then
+  echo "Python 3.11 is required (the Lambda runtime is python3.11, and sam build without Docker uses it)." >&2
+  exit 1
+fi
+
+stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+if [ ! -x .venv/bin/python ]; then "$python" -m venv .venv; fi
+want=$(stamp pyproject.toml)
+if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  echo "$want" > .venv/.installed
+fi
+
+if [ "$with_sam" = 1 ]; then
+  sam_version=1.170.0
+  if [ ! -x .venv-sam/bin/python ]; then "$python" -m venv .venv-sam; fi
+  if [ "$(cat .venv-sam/.installed 2>/dev/null)" != "$sam_version" ]; then
+    .venv-sam/bin/python -m pip install --quiet --upgrade pip
+    .venv-sam/bin/python -m pip install --quiet "aws-sam-cli==$sam_version"
+    echo "$sam_version" > .venv-sam/.installed
+  fi
+fi

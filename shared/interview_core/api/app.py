@@ -1,0 +1,51 @@
+"""The FastAPI app factory: each Lambda builds one from the one router it serves; the local app from all."""
+
+import logging
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from interview_core import __version__
+from interview_core.errors import (
+    AnswerConflict,
+    InterviewError,
+    ProviderUnavailable,
+    SessionNotActive,
+    SessionNotFound,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS_OF = {
+    SessionNotFound: 404,
+    SessionNotActive: 400,
+    AnswerConflict: 409,
+    ProviderUnavailable: 503,
+}
+
+
+async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InterviewError)
+    status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
+    return JSONResponse({"detail": exc.detail}, status_code=status)
+
+
+async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return JSONResponse({"detail": "Internal server error"}, status_code=500)
+
+
+def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
+    app = FastAPI(
+        title="Mock Interview API",
+        version=__version__,
+        description="AI mock interviews: practice sessions with generated questions and async evaluation.",
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.add_exception_handler(InterviewError, _interview_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,32 @@
+"""Every router in one app: the local server (Swagger UI at /docs, ReDoc at /redoc)."""
+
+from fastapi import FastAPI
+
+from interview_core.api.app import create_app
+from interview_core.api.routes import (
+    evaluate_answers,
+    generate_questions,
+    get_report,
+    get_session,
+    health,
+    list_sessions,
+    root,
+    start_interview,
+    submit_answer,
+)
+
+ROUTE_MODULES = [
+    root,
+    health,
+    start_interview,
+    submit_answer,
+    get_session,
+    list_sessions,
+    generate_questions,
+    evaluate_answers,
+    get_report,
+]
+
+
+def build() -> FastAPI:
+    return create_app(*(m.router for m in ROUTE_MODULES), docs=True)

@@ -1,0 +1,33 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
+from interview_core.domain import Question
+from interview_core.providers.base import LanguageModel
+from interview_core.services.evaluation import score_answers, summarize
+from interview_core.wiring import language_model
+
+router = APIRouter(tags=["utility"])
+
+
+@router.post(
+    "/evaluate-answers",
+    response_model=EvaluateAnswersResponse,
+    summary="Evaluate question/answer pairs synchronously",
+    description="Each answer is scored on its own call, so one answer cannot sway another's score.",
+)
+def evaluate_answers(
+    body: EvaluateAnswersRequest, llm: LanguageModel = Depends(language_model)
+) -> EvaluateAnswersResponse:
+    items = [(Question(text=qa.question), qa.answer) for qa in body.root]
+    scores, _ = score_answers(llm, items, topic="general", difficulty="medium")
+    summary = summarize(scores, llm, "the submitted questions")
+    return EvaluateAnswersResponse(
+        feedback=summary.text,
+        evaluated_answers=len(scores),
+        overall_score=summary.overall_score,
+        evaluations=[
+            AnswerEvaluation(question=s.question, score=s.score, evidence=s.evidence, missing=s.missing, feedback=s.feedback)
+            for s in scores
+        ],
+        provider=llm.name,
+    )

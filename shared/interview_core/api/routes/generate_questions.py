@@ -1,0 +1,17 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import GeneratedQuestionsResponse, InterviewSpec
+from interview_core.providers.base import LanguageModel
+from interview_core.wiring import language_model
+
+router = APIRouter(tags=["utility"])
+
+
+@router.post("/generate-questions", response_model=GeneratedQuestionsResponse, summary="Generate questions only")
+def generate_questions(
+    spec: InterviewSpec, llm: LanguageModel = Depends(language_model)
+) -> GeneratedQuestionsResponse:
+    generated = llm.generate_questions(spec.topic, spec.difficulty, spec.num_questions)
+    return GeneratedQuestionsResponse(
+        topic=spec.topic, difficulty=spec.difficulty, questions=[q.text for q in generated.questions]
+    )

@@ -1,0 +1,19 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import ErrorResponse, SessionResponse
+from interview_core.api.views import session_response
+from interview_core.services.interview import InterviewService
+from interview_core.wiring import interview_service
+
+router = APIRouter(tags=["interview"])
+
+
+@router.get(
+    "/session/{session_id}",
+    response_model=SessionResponse,
+    response_model_exclude_none=True,
+    summary="A practice session's progress",
+    responses={404: {"model": ErrorResponse}},
+)
+def get_session(session_id: str, service: InterviewService = Depends(interview_service)) -> SessionResponse:
+    return session_response(service.get(session_id))

@@ -1,0 +1,24 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
+from interview_core.providers.base import LanguageModel
+from interview_core.services.interview import InterviewService
+from interview_core.wiring import interview_service, language_model
+
+router = APIRouter(tags=["interview"])
+
+
+@router.post("/start-interview", response_model=StartInterviewResponse, summary="Start a practice interview")
+def start_interview(
+    spec: InterviewSpec,
+    service: InterviewService = Depends(interview_service),
+    llm: LanguageModel = Depends(language_model),
+) -> StartInterviewResponse:
+    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions)
+    return StartInterviewResponse(
+        session_id=session.session_id,
+        greeting=f"Hello! Welcome to your {spec.difficulty} level mock interview for {spec.topic}.",
+        current_question=session.questions[0].text,
+        question_number=1,
+        total_questions=session.total_questions,
+    )

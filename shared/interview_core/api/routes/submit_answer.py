@@ -1,0 +1,24 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import CompletedResponse, ErrorResponse, NextQuestionResponse, SubmitAnswerRequest
+from interview_core.api.views import answer_response
+from interview_core.services.interview import InterviewService
+from interview_core.wiring import interview_service
+
+router = APIRouter(tags=["interview"])
+
+
+@router.post(
+    "/submit-answer",
+    response_model=NextQuestionResponse | CompletedResponse,
+    summary="Answer the current question by text",
+    responses={
+        400: {"model": ErrorResponse, "description": "Session is not active"},
+        404: {"model": ErrorResponse, "description": "Session not found"},
+        409: {"model": ErrorResponse, "description": "Another request already answered this question"},
+    },
+)
+def submit_answer(
+    body: SubmitAnswerRequest, service: InterviewService = Depends(interview_service)
+) -> NextQuestionResponse | CompletedResponse:
+    return answer_response(service.submit_answer(body.session_id, body.answer, body.question_number))

@@ -1,0 +1,132 @@
+"""Request and response models of the HTTP API (field names are the seeds' contract)."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+
+from interview_core.domain import MAX_ANSWER_CHARS, MAX_TOPIC_CHARS, Difficulty, EvaluationStatus
+
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOPIC_CHARS)]
+AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ANSWER_CHARS)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InterviewSpec(Input):
+    topic: Topic
+    difficulty: Difficulty = "simple"
+    num_questions: int = Field(default=2, ge=1, le=10)
+
+
+class StartInterviewResponse(BaseModel):
+    session_id: str
+    greeting: str
+    current_question: str
+    question_number: int
+    total_questions: int
+    status: Literal["waiting_for_answer"] = "waiting_for_answer"
+
+
+class SubmitAnswerRequest(Input):
+    session_id: str = Field(max_length=100)
+    answer: AnswerText
+    question_number: int | None = Field(
+        default=None, ge=1, description="Optional: the question this answers; a stale number gets 409"
+    )
+
+
+class NextQuestionResponse(BaseModel):
+    session_id: str
+    message: str = "Answer recorded successfully"
+    next_question: str
+    question_number: int
+    total_questions: int
+    status: Literal["waiting_for_answer"] = "waiting_for_answer"
+
+
+class CompletedResponse(BaseModel):
+    session_id: str
+    message: str = "Interview completed!"
+    feedback: str
+    total_answered: int
+    status: Literal["completed"] = "completed"
+    report_url: str
+    evaluation_status: EvaluationStatus
+
+
+class SessionResponse(BaseModel):
+    session_id: str
+    topic: str
+    difficulty: Difficulty
+    status: str = Field(description="active, completed or abandoned")
+    current_question_number: int
+    total_questions: int
+    answers_submitted: int
+    current_question: str | None = Field(default=None, description="Only while the session is active")
+
+
+class SessionCountsResponse(BaseModel):
+    active_sessions: int
+    completed_sessions: int
+    total_sessions: int
+    abandoned_sessions: int
+
+
+class GeneratedQuestionsResponse(BaseModel):
+    topic: str
+    difficulty: Difficulty
+    questions: list[str]
+
+
+class QuestionAnswer(Input):
+    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    answer: AnswerText
+
+
+class EvaluateAnswersRequest(RootModel[list[QuestionAnswer]]):
+    root: list[QuestionAnswer] = Field(min_length=1, max_length=20)
+
+
+class AnswerEvaluation(BaseModel):
+    question: str
+    score: int
+    evidence: list[str]
+    missing: list[str]
+    feedback: str
+
+
+class EvaluateAnswersResponse(BaseModel):
+    feedback: str
+    evaluated_answers: int
+    overall_score: float
+    evaluations: list[AnswerEvaluation]
+    provider: str
+
+
+class ReportPendingResponse(BaseModel):
+    session_id: str
+    evaluation_status: EvaluationStatus
+    detail: str
+    report_url: str
+
+
+class RootResponse(BaseModel):
+    message: str
+    status: str
+    version: str
+    docs: str
+
+
+class HealthResponse(BaseModel):
+    status: Literal["healthy", "degraded"]
+    service: str
+    openai_configured: bool
+    service_ready: bool
+    message: str
+    providers: dict[str, str]
+
+
+class ErrorResponse(BaseModel):
+    detail: str

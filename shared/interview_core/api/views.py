@@ -1,0 +1,47 @@
+"""Domain objects to response models; shared by the routes that return the same shapes."""
+
+from interview_core.api.schemas import CompletedResponse, NextQuestionResponse, SessionResponse
+from interview_core.domain import PRACTICE_STATUS, Session
+from interview_core.services.interview import AnswerOutcome
+from interview_core.settings import get_settings
+
+
+def report_url(session_id: str) -> str:
+    return f"{get_settings().public_base_url}/api/reports/{session_id}"
+
+
+def answer_response(outcome: AnswerOutcome) -> NextQuestionResponse | CompletedResponse:
+    s = outcome.session
+    if outcome.completed:
+        return CompletedResponse(
+            session_id=s.session_id,
+            feedback=(
+                f"Thank you! All {s.answered} answers were recorded. Your evaluation is being prepared: "
+                f"each answer is scored on its own and the report appears at {report_url(s.session_id)}."
+            ),
+            total_answered=s.answered,
+            report_url=report_url(s.session_id),
+            evaluation_status=s.evaluation_status,
+        )
+    question = s.current_question
+    assert question is not None
+    return NextQuestionResponse(
+        session_id=s.session_id,
+        next_question=question.text,
+        question_number=s.answered + 1,
+        total_questions=s.total_questions,
+    )
+
+
+def session_response(s: Session) -> SessionResponse:
+    current = s.current_question
+    return SessionResponse(
+        session_id=s.session_id,
+        topic=s.topic,
+        difficulty=s.difficulty,
+        status=PRACTICE_STATUS[s.status],
+        current_question_number=min(s.answered + 1, s.total_questions),
+        total_questions=s.total_questions,
+        answers_submitted=s.answered,
+        current_question=current.text if current else None,
+    )

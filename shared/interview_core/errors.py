@@ -1,0 +1,25 @@
+"""Domain errors. Each carries the `detail` clients see; the API layer maps the class to a status code."""
+
+
+class InterviewError(Exception):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class SessionNotFound(InterviewError):
+    def __init__(self, detail: str = "Session not found") -> None:
+        super().__init__(detail)
+
+
+class SessionNotActive(InterviewError):
+    def __init__(self, detail: str = "Session is not active") -> None:
+        super().__init__(detail)
+
+
+class AnswerConflict(InterviewError):
+    """Another request already recorded the answer to this question."""
+
+
+class ProviderUnavailable(InterviewError):
+    """A provider the request needs (language model, speech, ...) is not configured or not reachable."""

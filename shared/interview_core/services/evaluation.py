@@ -1,0 +1,136 @@
+"""Evaluation: every answer scored on its own, then a report composed from those scores.
+
+The report needs no extra model call: strengths, improvements and the summary derive from the
+per-answer scores, so an interview of N questions costs N scoring calls.
+"""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from interview_core.domain import (
+    Difficulty,
+    Question,
+    QuestionScore,
+    Report,
+    Session,
+    TokenUsage,
+    epoch_now,
+    utc_now,
+)
+from interview_core.providers.base import LanguageModel
+from interview_core.store import SessionStore
+
+log = logging.getLogger(__name__)
+STRENGTH_THRESHOLD = 7
+
+
+@dataclass(frozen=True)
+class Summary:
+    overall_score: float
+    strengths: list[str]
+    improvements: list[str]
+    text: str
+
+
+class EvaluationOutcome(StrEnum):
+    WRITTEN = "written"
+    ALREADY_DONE = "already_done"  # duplicate or replayed message: nothing changed
+
+
+def score_answers(
+    llm: LanguageModel, items: list[tuple[Question, str]], topic: str, difficulty: Difficulty
+) -> tuple[list[QuestionScore], TokenUsage]:
+    scores, usage = [], TokenUsage()
+    for number, (question, answer) in enumerate(items, start=1):
+        result = llm.score_answer(question, answer, topic, difficulty)
+        usage += result.usage
+        scores.append(
+            QuestionScore(
+                question_number=number,
+                question=question.text,
+                answer=answer,
+                score=result.score,
+                evidence=result.evidence,
+                missing=result.missing,
+                feedback=result.feedback,
+            )
+        )
+    return scores, usage
+
+
+def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> Summary:
+    if not scores:
+        return Summary(0.0, [], [], "No answers to evaluate.")
+    overall = round(sum(s.score for s in scores) / len(scores), 1)
+    strengths = [
+        f"Question {s.question_number} ({s.score}/10): {s.feedback}" for s in scores if s.score >= STRENGTH_THRESHOLD
+    ]
+    improvements = [
+        f"Question {s.question_number}: cover {'; '.join(s.missing)}" for s in scores if s.missing
+    ]
+    band = (
+        "Excellent performance!" if overall >= 8
+        else "Good performance." if overall >= 6
+        else "Fair performance: some key points were missed." if overall >= 4
+        else "Needs more preparation: most key points were missed."
+    )
+    best = max(scores, key=lambda s: s.score)
+    worst = min(scores, key=lambda s: s.score)
+    text = f"{band} Overall {overall}/10 across {len(scores)} answers on {subject}."
+    if len(scores) > 1 and best.score != worst.score:
+        text += f" Strongest: question {best.question_number}; weakest: question {worst.question_number}."
+    if improvements:
+        text += f" To improve, {improvements[0][0].lower()}{improvements[0][1:]}."
+    if llm.name == "offline-rubric":
+        text += " (Scored by the offline keyword rubric, which counts the key points covered; not a language model.)"
+    return Summary(overall, strengths, improvements, text)
+
+
+class EvaluationService:
+    def __init__(self, store: SessionStore, lease: timedelta) -> None:
+        self.store = store
+        self.lease = lease
+
+    def evaluate_session(self, llm: LanguageModel, session_id: str) -> EvaluationOutcome:
+        """Idempotent: a lease guards concurrent deliveries and the report is written at most once.
+        Raises EvaluationBusy while another worker holds the lease, so that message is retried later."""
+        claim = uuid.uuid4().hex
+        session = self.store.claim_evaluation(session_id, claim, int(self.lease.total_seconds()))
+        if session is None:
+            return EvaluationOutcome.ALREADY_DONE
+        started = time.monotonic()
+        try:
+            report = self._build_report(llm, session, started)
+        except Exception as err:
+            self.store.release_evaluation(session_id, claim, f"{type(err).__name__}: {err}")
+            raise
+        written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()))
+        return EvaluationOutcome.WRITTEN if written else EvaluationOutcome.ALREADY_DONE
+
+    def _build_report(self, llm: LanguageModel, session: Session, started: float) -> Report:
+        items = [(session.questions[a.question_number - 1], a.text) for a in session.answers]
+        scores, usage = score_answers(llm, items, session.topic, session.difficulty)
+        summary = summarize(scores, llm, session.topic)
+        return Report(
+            session_id=session.session_id,
+            topic=session.topic,
+            difficulty=session.difficulty,
+            overall_score=summary.overall_score,
+            questions=scores,
+            strengths=summary.strengths,
+            improvements=summary.improvements,
+            summary=summary.text,
+            provider=llm.name,
+            model=llm.model,
+            rubric_version=llm.rubric_version,
+            token_usage=usage,
+            generated_at=utc_now(),
+            evaluation_seconds=round(time.monotonic() - started, 3),
+        )
+
+    def report(self, session_id: str) -> tuple[Session, Report | None]:
+        return self.store.get_with_report(session_id)

@@ -1,0 +1,86 @@
+"""The interview flow: start a session, record answers, read state and counts."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from interview_core.domain import (
+    Answer,
+    AnswerSource,
+    Difficulty,
+    Session,
+    SessionStatus,
+    epoch_now,
+    new_session_id,
+    utc_now,
+)
+from interview_core.errors import AnswerConflict, SessionNotActive
+from interview_core.providers.base import LanguageModel
+from interview_core.queue import EvaluationQueue
+from interview_core.store import SessionStore
+
+log = logging.getLogger(__name__)
+PRACTICE = "practice"
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    session: Session  # as it is after the answer
+
+    @property
+    def completed(self) -> bool:
+        return self.session.status is SessionStatus.COMPLETED
+
+
+class InterviewService:
+    def __init__(self, store: SessionStore, queue: EvaluationQueue, ttl: timedelta) -> None:
+        self.store = store
+        self.queue = queue
+        self.ttl = ttl
+
+    def start(self, llm: LanguageModel, topic: str, difficulty: Difficulty, num_questions: int) -> Session:
+        generated = llm.generate_questions(topic, difficulty, num_questions)
+        now = utc_now()
+        session = Session(
+            session_id=new_session_id(),
+            kind=PRACTICE,
+            topic=topic,
+            difficulty=difficulty,
+            status=SessionStatus.IN_PROGRESS,
+            questions=generated.questions,
+            created_at=now,
+            updated_at=now,
+            expires_at=epoch_now() + int(self.ttl.total_seconds()),
+        )
+        self.store.create(session)
+        return session
+
+    def get(self, session_id: str) -> Session:
+        return self.store.get(session_id)
+
+    def submit_answer(
+        self, session_id: str, text: str, question_number: int | None = None, source: AnswerSource = "text"
+    ) -> AnswerOutcome:
+        """One read and one conditional write; the last answer also queues the evaluation."""
+        session = self.store.get(session_id)
+        if session.status is not SessionStatus.IN_PROGRESS:
+            raise SessionNotActive()
+        current = session.answered + 1
+        if question_number is not None and question_number != current:
+            raise AnswerConflict(f"Question {question_number} is not the current question; the current one is {current}")
+        answer = Answer(question_number=current, text=text, submitted_at=utc_now(), source=source)
+        updated = self.store.record_answer(session, answer)
+        outcome = AnswerOutcome(updated)
+        if outcome.completed:
+            self._queue_evaluation(session_id)
+        return outcome
+
+    def _queue_evaluation(self, session_id: str) -> None:
+        # The session already says "pending": if sending fails, the scheduled sweep re-queues it.
+        try:
+            self.queue.enqueue(session_id)
+        except Exception:
+            log.exception("could not queue evaluation", extra={"session_id": session_id})
+
+    def counts(self, scope: str = PRACTICE) -> dict[str, int]:
+        return self.store.counts(scope)

@@ -1,0 +1,39 @@
+"""Builds the services once per process from settings (FastAPI dependencies and workers call these)."""
+
+from datetime import timedelta
+from functools import cache
+
+from interview_core.providers.factory import language_model
+from interview_core.queue import EvaluationQueue
+from interview_core.services.evaluation import EvaluationService
+from interview_core.services.interview import InterviewService
+from interview_core.settings import get_settings
+from interview_core.store import SessionStore
+
+__all__ = ["interview_service", "evaluation_service", "language_model", "reset"]
+
+
+@cache
+def _store() -> SessionStore:
+    s = get_settings()
+    return SessionStore(s.sessions_table, s.counter_shards)
+
+
+@cache
+def interview_service() -> InterviewService:
+    s = get_settings()
+    return InterviewService(_store(), EvaluationQueue(s.evaluation_queue_url), timedelta(days=s.session_ttl_days))
+
+
+@cache
+def evaluation_service() -> EvaluationService:
+    return EvaluationService(_store(), timedelta(seconds=get_settings().evaluation_lease_seconds))
+
+
+def reset() -> None:
+    """Forget everything built from settings and the environment (tests change both)."""
+    from interview_core import aws, settings
+    from interview_core.providers import factory
+
+    for fn in (_store, interview_service, evaluation_service, settings.get_settings, factory.reset, aws.reset_clients):
+        (fn.cache_clear if hasattr(fn, "cache_clear") else fn)()

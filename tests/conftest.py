@@ -1,0 +1,60 @@
+import os
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from infra import aws_standin
+from infra.sqs_poller import SqsPoller
+from tests.support.apigw import ApiGateway
+
+
+@dataclass
+class Aws:
+    endpoint: str
+    env: dict[str, str]
+    queue_urls: dict[str, str]
+
+    def drain_evaluations(self, rounds: int = 3) -> int:
+        """Run the evaluation worker over whatever is queued, as the SQS event source mapping would."""
+        from interview_core.workers.evaluate import handle
+
+        poller = SqsPoller(self.queue_urls["EvaluationQueue"], handle)
+        handled = 0
+        for _ in range(rounds):
+            n = poller.poll_once(wait_seconds=0)
+            handled += n
+            if n == 0:
+                break
+        return handled
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    server = aws_standin.MotoServer()
+    server.start()
+    yield server.endpoint
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
+    """A fresh AWS stand-in provisioned from template.yaml, with the process pointed at it."""
+    from interview_core import wiring
+
+    urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
+    env, queues = aws_standin.provision(moto_endpoint)
+    for key in [k for k in os.environ if k.startswith("OPENAI_")]:
+        monkeypatch.delenv(key)
+    for key, value in {**aws_standin.FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": moto_endpoint, **env}.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("LLM_PROVIDER", "offline")
+    wiring.reset()
+    yield Aws(moto_endpoint, env, queues)
+    wiring.reset()
+
+
+@pytest.fixture
+def api(aws: Aws) -> ApiGateway:
+    return ApiGateway()

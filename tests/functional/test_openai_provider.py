@@ -1,0 +1,86 @@
+"""The OpenAI provider against a local server speaking the chat-completions wire format."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from interview_core import wiring
+from tests.support.apigw import ApiGateway
+from tests.support.openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, OpenAIStub
+
+
+@pytest.fixture
+def stub(aws, monkeypatch) -> Iterator[OpenAIStub]:
+    server = OpenAIStub().start()
+    monkeypatch.setenv("LLM_PROVIDER", "auto")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-placeholder")
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_MODEL", "test-model")
+    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "2")
+    wiring.reset()
+    yield server
+    server.stop()
+
+
+def test_health_reports_openai(api: ApiGateway, stub: OpenAIStub) -> None:
+    health = api.get("/health").json()
+    assert health["openai_configured"] is True
+    assert health["providers"] == {"llm": "openai:test-model"}
+
+
+def test_a_five_question_interview_costs_one_call_for_questions_and_one_per_answer(
+    api: ApiGateway, aws, stub: OpenAIStub
+) -> None:
+    start = api.post("/start-interview", json={"topic": "Rust", "difficulty": "medium", "num_questions": 5}).json()
+    assert start["current_question"] == "Stub question 1 about Rust?"
+    assert len(stub.completions) == 1
+    request = stub.completions[0]
+    assert request["model"] == "test-model"
+    assert request["response_format"]["type"] == "json_schema"
+    assert request["response_format"]["json_schema"]["strict"] is True
+    assert stub.requests[0]["auth"] == "Bearer sk-test-placeholder"
+
+    sid = start["session_id"]
+    answers = [f"answer number {i} " + "word " * i for i in range(5)]
+    for a in answers:
+        api.post("/submit-answer", json={"session_id": sid, "answer": a})
+    aws.drain_evaluations()
+    report = api.get(f"/api/reports/{sid}").json()
+
+    assert len(stub.completions) == 1 + 5
+    grading = stub.completions[1:]
+    for answer, body in zip(answers, grading, strict=True):
+        user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+        assert user.count("<answer>") == 1 and answer.strip() in user  # one answer per call, nothing else
+        assert all(other.strip() not in user for other in answers if other != answer)
+    assert [q["score"] for q in report["questions"]] == [min(10, len(a.split())) for a in answers]
+    assert report["provider"] == "openai"
+    assert report["model"] == "test-model"
+    assert report["token_usage"] == {"calls": 5, "prompt_tokens": 5 * PROMPT_TOKENS,
+                                     "completion_tokens": 5 * COMPLETION_TOKENS}
+    assert "not a language model" not in report["summary"]
+
+
+def test_server_errors_are_retried_with_backoff(api: ApiGateway, stub: OpenAIStub) -> None:
+    stub.failures = [500, 429]
+    r = api.post("/generate-questions", json={"topic": "Go", "num_questions": 2})
+    assert r.status_code == 200
+    assert r.json()["questions"] == ["Stub question 1 about Go?", "Stub question 2 about Go?"]
+    assert len(stub.completions) == 3
+
+
+def test_exhausted_retries_are_503_with_detail(api: ApiGateway, stub: OpenAIStub) -> None:
+    stub.failures = [500, 500, 500]
+    r = api.post("/generate-questions", json={"topic": "Go"})
+    assert r.status_code == 503
+    assert r.json() == {"detail": "Language model unavailable: InternalServerError"}
+
+
+def test_a_stalled_server_times_out(api: ApiGateway, stub: OpenAIStub, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    wiring.reset()
+    stub.delay_seconds = 2
+    r = api.post("/evaluate-answers", json=[{"question": "What is Go?", "answer": "A language."}])
+    assert r.status_code == 503
+    assert r.json()["detail"] == "Language model unavailable: APITimeoutError"
