@@ -1,6 +1,7 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -16,7 +17,11 @@ from infra import template as tpl
 
 REGION = "us-east-1"
 # moto accepts any credentials; these are placeholders, not secrets.
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": REGION,
+}
 
 
 class _AtomicDynamoDB:
@@ -40,10 +45,13 @@ class MotoServer(ThreadedMotoServer):
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
 
     def _server_entry(self) -> None:
         app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
         self._server_ready_event.set()
         self._server.serve_forever()
 
@@ -83,7 +91,9 @@ def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[di
 
     ddb = _client("dynamodb", endpoint)
     for name, props in tpl.resources(template, "AWS::DynamoDB::Table").items():
-        args = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes") if k in props}
+        args = {
+            k: props[k] for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes") if k in props
+        }
         ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST", **args)
         if ttl := props.get("TimeToLiveSpecification"):
             ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
@@ -94,7 +104,9 @@ def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[di
     for name in queues:
         url = sqs.create_queue(QueueName=name)["QueueUrl"]
         refs[name] = url
-        arns[name] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        arns[name] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
     for name, props in queues.items():
         attrs = {k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props}
         if redrive := props.get("RedrivePolicy"):

@@ -13,10 +13,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("LOCAL_AWS_PORT", "0")),
-                        help="port of the embedded AWS stand-in (0: any free port)")
+    parser.add_argument(
+        "--aws-port",
+        type=int,
+        default=int(os.environ.get("LOCAL_AWS_PORT", "0")),
+        help="port of the embedded AWS stand-in (0: any free port)",
+    )
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
 
     from infra import aws_standin
 

@@ -40,9 +40,9 @@ class SqsPoller:
         self.batch_size = batch_size
         self.retry_seconds = retry_seconds
         self._sqs = boto3.client("sqs")
-        self._arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        self._arn = self._sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqs-poller", daemon=True)
 
@@ -73,11 +73,23 @@ class SqsPoller:
         for m in messages:
             if m["MessageId"] in failed:
                 self._sqs.change_message_visibility(
-                    QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=self.retry_seconds
+                    QueueUrl=self.queue_url,
+                    ReceiptHandle=m["ReceiptHandle"],
+                    VisibilityTimeout=self.retry_seconds,
                 )
             else:
                 self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"])
         return len(messages)
+
+    def drain(self, max_batches: int = 10) -> int:
+        """Handle what is queued now, without waiting for more; returns the number of messages handled."""
+        handled = 0
+        for _ in range(max_batches):
+            n = self.poll_once(wait_seconds=0)
+            if n == 0:
+                break
+            handled += n
+        return handled
 
     def _run(self) -> None:
         while not self._stop.is_set():

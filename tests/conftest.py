@@ -16,18 +16,11 @@ class Aws:
     env: dict[str, str]
     queue_urls: dict[str, str]
 
-    def drain_evaluations(self, rounds: int = 3) -> int:
+    def drain_evaluations(self) -> int:
         """Run the evaluation worker over whatever is queued, as the SQS event source mapping would."""
         from interview_core.workers.evaluate import handle
 
-        poller = SqsPoller(self.queue_urls["EvaluationQueue"], handle)
-        handled = 0
-        for _ in range(rounds):
-            n = poller.poll_once(wait_seconds=0)
-            handled += n
-            if n == 0:
-                break
-        return handled
+        return SqsPoller(self.queue_urls["EvaluationQueue"], handle).drain()
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,9 @@ def _store() -> SessionStore:
 @cache
 def interview_service() -> InterviewService:
     s = get_settings()
-    return InterviewService(_store(), EvaluationQueue(s.evaluation_queue_url), timedelta(days=s.session_ttl_days))
+    return InterviewService(
+        _store(), EvaluationQueue(s.evaluation_queue_url), timedelta(days=s.session_ttl_days)
+    )
 
 
 @cache
@@ -35,5 +37,12 @@ def reset() -> None:
     from interview_core import aws, settings
     from interview_core.providers import factory
 
-    for fn in (_store, interview_service, evaluation_service, settings.get_settings, factory.reset, aws.reset_clients):
+    for fn in (
+        _store,
+        interview_service,
+        evaluation_service,
+        settings.get_settings,
+        factory.reset,
+        aws.reset_clients,
+    ):
         (fn.cache_clear if hasattr(fn, "cache_clear") else fn)()

@@ -22,7 +22,11 @@ def local_stack() -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "infra.local_stack", "--port", str(PORT)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://localhost:{PORT}"
     deadline = time.monotonic() + 60

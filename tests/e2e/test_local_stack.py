@@ -15,12 +15,17 @@ HERE = Path(__file__).parent
 
 
 def test_seed_scenario_1_runs_unchanged_and_the_report_arrives_within_5_seconds(local_stack: str) -> None:
-    run = subprocess.run([sys.executable, str(HERE / "seed_scenario_1.py")], capture_output=True, text=True,
-                         timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(HERE / "seed_scenario_1.py")], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].startswith("First question: ")
-    assert [line.split(":")[0] for line in lines[1:]] == ["Next question", "Next question", "Interview complete! Feedback"]
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "Next question",
+        "Next question",
+        "Interview complete! Feedback",
+    ]
     completed_at = time.monotonic()
     report_url = re.search(r"(http://\S+/api/reports/[0-9a-f-]{36})", lines[-1]).group(1)
 
@@ -46,16 +51,21 @@ def test_docs_and_openapi_are_served(local_stack: str) -> None:
 
 
 def test_racing_clients_over_http_record_one_answer_per_question(local_stack: str) -> None:
-    sid = requests.post(f"{local_stack}/start-interview", json={"topic": "SQL", "num_questions": 2},
-                        timeout=5).json()["session_id"]
+    sid = requests.post(
+        f"{local_stack}/start-interview", json={"topic": "SQL", "num_questions": 2}, timeout=5
+    ).json()["session_id"]
     codes: list[int] = []
     barrier = threading.Barrier(6)
 
     def answer() -> None:
         barrier.wait()
-        codes.append(requests.post(f"{local_stack}/submit-answer",
-                                   json={"session_id": sid, "answer": "same time", "question_number": 1},
-                                   timeout=10).status_code)
+        codes.append(
+            requests.post(
+                f"{local_stack}/submit-answer",
+                json={"session_id": sid, "answer": "same time", "question_number": 1},
+                timeout=10,
+            ).status_code
+        )
 
     threads = [threading.Thread(target=answer) for _ in range(6)]
     for t in threads:

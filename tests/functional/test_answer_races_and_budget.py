@@ -80,7 +80,10 @@ def test_an_answer_costs_one_read_and_one_write(api: ApiGateway) -> None:
         assert api.post("/submit-answer", json={"session_id": sid, "answer": "first"}).status_code == 200
     assert calls == Counter({"GetItem": 1, "UpdateItem": 1})
     with dynamodb_calls() as calls:
-        assert api.post("/submit-answer", json={"session_id": sid, "answer": "last"}).json()["status"] == "completed"
+        assert (
+            api.post("/submit-answer", json={"session_id": sid, "answer": "last"}).json()["status"]
+            == "completed"
+        )
     # the last answer also moves the counters: still one write, a transaction
     assert calls == Counter({"GetItem": 1, "TransactWriteItems": 1})
 

@@ -2,6 +2,7 @@
 
 import json
 import threading
+from pathlib import Path
 
 import boto3
 
@@ -13,12 +14,15 @@ from tests.support.apigw import ApiGateway, invoke
 def finished_session(api: ApiGateway, n: int = 2) -> str:
     sid = api.post("/start-interview", json={"topic": "Python", "num_questions": n}).json()["session_id"]
     for i in range(n):
-        api.post("/submit-answer", json={"session_id": sid, "answer": f"Answer {i}: lists are mutable, tuples are not."})
+        api.post(
+            "/submit-answer",
+            json={"session_id": sid, "answer": f"Answer {i}: lists are mutable, tuples are not."},
+        )
     return sid
 
 
 def sqs_event(*bodies: str) -> dict:
-    event = json.load(open("events/evaluate_worker.json"))
+    event = json.loads(Path("events/evaluate_worker.json").read_text())
     template = event["Records"][0]
     event["Records"] = [{**template, "messageId": f"m{i}", "body": b} for i, b in enumerate(bodies)]
     return event
@@ -74,7 +78,9 @@ def test_concurrent_deliveries_write_one_report(api: ApiGateway) -> None:
 def test_an_expired_lease_is_taken_over(api: ApiGateway) -> None:
     sid = finished_session(api)
     store = wiring.evaluation_service().store
-    assert store.claim_evaluation(sid, "crashed-worker", lease_seconds=-1) is not None  # claimed, then "crashed"
+    assert (
+        store.claim_evaluation(sid, "crashed-worker", lease_seconds=-1) is not None
+    )  # claimed, then "crashed"
     assert invoke("evaluate_worker", sqs_event(message(sid))) == {"batchItemFailures": []}
     assert api.get(f"/api/reports/{sid}").status_code == 200
 
@@ -86,7 +92,9 @@ def test_a_failing_model_releases_the_lease_for_the_retry(api: ApiGateway, monke
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens on the discard port
     monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
     wiring.reset()
-    assert invoke("evaluate_worker", sqs_event(message(sid))) == {"batchItemFailures": [{"itemIdentifier": "m0"}]}
+    assert invoke("evaluate_worker", sqs_event(message(sid))) == {
+        "batchItemFailures": [{"itemIdentifier": "m0"}]
+    }
     pending = api.get(f"/api/reports/{sid}")
     assert pending.status_code == 202
     assert pending.json()["evaluation_status"] == "pending"
@@ -101,11 +109,16 @@ def test_a_failing_model_releases_the_lease_for_the_retry(api: ApiGateway, monke
 def test_an_injected_answer_does_not_sway_the_other_scores(aws) -> None:
     service = wiring.interview_service()
     questions = [
-        Question(text="What is a hash table?", key_points=[
-            KeyPoint(point="Maps keys to values", keywords=["key", "value"]),
-            KeyPoint(point="Uses a hash function", keywords=["hash function"]),
-        ]),
-        Question(text="What is a stack?", key_points=[KeyPoint(point="LIFO order", keywords=["lifo", "last in"])]),
+        Question(
+            text="What is a hash table?",
+            key_points=[
+                KeyPoint(point="Maps keys to values", keywords=["key", "value"]),
+                KeyPoint(point="Uses a hash function", keywords=["hash function"]),
+            ],
+        ),
+        Question(
+            text="What is a stack?", key_points=[KeyPoint(point="LIFO order", keywords=["lifo", "last in"])]
+        ),
     ]
     answers = {
         "clean": "A stack is last in, first out.",
@@ -116,9 +129,10 @@ def test_an_injected_answer_does_not_sway_the_other_scores(aws) -> None:
         session = service.start(_FixedQuestions(questions), "Data Structures", "simple", 2)
         for text in ("A hash table maps each key to a value.", second):
             service.submit_answer(session.session_id, text)
-        assert wiring.evaluation_service().evaluate_session(
-            wiring.language_model(), session.session_id
-        ).value == "written"
+        assert (
+            wiring.evaluation_service().evaluate_session(wiring.language_model(), session.session_id).value
+            == "written"
+        )
         _, report = wiring.evaluation_service().report(session.session_id)
         scores[label] = [q.score for q in report.questions]
     assert scores["clean"][0] == scores["injected"][0] == 5

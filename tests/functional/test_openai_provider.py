@@ -32,7 +32,9 @@ def test_health_reports_openai(api: ApiGateway, stub: OpenAIStub) -> None:
 def test_a_five_question_interview_costs_one_call_for_questions_and_one_per_answer(
     api: ApiGateway, aws, stub: OpenAIStub
 ) -> None:
-    start = api.post("/start-interview", json={"topic": "Rust", "difficulty": "medium", "num_questions": 5}).json()
+    start = api.post(
+        "/start-interview", json={"topic": "Rust", "difficulty": "medium", "num_questions": 5}
+    ).json()
     assert start["current_question"] == "Stub question 1 about Rust?"
     assert len(stub.completions) == 1
     request = stub.completions[0]
@@ -57,8 +59,11 @@ def test_a_five_question_interview_costs_one_call_for_questions_and_one_per_answ
     assert [q["score"] for q in report["questions"]] == [min(10, len(a.split())) for a in answers]
     assert report["provider"] == "openai"
     assert report["model"] == "test-model"
-    assert report["token_usage"] == {"calls": 5, "prompt_tokens": 5 * PROMPT_TOKENS,
-                                     "completion_tokens": 5 * COMPLETION_TOKENS}
+    assert report["token_usage"] == {
+        "calls": 5,
+        "prompt_tokens": 5 * PROMPT_TOKENS,
+        "completion_tokens": 5 * COMPLETION_TOKENS,
+    }
     assert "not a language model" not in report["summary"]
 
 

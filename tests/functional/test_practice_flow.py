@@ -12,7 +12,9 @@ SCENARIO_ANSWERS = [
 
 
 def start(api: ApiGateway, **spec: object) -> dict:
-    r = api.post("/start-interview", json={"topic": "System Design", "difficulty": "hard", "num_questions": 3, **spec})
+    r = api.post(
+        "/start-interview", json={"topic": "System Design", "difficulty": "hard", "num_questions": 3, **spec}
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -105,7 +107,10 @@ def test_full_interview_then_async_report(api: ApiGateway, aws) -> None:
 
 def test_answering_a_completed_session_is_rejected_and_changes_nothing(api: ApiGateway) -> None:
     sid = start(api, num_questions=1)["session_id"]
-    assert api.post("/submit-answer", json={"session_id": sid, "answer": "Caching stores hot data."}).status_code == 200
+    assert (
+        api.post("/submit-answer", json={"session_id": sid, "answer": "Caching stores hot data."}).status_code
+        == 200
+    )
     r = api.post("/submit-answer", json={"session_id": sid, "answer": "one more"})
     assert (r.status_code, r.json()) == (400, {"detail": "Session is not active"})
     assert api.get(f"/session/{sid}").json()["answers_submitted"] == 1
@@ -137,7 +142,9 @@ def test_unknown_session_is_404(api: ApiGateway, method: str, path: str, body: d
         ({"topic": "Python", "unknown": 1}, "unknown", "Extra inputs are not permitted"),
     ],
 )
-def test_invalid_interview_spec_is_422_with_a_clear_message(api: ApiGateway, body: dict, field: str, phrase: str) -> None:
+def test_invalid_interview_spec_is_422_with_a_clear_message(
+    api: ApiGateway, body: dict, field: str, phrase: str
+) -> None:
     for path in ("/start-interview", "/generate-questions"):
         r = api.post(path, json=body)
         assert r.status_code == 422
@@ -159,7 +166,9 @@ def test_stale_question_number_is_409(api: ApiGateway) -> None:
     sid = start(api)["session_id"]
     ok = api.post("/submit-answer", json={"session_id": sid, "answer": "first", "question_number": 1})
     assert ok.status_code == 200
-    again = api.post("/submit-answer", json={"session_id": sid, "answer": "first again", "question_number": 1})
+    again = api.post(
+        "/submit-answer", json={"session_id": sid, "answer": "first again", "question_number": 1}
+    )
     assert again.status_code == 409
     assert "current one is 2" in again.json()["detail"]
     assert api.get(f"/session/{sid}").json()["answers_submitted"] == 1
@@ -167,7 +176,10 @@ def test_stale_question_number_is_409(api: ApiGateway) -> None:
 
 def test_session_counts_follow_every_transition(api: ApiGateway) -> None:
     assert api.get("/sessions").json() == {
-        "active_sessions": 0, "completed_sessions": 0, "total_sessions": 0, "abandoned_sessions": 0
+        "active_sessions": 0,
+        "completed_sessions": 0,
+        "total_sessions": 0,
+        "abandoned_sessions": 0,
     }
     ids = [start(api, num_questions=1)["session_id"] for _ in range(3)]
     api.post("/submit-answer", json={"session_id": ids[0], "answer": "An answer about caching layers."})
@@ -176,7 +188,9 @@ def test_session_counts_follow_every_transition(api: ApiGateway) -> None:
 
 
 def test_generate_questions(api: ApiGateway) -> None:
-    r = api.post("/generate-questions", json={"topic": "Machine Learning", "difficulty": "hard", "num_questions": 10})
+    r = api.post(
+        "/generate-questions", json={"topic": "Machine Learning", "difficulty": "hard", "num_questions": 10}
+    )
     body = r.json()
     assert (body["topic"], body["difficulty"]) == ("Machine Learning", "hard")
     assert len(body["questions"]) == len(set(body["questions"])) == 10
@@ -187,8 +201,11 @@ def test_evaluate_answers_is_synchronous(api: ApiGateway) -> None:
         "/evaluate-answers",
         json=[
             {"question": "What is Python?", "answer": "Python is a programming language"},
-            {"question": "Why use a virtual environment in Python?", "answer": "Because it isolates dependencies "
-             "per project, for example two projects can pin different Django versions. However it costs disk."},
+            {
+                "question": "Why use a virtual environment in Python?",
+                "answer": "Because it isolates dependencies "
+                "per project, for example two projects can pin different Django versions. However it costs disk.",
+            },
         ],
     )
     assert r.status_code == 200
@@ -200,8 +217,12 @@ def test_evaluate_answers_is_synchronous(api: ApiGateway) -> None:
 
 
 def test_root_and_health(api: ApiGateway) -> None:
-    assert api.get("/").json() == {"message": "Mock Interview API is running", "status": "running",
-                                   "version": "0.1.0", "docs": "/docs"}
+    assert api.get("/").json() == {
+        "message": "Mock Interview API is running",
+        "status": "running",
+        "version": "0.1.0",
+        "docs": "/docs",
+    }
     health = api.get("/health").json()
     assert health["status"] == "healthy"
     assert health["service"] == "Mock Interview API"

@@ -51,7 +51,9 @@ def test_template_passes_sam_validate_lint() -> None:
 @pytest.fixture(scope="module")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     out = tmp_path_factory.mktemp("sam-build")
-    result = _sam("build", "--build-dir", str(out), "--cache-dir", str(ROOT / ".aws-sam" / "cache"), "--cached")
+    result = _sam(
+        "build", "--build-dir", str(out), "--cache-dir", str(ROOT / ".aws-sam" / "cache"), "--cached"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     yield out
     shutil.rmtree(out, ignore_errors=True)
@@ -65,9 +67,20 @@ def _invoke_built(build_dir: Path, logical_id: str, event: dict, env: dict[str, 
     event_file = tmp_path / f"{logical_id}.json"
     event_file.write_text(json.dumps(event))
     proc = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _INVOKE, str(build_dir / props["CodeUri"]), json.dumps(layers),
-         str(event_file)],
-        env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-I",
+            "-S",
+            "-c",
+            _INVOKE,
+            str(build_dir / props["CodeUri"]),
+            json.dumps(layers),
+            str(event_file),
+        ],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
@@ -82,10 +95,18 @@ def _event(name: str, session_id: str | None = None) -> dict:
 
 
 def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_path: Path) -> None:
-    env = {**aws.env, "AWS_ENDPOINT_URL": aws.endpoint, "LLM_PROVIDER": "offline",
-           "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-    ids = {Path(p["CodeUri"]).name: lid
-           for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()}
+    env = {
+        **aws.env,
+        "AWS_ENDPOINT_URL": aws.endpoint,
+        "LLM_PROVIDER": "offline",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    ids = {
+        Path(p["CodeUri"]).name: lid
+        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
+    }
 
     def call(name: str, session_id: str | None = None) -> dict:
         return _invoke_built(build_dir, ids[name], _event(name, session_id), env, tmp_path)

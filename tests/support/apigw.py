@@ -63,8 +63,14 @@ def invoke(name: str, event: dict[str, Any]) -> dict[str, Any]:
     return function_module(name).handler(event, ctx)
 
 
-def http_event(method: str, route: str, path: str, body: Any = None, query: dict[str, str] | None = None,
-               path_params: dict[str, str] | None = None) -> dict[str, Any]:
+def http_event(
+    method: str,
+    route: str,
+    path: str,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    path_params: dict[str, str] | None = None,
+) -> dict[str, Any]:
     event = copy.deepcopy(json.loads(BASE_EVENT.read_text()))
     event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {route}"
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
@@ -106,15 +112,23 @@ def _routes() -> list[tuple[str, str, re.Pattern[str], str]]:
 class ApiGateway:
     """A client that sends each request through API Gateway's route table to its Lambda handler."""
 
-    def request(self, method: str, path: str, json_body: Any = None, query: dict[str, str] | None = None,
-                raw_body: str | None = None) -> Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        query: dict[str, str] | None = None,
+        raw_body: str | None = None,
+    ) -> Response:
         for m, route, pattern, function in _routes():
             match = pattern.match(path)
             if m == method and match:
                 body = raw_body if raw_body is not None else json_body
                 event = http_event(method, route, path, body, query, match.groupdict() or None)
                 result = invoke(function, event)
-                return Response(result["statusCode"], result.get("headers", {}), result.get("body", ""), function)
+                return Response(
+                    result["statusCode"], result.get("headers", {}), result.get("body", ""), function
+                )
         return Response(404, {}, json.dumps({"message": "Not Found"}), "")  # API Gateway's own answer
 
     def get(self, path: str, **kw: Any) -> Response:

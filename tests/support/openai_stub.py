@@ -30,7 +30,9 @@ class OpenAIStub:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with stub._lock:
-                    stub.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                    stub.requests.append(
+                        {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
+                    )
                     failure = stub.failures.pop(0) if stub.failures else None
                 if stub.delay_seconds:
                     time.sleep(stub.delay_seconds)

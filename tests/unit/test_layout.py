@@ -28,7 +28,9 @@ def test_template_routes_match_each_function_and_the_local_app() -> None:
 
 
 def test_every_function_folder_is_deployed() -> None:
-    deployed = {Path(p["CodeUri"]).name for p in tpl.resources(tpl.load(), "AWS::Serverless::Function").values()}
+    deployed = {
+        Path(p["CodeUri"]).name for p in tpl.resources(tpl.load(), "AWS::Serverless::Function").values()
+    }
     assert deployed == {p.name for p in (ROOT / "functions").iterdir() if (p / "app.py").exists()}
 
 

@@ -51,17 +51,28 @@ def test_stemming_matches_word_forms() -> None:
 
 
 def test_rubric_scores_by_key_points_covered_and_says_what_is_missing(llm: OfflineLanguageModel) -> None:
-    q = Question(text="What is a hash table?", key_points=[
-        KeyPoint(point="Maps keys to values", keywords=["key value", "keys to values"]),
-        KeyPoint(point="Uses a hash function", keywords=["hash function", "hashing"]),
-        KeyPoint(point="Handles collisions", keywords=["collision", "chaining", "open addressing"]),
-        KeyPoint(point="Average O(1) lookup", keywords=["constant time", "o 1"]),
-    ])
-    full = llm.score_answer(q, "It maps keys to values. A hash function picks the bucket; collisions are "
-                               "handled by chaining. Lookups take constant time on average.", "ds", "simple")
-    half = llm.score_answer(q, "It maps keys to values using a hash function to pick a bucket in an array.",
-                            "ds", "simple")
-    none = llm.score_answer(q, "I am not sure, I have never used one in any of my projects so far.", "ds", "simple")
+    q = Question(
+        text="What is a hash table?",
+        key_points=[
+            KeyPoint(point="Maps keys to values", keywords=["key value", "keys to values"]),
+            KeyPoint(point="Uses a hash function", keywords=["hash function", "hashing"]),
+            KeyPoint(point="Handles collisions", keywords=["collision", "chaining", "open addressing"]),
+            KeyPoint(point="Average O(1) lookup", keywords=["constant time", "o 1"]),
+        ],
+    )
+    full = llm.score_answer(
+        q,
+        "It maps keys to values. A hash function picks the bucket; collisions are "
+        "handled by chaining. Lookups take constant time on average.",
+        "ds",
+        "simple",
+    )
+    half = llm.score_answer(
+        q, "It maps keys to values using a hash function to pick a bucket in an array.", "ds", "simple"
+    )
+    none = llm.score_answer(
+        q, "I am not sure, I have never used one in any of my projects so far.", "ds", "simple"
+    )
     assert (full.score, half.score, none.score) == (10, 5, 0)
     assert half.missing == ["Handles collisions", "Average O(1) lookup"]
     assert any("hash function" in e for e in half.evidence)

@@ -1,8 +1,9 @@
 """The FastAPI app factory: each Lambda builds one from the one router it serves; the local app from all."""
 
-import logging
+import uuid
+from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from interview_core import __version__
@@ -13,8 +14,7 @@ from interview_core.errors import (
     SessionNotActive,
     SessionNotFound,
 )
-
-log = logging.getLogger(__name__)
+from interview_core.logs import logger, start_request
 
 STATUS_OF = {
     SessionNotFound: 404,
@@ -31,8 +31,16 @@ async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
+    logger.exception("unhandled error", exc_info=exc)
     return JSONResponse({"detail": "Internal server error"}, status_code=500)
+
+
+async def _log_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    context = request.scope.get("aws.context")  # Mangum passes Lambda's context; uvicorn has none
+    start_request(
+        getattr(context, "aws_request_id", None) or request.headers.get("x-request-id") or uuid.uuid4().hex
+    )
+    return await call_next(request)
 
 
 def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
@@ -44,6 +52,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
+    app.middleware("http")(_log_context)
     app.add_exception_handler(InterviewError, _interview_error)
     app.add_exception_handler(Exception, _unexpected_error)
     for router in routers:

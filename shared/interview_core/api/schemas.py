@@ -7,7 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 from interview_core.domain import MAX_ANSWER_CHARS, MAX_TOPIC_CHARS, Difficulty, EvaluationStatus
 
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOPIC_CHARS)]
-AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ANSWER_CHARS)]
+AnswerText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ANSWER_CHARS)
+]
 
 
 class Input(BaseModel):

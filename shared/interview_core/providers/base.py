@@ -27,6 +27,8 @@ class LanguageModel(Protocol):
 
     def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions: ...
 
-    def score_answer(self, question: Question, answer: str, topic: str, difficulty: Difficulty) -> AnswerScore:
+    def score_answer(
+        self, question: Question, answer: str, topic: str, difficulty: Difficulty
+    ) -> AnswerScore:
         """Score one answer on its own (0-10): other answers never share the call."""
         ...

@@ -19,9 +19,65 @@ MIN_WORDS_FOR_FULL_MARKS = 8
 SHORT_ANSWER_CAP = 3
 
 _STOPWORDS = frozenset(
-    "a an and are as at be by can could describe did do does explain for from give has have how i in is it "
-    "its me of on or should tell that the their them then there these this to was what when where which "
-    "who why will with would you your about between difference differences".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "could",
+        "describe",
+        "did",
+        "do",
+        "does",
+        "explain",
+        "for",
+        "from",
+        "give",
+        "has",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "of",
+        "on",
+        "or",
+        "should",
+        "tell",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "between",
+        "difference",
+        "differences",
+    ]
 )
 _GENERIC_POINTS = [
     KeyPoint(point="Gives a concrete example", keywords=["for example", "for instance", "such as", "e g"]),
@@ -101,7 +157,9 @@ class OfflineLanguageModel:
         entry = match_topic(topic)
         if entry:
             pool = _questions(entry["questions"][difficulty])
-            spare = [q for level, qs in entry["questions"].items() if level != difficulty for q in _questions(qs)]
+            spare = [
+                q for level, qs in entry["questions"].items() if level != difficulty for q in _questions(qs)
+            ]
         else:
             pool = _questions(_bank()["generic"][difficulty], topic.strip())
             spare = []
@@ -109,7 +167,9 @@ class OfflineLanguageModel:
         chosen += self._rng.sample(spare, min(count - len(chosen), len(spare)))
         return GeneratedQuestions(questions=chosen, usage=TokenUsage())
 
-    def score_answer(self, question: Question, answer: str, topic: str, difficulty: Difficulty) -> AnswerScore:
+    def score_answer(
+        self, question: Question, answer: str, topic: str, difficulty: Difficulty
+    ) -> AnswerScore:
         points = question.key_points or self._points_for(question.text)
         answer_stems = f" {' '.join(stems(answer))} "
         sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", answer) if s.strip()]
@@ -129,7 +189,9 @@ class OfflineLanguageModel:
         feedback = f"Covered {len(covered)} of {len(points)} key points."
         if missing:
             feedback += " Missing: " + "; ".join(missing) + "."
-        return AnswerScore(score=score, evidence=evidence, missing=missing, feedback=feedback, usage=TokenUsage())
+        return AnswerScore(
+            score=score, evidence=evidence, missing=missing, feedback=feedback, usage=TokenUsage()
+        )
 
     def _points_for(self, question_text: str) -> list[KeyPoint]:
         """Key points of a question the caller wrote: the bank's if it is one of ours, else a generic rubric
@@ -137,6 +199,8 @@ class OfflineLanguageModel:
         known = _bank_index().get(_normalise(question_text))
         if known:
             return known.key_points
-        words = [w for w in re.findall(r"[a-z0-9]+", question_text.lower()) if w not in _STOPWORDS and len(w) > 2]
+        words = [
+            w for w in re.findall(r"[a-z0-9]+", question_text.lower()) if w not in _STOPWORDS and len(w) > 2
+        ]
         subject = KeyPoint(point="Addresses the subject of the question", keywords=list(dict.fromkeys(words)))
         return ([subject] if words else []) + _GENERIC_POINTS

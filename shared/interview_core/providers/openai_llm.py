@@ -89,8 +89,10 @@ class OpenAILanguageModel:
             raise ProviderUnavailable(f"Language model unavailable: {type(err).__name__}") from err
         message = completion.choices[0].message
         if message.parsed is None:
-            raise ProviderUnavailable("Language model returned no usable answer" + (
-                f" (refusal: {message.refusal})" if message.refusal else ""))
+            raise ProviderUnavailable(
+                "Language model returned no usable answer"
+                + (f" (refusal: {message.refusal})" if message.refusal else "")
+            )
         usage = completion.usage
         return message.parsed, TokenUsage(
             calls=1,
@@ -100,18 +102,27 @@ class OpenAILanguageModel:
 
     def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
         out, usage = self._parse(
-            QuestionSet, _QUESTIONS_PROMPT, f"Topic: {topic}\nDifficulty: {difficulty}\nNumber of questions: {count}"
+            QuestionSet,
+            _QUESTIONS_PROMPT,
+            f"Topic: {topic}\nDifficulty: {difficulty}\nNumber of questions: {count}",
         )
         questions = [
-            Question(text=q.question, key_points=[KeyPoint(point=k.point, keywords=k.keywords) for k in q.key_points])
+            Question(
+                text=q.question,
+                key_points=[KeyPoint(point=k.point, keywords=k.keywords) for k in q.key_points],
+            )
             for q in out.questions[:count]
         ]
         if len(questions) < count:
             raise ProviderUnavailable(f"Language model returned {len(questions)} of {count} questions")
         return GeneratedQuestions(questions=questions, usage=usage)
 
-    def score_answer(self, question: Question, answer: str, topic: str, difficulty: Difficulty) -> AnswerScore:
-        points = "\n".join(f"- {kp.point}" for kp in question.key_points) or "- (none given: judge correctness)"
+    def score_answer(
+        self, question: Question, answer: str, topic: str, difficulty: Difficulty
+    ) -> AnswerScore:
+        points = (
+            "\n".join(f"- {kp.point}" for kp in question.key_points) or "- (none given: judge correctness)"
+        )
         user = (
             f"Topic: {topic} ({difficulty})\nQuestion: {question.text}\nKey points:\n{points}\n"
             f"<answer>\n{answer}\n</answer>"

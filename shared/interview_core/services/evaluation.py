@@ -4,7 +4,6 @@ The report needs no extra model call: strengths, improvements and the summary de
 per-answer scores, so an interview of N questions costs N scoring calls.
 """
 
-import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from interview_core.domain import (
 from interview_core.providers.base import LanguageModel
 from interview_core.store import SessionStore
 
-log = logging.getLogger(__name__)
 STRENGTH_THRESHOLD = 7
 
 
@@ -67,15 +65,20 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
         return Summary(0.0, [], [], "No answers to evaluate.")
     overall = round(sum(s.score for s in scores) / len(scores), 1)
     strengths = [
-        f"Question {s.question_number} ({s.score}/10): {s.feedback}" for s in scores if s.score >= STRENGTH_THRESHOLD
+        f"Question {s.question_number} ({s.score}/10): {s.feedback}"
+        for s in scores
+        if s.score >= STRENGTH_THRESHOLD
     ]
     improvements = [
         f"Question {s.question_number}: cover {'; '.join(s.missing)}" for s in scores if s.missing
     ]
     band = (
-        "Excellent performance!" if overall >= 8
-        else "Good performance." if overall >= 6
-        else "Fair performance: some key points were missed." if overall >= 4
+        "Excellent performance!"
+        if overall >= 8
+        else "Good performance."
+        if overall >= 6
+        else "Fair performance: some key points were missed."
+        if overall >= 4
         else "Needs more preparation: most key points were missed."
     )
     best = max(scores, key=lambda s: s.score)

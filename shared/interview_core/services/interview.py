@@ -1,6 +1,5 @@
 """The interview flow: start a session, record answers, read state and counts."""
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,11 +14,11 @@ from interview_core.domain import (
     utc_now,
 )
 from interview_core.errors import AnswerConflict, SessionNotActive
+from interview_core.logs import logger, tag_session
 from interview_core.providers.base import LanguageModel
 from interview_core.queue import EvaluationQueue
 from interview_core.store import SessionStore
 
-log = logging.getLogger(__name__)
 PRACTICE = "practice"
 
 
@@ -53,6 +52,8 @@ class InterviewService:
             expires_at=epoch_now() + int(self.ttl.total_seconds()),
         )
         self.store.create(session)
+        tag_session(session.session_id)
+        logger.info("session started", extra={"questions": session.total_questions, "kind": session.kind})
         return session
 
     def get(self, session_id: str) -> Session:
@@ -62,15 +63,22 @@ class InterviewService:
         self, session_id: str, text: str, question_number: int | None = None, source: AnswerSource = "text"
     ) -> AnswerOutcome:
         """One read and one conditional write; the last answer also queues the evaluation."""
+        tag_session(session_id)
         session = self.store.get(session_id)
         if session.status is not SessionStatus.IN_PROGRESS:
             raise SessionNotActive()
         current = session.answered + 1
         if question_number is not None and question_number != current:
-            raise AnswerConflict(f"Question {question_number} is not the current question; the current one is {current}")
+            raise AnswerConflict(
+                f"Question {question_number} is not the current question; the current one is {current}"
+            )
         answer = Answer(question_number=current, text=text, submitted_at=utc_now(), source=source)
         updated = self.store.record_answer(session, answer)
         outcome = AnswerOutcome(updated)
+        logger.info(
+            "answer recorded",
+            extra={"question_number": current, "source": source, "completed": outcome.completed},
+        )
         if outcome.completed:
             self._queue_evaluation(session_id)
         return outcome
@@ -80,7 +88,7 @@ class InterviewService:
         try:
             self.queue.enqueue(session_id)
         except Exception:
-            log.exception("could not queue evaluation", extra={"session_id": session_id})
+            logger.exception("could not queue evaluation; the pending sweep will re-queue it")
 
     def counts(self, scope: str = PRACTICE) -> dict[str, int]:
         return self.store.counts(scope)

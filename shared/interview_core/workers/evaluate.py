@@ -4,27 +4,29 @@ Partial batch responses: a failing record is retried (and after maxReceiveCount 
 dead-letter queue) without failing the others.
 """
 
-import logging
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from interview_core.logs import logger, start_request, tag_session
 from interview_core.queue import parse_message
 from interview_core.wiring import evaluation_service, language_model
-
-log = logging.getLogger(__name__)
 
 
 def _evaluate(record: SQSRecord) -> str:
     session_id = parse_message(record.body)  # a malformed message raises: it ends in the DLQ, not lost
+    tag_session(session_id)
     outcome = evaluation_service().evaluate_session(language_model(), session_id)
-    log.info("evaluation %s", outcome.value, extra={"session_id": session_id, "message_id": record.message_id})
+    logger.info("evaluation " + outcome.value, extra={"message_id": record.message_id})
     return outcome.value
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    start_request(getattr(context, "aws_request_id", None))
     # A processor per batch: it holds the batch's state. A batch where every record failed is reported per
     # record too (not raised), so retries stay per message.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=_evaluate, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=_evaluate, processor=processor, context=context
+    )

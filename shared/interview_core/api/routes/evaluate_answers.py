@@ -26,7 +26,13 @@ def evaluate_answers(
         evaluated_answers=len(scores),
         overall_score=summary.overall_score,
         evaluations=[
-            AnswerEvaluation(question=s.question, score=s.score, evidence=s.evidence, missing=s.missing, feedback=s.feedback)
+            AnswerEvaluation(
+                question=s.question,
+                score=s.score,
+                evidence=s.evidence,
+                missing=s.missing,
+                feedback=s.feedback,
+            )
             for s in scores
         ],
         provider=llm.name,

@@ -7,7 +7,9 @@ from interview_core.wiring import language_model
 router = APIRouter(tags=["utility"])
 
 
-@router.post("/generate-questions", response_model=GeneratedQuestionsResponse, summary="Generate questions only")
+@router.post(
+    "/generate-questions", response_model=GeneratedQuestionsResponse, summary="Generate questions only"
+)
 def generate_questions(
     spec: InterviewSpec, llm: LanguageModel = Depends(language_model)
 ) -> GeneratedQuestionsResponse:

@@ -20,9 +20,14 @@ _PENDING_DETAIL = {
     "/api/reports/{session_id}",
     response_model=Report,
     summary="A session's evaluation report",
-    responses={202: {"model": ReportPendingResponse, "description": "Not ready yet"}, 404: {"model": ErrorResponse}},
+    responses={
+        202: {"model": ReportPendingResponse, "description": "Not ready yet"},
+        404: {"model": ErrorResponse},
+    },
 )
-def get_report(session_id: str, service: EvaluationService = Depends(evaluation_service)) -> Report | JSONResponse:
+def get_report(
+    session_id: str, service: EvaluationService = Depends(evaluation_service)
+) -> Report | JSONResponse:
     session, report = service.report(session_id)
     if report is not None:
         return report

@@ -17,9 +17,9 @@ def health() -> HealthResponse:
         service=s.service_name,
         openai_configured=s.openai_configured,
         service_ready=ready,
-        message=(
-            "All providers available" if ready else "LLM_PROVIDER=openai but OPENAI_API_KEY is not set"
-        )
-        + ("" if llm == "openai" else "; questions and scores come from the offline question bank and rubric"),
+        message=("All providers available" if ready else "LLM_PROVIDER=openai but OPENAI_API_KEY is not set")
+        + (
+            "" if llm == "openai" else "; questions and scores come from the offline question bank and rubric"
+        ),
         providers={"llm": llm_name},
     )

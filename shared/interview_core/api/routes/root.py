@@ -8,4 +8,6 @@ router = APIRouter(tags=["service"])
 
 @router.get("/", response_model=RootResponse, summary="Service banner")
 def root() -> RootResponse:
-    return RootResponse(message="Mock Interview API is running", status="running", version=__version__, docs="/docs")
+    return RootResponse(
+        message="Mock Interview API is running", status="running", version=__version__, docs="/docs"
+    )

@@ -1,6 +1,11 @@
 from fastapi import APIRouter, Depends
 
-from interview_core.api.schemas import CompletedResponse, ErrorResponse, NextQuestionResponse, SubmitAnswerRequest
+from interview_core.api.schemas import (
+    CompletedResponse,
+    ErrorResponse,
+    NextQuestionResponse,
+    SubmitAnswerRequest,
+)
 from interview_core.api.views import answer_response
 from interview_core.services.interview import InterviewService
 from interview_core.wiring import interview_service
