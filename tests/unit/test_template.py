@@ -1,0 +1,49 @@
+"""Invariants of template.yaml that the design relies on."""
+
+from infra import template as tpl
+
+T = tpl.load()
+RES = T["Resources"]
+
+
+def test_evaluation_queue_outlives_the_worker_and_has_a_dead_letter_queue() -> None:
+    queue = RES["EvaluationQueue"]["Properties"]
+    worker = RES["EvaluateWorkerFunction"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["EvaluationDeadLetterQueue", "Arn"]
+    }
+    assert 1 < queue["RedrivePolicy"]["maxReceiveCount"] <= 10
+    event = worker["Events"]["Evaluations"]["Properties"]
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_sessions_table_has_ttl_and_point_in_time_recovery() -> None:
+    table = RES["SessionsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert RES["SessionsTable"]["DeletionPolicy"] == "Retain"
+
+
+def test_http_functions_fit_the_http_api_timeout() -> None:
+    assert T["Globals"]["Function"]["Timeout"] < 30
+
+
+def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
+    with_llm = {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if {"Ref": "LlmLayer"} in props.get("Layers", [])
+    }
+    assert with_llm == {
+        "StartInterviewFunction",
+        "GenerateQuestionsFunction",
+        "EvaluateAnswersFunction",
+        "EvaluateWorkerFunction",
+    }
+
+
+def test_no_secret_is_a_plain_template_value() -> None:
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    assert "OPENAI_API_KEY" not in env
+    assert env["OPENAI_API_KEY_PARAMETER"] == {"Ref": "OpenAIApiKeyParameter"}
