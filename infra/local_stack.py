@@ -28,7 +28,6 @@ def main() -> None:
 
     standin = aws_standin.start(args.aws_port)
     aws_standin.apply_env(standin.env)
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
 
     # Imported after the environment is set: settings and clients read it once.
     import uvicorn

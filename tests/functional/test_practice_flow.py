@@ -74,7 +74,8 @@ def test_full_interview_then_async_report(api: ApiGateway, aws) -> None:
     assert done["message"] == "Interview completed!"
     assert done["total_answered"] == 3
     assert done["evaluation_status"] == "pending"
-    assert done["report_url"].endswith(f"/api/reports/{sid}")
+    # absolute, from the address the client called (API Gateway's host in the event)
+    assert done["report_url"] == f"https://abcdef1234.execute-api.us-east-1.amazonaws.com/api/reports/{sid}"
     assert done["feedback"]
 
     queued = api.get(f"/api/reports/{sid}")

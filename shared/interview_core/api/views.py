@@ -1,26 +1,31 @@
 """Domain objects to response models; shared by the routes that return the same shapes."""
 
+from fastapi import Request
+
 from interview_core.api.schemas import CompletedResponse, NextQuestionResponse, SessionResponse
 from interview_core.domain import PRACTICE_STATUS, Session
 from interview_core.services.interview import AnswerOutcome
 from interview_core.settings import get_settings
 
 
-def report_url(session_id: str) -> str:
-    return f"{get_settings().public_base_url}/api/reports/{session_id}"
+def report_url(request: Request, session_id: str) -> str:
+    """Absolute, so clients can follow it: the configured public URL, else the address the client used."""
+    base = get_settings().public_base_url or str(request.base_url)
+    return f"{base.rstrip('/')}/api/reports/{session_id}"
 
 
-def answer_response(outcome: AnswerOutcome) -> NextQuestionResponse | CompletedResponse:
+def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionResponse | CompletedResponse:
     s = outcome.session
     if outcome.completed:
+        url = report_url(request, s.session_id)
         return CompletedResponse(
             session_id=s.session_id,
             feedback=(
                 f"Thank you! All {s.answered} answers were recorded. Your evaluation is being prepared: "
-                f"each answer is scored on its own and the report appears at {report_url(s.session_id)}."
+                f"each answer is scored on its own and the report appears at {url}."
             ),
             total_answered=s.answered,
-            report_url=report_url(s.session_id),
+            report_url=url,
             evaluation_status=s.evaluation_status,
         )
     question = s.current_question

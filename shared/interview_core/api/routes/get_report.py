@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from interview_core.api.schemas import ErrorResponse, ReportPendingResponse
@@ -26,7 +26,7 @@ _PENDING_DETAIL = {
     },
 )
 def get_report(
-    session_id: str, service: EvaluationService = Depends(evaluation_service)
+    request: Request, session_id: str, service: EvaluationService = Depends(evaluation_service)
 ) -> Report | JSONResponse:
     session, report = service.report(session_id)
     if report is not None:
@@ -38,6 +38,6 @@ def get_report(
         session_id=session_id,
         evaluation_status=session.evaluation_status,
         detail=detail,
-        report_url=report_url(session_id),
+        report_url=report_url(request, session_id),
     )
     return JSONResponse(pending.model_dump(mode="json"), status_code=202, headers={"Retry-After": "1"})

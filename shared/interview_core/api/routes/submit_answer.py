@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from interview_core.api.schemas import (
     CompletedResponse,
@@ -24,6 +24,6 @@ router = APIRouter(tags=["interview"])
     },
 )
 def submit_answer(
-    body: SubmitAnswerRequest, service: InterviewService = Depends(interview_service)
+    request: Request, body: SubmitAnswerRequest, service: InterviewService = Depends(interview_service)
 ) -> NextQuestionResponse | CompletedResponse:
-    return answer_response(service.submit_answer(body.session_id, body.answer, body.question_number))
+    return answer_response(request, service.submit_answer(body.session_id, body.answer, body.question_number))
