@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT))
 
 from infra import aws_standin  # noqa: E402
 
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # keep the figures readable
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
