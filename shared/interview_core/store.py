@@ -87,6 +87,12 @@ class SessionStore:
     def _db(self) -> Any:
         return client("dynamodb")
 
+    def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A transaction Put that fails if the item already exists (written once)."""
+        return {
+            "Put": {"TableName": self.table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+        }
+
     # -- counters -----------------------------------------------------------------------------
 
     def _counter_update(self, scope: str, deltas: dict[str, int]) -> dict[str, Any]:
@@ -124,13 +130,7 @@ class SessionStore:
         item = {**session_key(session.session_id), **_to_item(session.model_dump(mode="json"))}
         self._db.transact_write_items(
             TransactItems=[
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": item,
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
+                self._put_new(item),
                 self._counter_update(session.kind, {"total": 1, session.status.value: 1}),
             ]
         )
@@ -248,13 +248,7 @@ class SessionStore:
         try:
             self._db.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": item,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
+                    self._put_new(item),
                     {
                         "Update": {
                             "TableName": self.table,
