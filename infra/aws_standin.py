@@ -1,10 +1,12 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
+import copy
 import json
 import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,11 +42,118 @@ class _AtomicDynamoDB:
         return self.app(environ, start_response)
 
 
+_TOUCHED: ContextVar[dict[str, list[dict[str, Any]]] | None] = ContextVar("touched", default=None)
+
+
+def _cheap_transaction_snapshots() -> None:
+    """moto snapshots a whole table (deepcopy) before every TransactWriteItems, to roll back on failure:
+    seconds per transaction once a table holds thousands of sessions. Snapshot instead the item
+    containers (cheap) plus deep copies of only the items the transaction touches, which is all a
+    rollback needs. Safe because _AtomicDynamoDB runs one DynamoDB request at a time."""
+    from moto.dynamodb.models import DynamoDBBackend, Table
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    if getattr(DynamoDBBackend, "_cheap_snapshots", False):
+        return
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
+        touched: dict[str, list[dict[str, Any]]] = {}
+        for entry in transact_items:
+            op = next(iter(entry.values()))
+            touched.setdefault(op.get("TableName", ""), []).append(op.get("Key") or op.get("Item") or {})
+        token = _TOUCHED.set(touched)
+        try:
+            return original(self, transact_items)
+        finally:
+            _TOUCHED.reset(token)
+
+    def snapshot(self: Any, memo: dict[int, Any]) -> Any:
+        touched = _TOUCHED.get()
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        if touched is None or self.name not in touched:  # any other deepcopy: moto's full copy
+            clone.__dict__ = copy.deepcopy(self.__dict__, memo)
+            return clone
+        # dict.copy() keeps the stored hashes (moto's key hashing is slow); only touched partitions and
+        # items are copied further.
+        clone.items = self.items.copy()
+        for key in touched[self.name]:
+            if self.hash_key_attr not in key:
+                continue
+            hash_key = DynamoType(key[self.hash_key_attr])
+            if hash_key not in self.items:
+                continue
+            if not self.range_key_attr:
+                clone.items[hash_key] = copy.deepcopy(self.items[hash_key])
+                continue
+            if clone.items[hash_key] is self.items[hash_key]:
+                clone.items[hash_key] = self.items[hash_key].copy()
+            range_key = DynamoType(key[self.range_key_attr])
+            if range_key in self.items[hash_key]:
+                clone.items[hash_key][range_key] = copy.deepcopy(self.items[hash_key][range_key])
+        return clone
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+    Table.__deepcopy__ = snapshot
+    DynamoDBBackend._cheap_snapshots = True
+
+
+_QUERY_SCOPE: ContextVar[tuple[str, Any] | None] = ContextVar("query_scope", default=None)
+
+
+def _indexed_queries() -> None:
+    """moto answers every Query by sorting the whole table (all_items), even for one partition: a query
+    costs O(n log n) in the table size, so the stand-in slows down as sessions accumulate. Serve a
+    table query from its partition, and an index query from the unsorted items (moto sorts the
+    matches itself), which is what DynamoDB's own indexes do."""
+    import inspect
+
+    from moto.dynamodb.models import Table
+
+    if getattr(Table, "_indexed_queries", False):
+        return
+    original_query, original_all_items = Table.query, Table.all_items
+    signature = inspect.signature(original_query)
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        bound = signature.bind(self, *args, **kwargs).arguments
+        hash_key = bound.get("hash_key")
+        if bound.get("index_name"):
+            scope: tuple[str, Any] = ("unsorted", None)
+        elif hash_key is not None and self.range_key_attr:
+            scope = ("partition", hash_key)
+        else:
+            return original_query(self, *args, **kwargs)
+        token = _QUERY_SCOPE.set(scope)
+        try:
+            return original_query(self, *args, **kwargs)
+        finally:
+            _QUERY_SCOPE.reset(token)
+
+    def all_items(self: Any) -> Any:
+        scope = _QUERY_SCOPE.get()
+        if scope is None:
+            return original_all_items(self)
+        kind, hash_key = scope
+        if kind == "partition":
+            return sorted(self.items.get(hash_key, {}).values(), key=lambda item: item.range_key)
+        if self.range_key_attr:
+            return [item for partition in self.items.values() for item in partition.values()]
+        return list(self.items.values())
+
+    Table.query = query
+    Table.all_items = all_items
+    Table._indexed_queries = True
+
+
 class MotoServer(ThreadedMotoServer):
     """moto in server mode on a thread, with DynamoDB's atomicity restored."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        _cheap_transaction_snapshots()
+        _indexed_queries()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
 
     def _server_entry(self) -> None:

@@ -5,14 +5,46 @@ in a background thread, and the providers are offline unless OPENAI_API_KEY is s
 """
 
 import argparse
+import json
 import logging
 import os
+import threading
+from collections.abc import Callable
+
+
+class Every:
+    """Calls `fn` every `seconds` on a daemon thread (the local stand-in for an EventBridge schedule)."""
+
+    def __init__(self, seconds: float, fn: Callable[[], object]) -> None:
+        self.seconds, self.fn = seconds, fn
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="schedule", daemon=True)
+
+    def start(self) -> "Every":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.seconds):
+            try:
+                self.fn()
+            except Exception:
+                logging.getLogger("local_stack").exception("scheduled run failed")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--cleanup-every",
+        type=float,
+        default=float(os.environ.get("LOCAL_CLEANUP_INTERVAL_SECONDS", "60")),
+        help="seconds between cleanup runs (the deployed schedule is CleanupSchedule)",
+    )
     parser.add_argument(
         "--aws-port",
         type=int,
@@ -32,17 +64,23 @@ def main() -> None:
     # Imported after the environment is set: settings and clients read it once.
     import uvicorn
 
+    from infra.admin import LOCAL_STATE
     from infra.sqs_poller import SqsPoller
     from interview_core.api.full import build
-    from interview_core.workers.evaluate import handle
+    from interview_core.workers import cleanup, evaluate
 
-    poller = SqsPoller(standin.queue_urls["EvaluationQueue"], handle).start()
+    poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle).start()
+    cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
+    admin_env = {**standin.env, "EVALUATION_DLQ_URL": standin.queue_urls["EvaluationDeadLetterQueue"]}
+    LOCAL_STATE.write_text(json.dumps(admin_env))  # for `python -m infra.admin --local ...`
     logging.getLogger("local_stack").info(
         "AWS stand-in at %s; API at http://%s:%d (docs at /docs)", standin.endpoint, args.host, args.port
     )
     try:
         uvicorn.run(build(), host=args.host, port=args.port, log_level="info")
     finally:
+        LOCAL_STATE.unlink(missing_ok=True)
+        cleaner.stop()
         poller.stop()
         standin.stop()
 

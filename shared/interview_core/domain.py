@@ -2,7 +2,8 @@
 
 import time
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -19,7 +20,17 @@ class SessionStatus(StrEnum):
     INITIALIZED = "initialized"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
-    ABANDONED = "abandoned"
+    ABANDONED = "abandoned"  # no activity for the inactivity timeout
+    ERASING = "erasing"  # being deleted with everything it owns; reads treat it as gone
+
+
+# States a session is counted in (an erasing session has already left the counters).
+COUNTED_STATES = (
+    SessionStatus.INITIALIZED,
+    SessionStatus.IN_PROGRESS,
+    SessionStatus.COMPLETED,
+    SessionStatus.ABANDONED,
+)
 
 
 class EvaluationStatus(StrEnum):
@@ -35,7 +46,21 @@ PRACTICE_STATUS = {
     SessionStatus.IN_PROGRESS: "active",
     SessionStatus.COMPLETED: "completed",
     SessionStatus.ABANDONED: "abandoned",
+    SessionStatus.ERASING: "erasing",
 }
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """How long things may sit before the scheduled cleanup acts on them."""
+
+    inactivity: timedelta  # an active session untouched this long is abandoned
+    retention: timedelta  # a finished session is erased this long after it ended
+    evaluation_grace: timedelta  # a completed session whose report is still missing is queued again
+    ttl: timedelta  # DynamoDB TTL: the backstop if cleanup never ran; longer than the others
+
+    def after(self, delta: timedelta, now: int | None = None) -> int:
+        return (epoch_now() if now is None else now) + int(delta.total_seconds())
 
 
 class KeyPoint(BaseModel):

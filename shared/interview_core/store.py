@@ -4,10 +4,15 @@ Items (pk / sk):
   SESSION#<id> / META          the session: everything the hot path needs, so an answer is 1 read + 1 write
   SESSION#<id> / REPORT        the evaluation report (kept apart: it is large and written once)
   COUNTER#<scope> / SHARD#nn   session counts per status, sharded so no counter item becomes a hot key
+
+Every session carries `due_at`, the time the scheduled cleanup must next look at it (abandon, queue its
+evaluation again, or erase it), kept up to date by the writes that change its state. The sparse index
+DueIndex (due_shard, due_at) lets cleanup read only what is due: its cost follows the work, not the table.
 """
 
 import random
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +21,10 @@ from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.domain import (
+    COUNTED_STATES,
     Answer,
     EvaluationStatus,
+    Lifecycle,
     Report,
     Session,
     SessionStatus,
@@ -28,7 +35,18 @@ from interview_core.errors import AnswerConflict, SessionNotActive, SessionNotFo
 
 META = "META"
 REPORT = "REPORT"
-COUNTED_FIELDS = ("total", *(s.value for s in SessionStatus))
+COUNTED_FIELDS = ("total", *(s.value for s in COUNTED_STATES))
+DUE_INDEX = "DueIndex"
+DUE_SHARDS = 16  # fixed: items are found by shard, so changing it would hide existing items
+
+
+def due_shard_name(n: int) -> str:
+    return f"DUE#{n:02d}"
+
+
+def due_shard(session_id: str) -> str:
+    return due_shard_name(int(session_id.replace("-", "")[:8], 16) % DUE_SHARDS)
+
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -74,13 +92,18 @@ def _valid_id(session_id: str) -> bool:
 
 
 def _is_live(data: dict[str, Any] | None) -> bool:
-    """DynamoDB's TTL deletes late: an expired item is treated as gone."""
-    return bool(data) and int(data.get("expires_at", 0)) > epoch_now()
+    """DynamoDB's TTL deletes late: an expired item is treated as gone, and so is one being erased."""
+    return (
+        bool(data)
+        and int(data.get("expires_at", 0)) > epoch_now()
+        and data.get("status") != SessionStatus.ERASING.value
+    )
 
 
 class SessionStore:
-    def __init__(self, table: str, counter_shards: int = 8) -> None:
+    def __init__(self, table: str, lifecycle: Lifecycle, counter_shards: int = 8) -> None:
         self.table = table
+        self.lifecycle = lifecycle
         self.counter_shards = counter_shards
 
     @property
@@ -126,8 +149,15 @@ class SessionStore:
 
     # -- sessions -----------------------------------------------------------------------------
 
-    def create(self, session: Session) -> None:
+    @staticmethod
+    def session_item(session: Session, due_at: int) -> dict[str, Any]:
         item = {**session_key(session.session_id), **_to_item(session.model_dump(mode="json"))}
+        item["due_shard"] = {"S": due_shard(session.session_id)}
+        item["due_at"] = {"N": str(due_at)}
+        return item
+
+    def create(self, session: Session) -> None:
+        item = self.session_item(session, self.lifecycle.after(self.lifecycle.inactivity))
         self._db.transact_write_items(
             TransactItems=[
                 self._put_new(item),
@@ -168,15 +198,23 @@ class SessionStore:
         """
         completes = session.answered + 1 == session.total_questions
         now = utc_now()
-        sets = ["answers = list_append(answers, :answer)", "updated_at = :now"]
+        sets = ["answers = list_append(answers, :answer)", "updated_at = :now", "due_at = :due"]
+        next_look = self.lifecycle.evaluation_grace if completes else self.lifecycle.inactivity
         values: dict[str, Any] = {
+            ":due": {"N": str(self.lifecycle.after(next_look))},
             ":answer": {"L": [_ser.serialize(_plain(answer.model_dump(mode="json")))]},
             ":now": {"S": now},
             ":answered": {"N": str(session.answered)},
             ":active": {"S": SessionStatus.IN_PROGRESS.value},
         }
         if completes:
-            sets += ["#status = :completed", "completed_at = :now", "evaluation_status = :pending"]
+            sets += [
+                "#status = :completed",
+                "completed_at = :now",
+                "evaluation_status = :pending",
+                "ended_at = :ended",
+            ]
+            values[":ended"] = {"N": str(epoch_now())}
             values[":completed"] = {"S": SessionStatus.COMPLETED.value}
             values[":pending"] = {"S": EvaluationStatus.PENDING.value}
         update = {
@@ -253,11 +291,13 @@ class SessionStore:
                         "Update": {
                             "TableName": self.table,
                             "Key": session_key(report.session_id),
-                            "UpdateExpression": "SET evaluation_status = :ready REMOVE evaluation_lease_until",
+                            "UpdateExpression": "SET evaluation_status = :ready, due_at = :due "
+                            "REMOVE evaluation_lease_until",
                             "ConditionExpression": "evaluation_claim = :claim",
                             "ExpressionAttributeValues": {
                                 ":ready": {"S": EvaluationStatus.READY.value},
                                 ":claim": {"S": claim},
+                                ":due": {"N": str(self.lifecycle.after(self.lifecycle.retention))},
                             },
                         }
                     },
@@ -288,6 +328,172 @@ class SessionStore:
         except ClientError as err:
             if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
+
+    # -- cleanup and erasure ------------------------------------------------------------------
+
+    def due(
+        self, shard: str, now: int, limit: int, start: dict[str, Any] | None = None
+    ) -> tuple[list["DueItem"], Any]:
+        """Sessions of one shard that are due, oldest first; with the key to continue from."""
+        args: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": DUE_INDEX,
+            "KeyConditionExpression": "due_shard = :shard AND due_at <= :now",
+            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now)}},
+            "Limit": limit,
+        }
+        if start:
+            args["ExclusiveStartKey"] = start
+        resp = self._db.query(**args)
+        items = [DueItem.from_index(_from_item(i)) for i in resp["Items"]]
+        return items, resp.get("LastEvaluatedKey")
+
+    def abandon(self, item: "DueItem", now: int) -> bool:
+        """Active -> abandoned, if nothing happened since the item was read (its due time is unchanged)."""
+        update = {
+            "TableName": self.table,
+            "Key": session_key(item.session_id),
+            "UpdateExpression": "SET #status = :abandoned, updated_at = :ts, due_at = :due, ended_at = :now",
+            "ConditionExpression": "#status = :seen AND due_at = :seen_due",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":abandoned": {"S": SessionStatus.ABANDONED.value},
+                ":ts": {"S": utc_now()},
+                ":due": {"N": str(self.lifecycle.after(self.lifecycle.retention, now))},
+                ":now": {"N": str(now)},
+                ":seen": {"S": item.status.value},
+                ":seen_due": {"N": str(item.due_at)},
+            },
+        }
+        counter = self._counter_update(item.kind, {item.status.value: -1, SessionStatus.ABANDONED.value: 1})
+        return self._transact_if_unchanged([{"Update": update}, counter])
+
+    def postpone(self, item: "DueItem", due_at: int) -> bool:
+        """Move the session's next look to `due_at`, if nobody moved it since it was read."""
+        try:
+            self._db.update_item(
+                TableName=self.table,
+                Key=session_key(item.session_id),
+                UpdateExpression="SET due_at = :due",
+                ConditionExpression="due_at = :seen_due",
+                ExpressionAttributeValues={":due": {"N": str(due_at)}, ":seen_due": {"N": str(item.due_at)}},
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def begin_erase(
+        self, session_id: str, status: SessionStatus, kind: str, seen_due: int | None = None
+    ) -> bool:
+        """Mark the session as being erased and take it out of the counters, once.
+
+        Conditional on the status the caller read (and, for cleanup, on its due time), so a concurrent
+        run or a retry cannot count it out twice. False if the session changed meanwhile."""
+        condition = "#status = :seen" + (" AND due_at = :seen_due" if seen_due is not None else "")
+        values = {
+            ":erasing": {"S": SessionStatus.ERASING.value},
+            ":seen": {"S": status.value},
+            ":zero": {"N": "0"},
+        }
+        if seen_due is not None:
+            values[":seen_due"] = {"N": str(seen_due)}
+        update = {
+            "TableName": self.table,
+            "Key": session_key(session_id),
+            # due since forever: if the erasure stops half way, whatever run comes next finishes it
+            "UpdateExpression": "SET #status = :erasing, due_at = :zero",
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": values,
+        }
+        counter = self._counter_update(kind, {status.value: -1, "total": -1})
+        return self._transact_if_unchanged([{"Update": update}, counter])
+
+    def erase_items(self, session_id: str) -> int:
+        """Delete every item of an erasing session, the session item last. Idempotent."""
+        pk = {":pk": {"S": f"SESSION#{session_id}"}}
+        keys = []
+        for page in self._db.get_paginator("query").paginate(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=pk,
+            ProjectionExpression="pk, sk",
+            ConsistentRead=True,
+        ):
+            keys += [k for k in page["Items"] if k["sk"]["S"] != META]
+        for start in range(0, len(keys), 25):
+            requests = [{"DeleteRequest": {"Key": k}} for k in keys[start : start + 25]]
+            while requests:
+                resp = self._db.batch_write_item(RequestItems={self.table: requests})
+                requests = resp.get("UnprocessedItems", {}).get(self.table, [])
+        try:
+            self._db.delete_item(
+                TableName=self.table,
+                Key=session_key(session_id),
+                ConditionExpression="#status = :erasing",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":erasing": {"S": SessionStatus.ERASING.value}},
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return len(keys)  # already gone: an earlier or concurrent run finished it
+        return len(keys) + 1
+
+    def status_of(self, session_id: str) -> tuple[SessionStatus, str] | None:
+        """The status and kind of a session, erasing ones included; None when there is no such item."""
+        if not _valid_id(session_id):
+            return None
+        resp = self._db.get_item(
+            TableName=self.table,
+            Key=session_key(session_id),
+            ProjectionExpression="#status, kind",
+            ExpressionAttributeNames={"#status": "status"},
+            ConsistentRead=True,
+        )
+        if "Item" not in resp:
+            return None
+        data = _from_item(resp["Item"])
+        return SessionStatus(data["status"]), data.get("kind", "practice")
+
+    def _transact_if_unchanged(self, items: list[dict[str, Any]]) -> bool:
+        try:
+            self._db.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "TransactionCanceledException":
+                return False
+            raise
+        return True
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """What DueIndex projects: enough to decide what cleanup does without reading the session."""
+
+    session_id: str
+    kind: str
+    status: SessionStatus
+    evaluation_status: EvaluationStatus
+    due_at: int
+    lease_until: int
+    ended_at: int | None
+
+    def past_retention(self, lifecycle: Lifecycle, now: int) -> bool:
+        return self.ended_at is not None and now >= lifecycle.after(lifecycle.retention, self.ended_at)
+
+    @classmethod
+    def from_index(cls, data: dict[str, Any]) -> "DueItem":
+        return cls(
+            session_id=data["pk"].removeprefix("SESSION#"),
+            kind=data.get("kind", "practice"),
+            status=SessionStatus(data["status"]),
+            evaluation_status=EvaluationStatus(data.get("evaluation_status", EvaluationStatus.NOT_REQUESTED)),
+            due_at=int(data["due_at"]),
+            lease_until=int(data.get("evaluation_lease_until", 0)),
+            ended_at=int(data["ended_at"]) if "ended_at" in data else None,
+        )
 
 
 class EvaluationBusy(Exception):

@@ -3,28 +3,37 @@
 from datetime import timedelta
 from functools import cache
 
+from interview_core.blobs import MediaStore
 from interview_core.providers.factory import language_model
 from interview_core.queue import EvaluationQueue
 from interview_core.services.evaluation import EvaluationService
 from interview_core.services.interview import InterviewService
+from interview_core.services.retention import RetentionService
 from interview_core.settings import get_settings
 from interview_core.store import SessionStore
 
-__all__ = ["interview_service", "evaluation_service", "language_model", "reset"]
+__all__ = ["interview_service", "evaluation_service", "retention_service", "language_model", "reset"]
 
 
 @cache
 def _store() -> SessionStore:
     s = get_settings()
-    return SessionStore(s.sessions_table, s.counter_shards)
+    return SessionStore(s.sessions_table, s.lifecycle, s.counter_shards)
+
+
+def _queue() -> EvaluationQueue:
+    return EvaluationQueue(get_settings().evaluation_queue_url)
 
 
 @cache
 def interview_service() -> InterviewService:
+    return InterviewService(_store(), _queue())
+
+
+@cache
+def retention_service() -> RetentionService:
     s = get_settings()
-    return InterviewService(
-        _store(), EvaluationQueue(s.evaluation_queue_url), timedelta(days=s.session_ttl_days)
-    )
+    return RetentionService(_store(), MediaStore(s.media_bucket), _queue(), s.lifecycle)
 
 
 @cache
@@ -41,6 +50,7 @@ def reset() -> None:
         _store,
         interview_service,
         evaluation_service,
+        retention_service,
         settings.get_settings,
         factory.reset,
         aws.reset_clients,

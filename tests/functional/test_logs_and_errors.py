@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from interview_core.logs import logger
+from interview_core.observability import logger
 from tests.support.apigw import ApiGateway
 
 

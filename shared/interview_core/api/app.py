@@ -14,7 +14,7 @@ from interview_core.errors import (
     SessionNotActive,
     SessionNotFound,
 )
-from interview_core.logs import logger, start_request
+from interview_core.observability import flush_metrics, logger, start_request
 
 STATUS_OF = {
     SessionNotFound: 404,
@@ -40,7 +40,10 @@ async def _log_context(request: Request, call_next: Callable[[Request], Awaitabl
     start_request(
         getattr(context, "aws_request_id", None) or request.headers.get("x-request-id") or uuid.uuid4().hex
     )
-    return await call_next(request)
+    try:
+        return await call_next(request)
+    finally:
+        flush_metrics()
 
 
 def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:

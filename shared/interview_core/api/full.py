@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from interview_core.api.app import create_app
 from interview_core.api.routes import (
+    delete_session,
     evaluate_answers,
     generate_questions,
     get_report,
@@ -21,6 +22,7 @@ ROUTE_MODULES = [
     start_interview,
     submit_answer,
     get_session,
+    delete_session,
     list_sessions,
     generate_questions,
     evaluate_answers,

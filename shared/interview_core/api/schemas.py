@@ -132,3 +132,8 @@ class HealthResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class SessionDeletedResponse(BaseModel):
+    message: str = "Session deleted"
+    session_id: str

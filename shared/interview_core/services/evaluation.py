@@ -7,7 +7,7 @@ per-answer scores, so an interview of N questions costs N scoring calls.
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from interview_core.domain import (
@@ -20,6 +20,7 @@ from interview_core.domain import (
     epoch_now,
     utc_now,
 )
+from interview_core.observability import count, milliseconds
 from interview_core.providers.base import LanguageModel
 from interview_core.store import SessionStore
 
@@ -93,6 +94,10 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
     return Summary(overall, strengths, improvements, text)
 
 
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
 class EvaluationService:
     def __init__(self, store: SessionStore, lease: timedelta) -> None:
         self.store = store
@@ -109,10 +114,16 @@ class EvaluationService:
         try:
             report = self._build_report(llm, session, started)
         except Exception as err:
+            count("EvaluationFailures")
             self.store.release_evaluation(session_id, claim, f"{type(err).__name__}: {err}")
             raise
         written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()))
-        return EvaluationOutcome.WRITTEN if written else EvaluationOutcome.ALREADY_DONE
+        if not written:
+            return EvaluationOutcome.ALREADY_DONE
+        count("EvaluationsCompleted")
+        if session.completed_at:  # from the last answer to the report: what the candidate waits for
+            milliseconds("EvaluationLatency", (time.time() - _epoch(session.completed_at)) * 1000)
+        return EvaluationOutcome.WRITTEN
 
     def _build_report(self, llm: LanguageModel, session: Session, started: float) -> Report:
         items = [(session.questions[a.question_number - 1], a.text) for a in session.answers]

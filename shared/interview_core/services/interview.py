@@ -1,7 +1,6 @@
 """The interview flow: start a session, record answers, read state and counts."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from interview_core.domain import (
     Answer,
@@ -9,12 +8,11 @@ from interview_core.domain import (
     Difficulty,
     Session,
     SessionStatus,
-    epoch_now,
     new_session_id,
     utc_now,
 )
 from interview_core.errors import AnswerConflict, SessionNotActive
-from interview_core.logs import logger, tag_session
+from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
 from interview_core.queue import EvaluationQueue
 from interview_core.store import SessionStore
@@ -32,10 +30,9 @@ class AnswerOutcome:
 
 
 class InterviewService:
-    def __init__(self, store: SessionStore, queue: EvaluationQueue, ttl: timedelta) -> None:
+    def __init__(self, store: SessionStore, queue: EvaluationQueue) -> None:
         self.store = store
         self.queue = queue
-        self.ttl = ttl
 
     def start(self, llm: LanguageModel, topic: str, difficulty: Difficulty, num_questions: int) -> Session:
         generated = llm.generate_questions(topic, difficulty, num_questions)
@@ -49,11 +46,12 @@ class InterviewService:
             questions=generated.questions,
             created_at=now,
             updated_at=now,
-            expires_at=epoch_now() + int(self.ttl.total_seconds()),
+            expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
         )
         self.store.create(session)
         tag_session(session.session_id)
         logger.info("session started", extra={"questions": session.total_questions, "kind": session.kind})
+        count("SessionsStarted")
         return session
 
     def get(self, session_id: str) -> Session:
@@ -79,7 +77,9 @@ class InterviewService:
             "answer recorded",
             extra={"question_number": current, "source": source, "completed": outcome.completed},
         )
+        count("AnswersRecorded")
         if outcome.completed:
+            count("SessionsCompleted")
             self._queue_evaluation(session_id)
         return outcome
 

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from interview_core.logs import logger, start_request, tag_session
+from interview_core.observability import flush_metrics, logger, start_request, tag_session
 from interview_core.queue import parse_message
 from interview_core.wiring import evaluation_service, language_model
 
@@ -27,6 +27,9 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # A processor per batch: it holds the batch's state. A batch where every record failed is reported per
     # record too (not raised), so retries stay per message.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
-        event=event, record_handler=_evaluate, processor=processor, context=context
-    )
+    try:
+        return process_partial_response(
+            event=event, record_handler=_evaluate, processor=processor, context=context
+        )
+    finally:
+        flush_metrics()

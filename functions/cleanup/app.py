@@ -1,0 +1,3 @@
+from interview_core.workers.cleanup import handle as handler
+
+__all__ = ["handler"]

@@ -1,0 +1,108 @@
+"""Operator commands, against a deployed stack or the running local stack.
+
+    python -m infra.admin --stack mock-interview cleanup      # run the cleanup now
+    python -m infra.admin --stack mock-interview erase <id>   # erase a session and everything it owns
+    python -m infra.admin --stack mock-interview redrive      # move dead letters back after a fix
+    python -m infra.admin --local cleanup                     # the same against ./scripts/run-local.sh
+
+Without --stack or --local the environment is used as it is (SESSIONS_TABLE, MEDIA_BUCKET,
+EVALUATION_QUEUE_URL, EVALUATION_DLQ_URL, AWS_ENDPOINT_URL...).
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import boto3
+
+LOCAL_STATE = Path(__file__).resolve().parents[1] / ".local-stack.json"
+STACK_OUTPUTS = {
+    "SessionsTableName": "SESSIONS_TABLE",
+    "MediaBucketName": "MEDIA_BUCKET",
+    "EvaluationQueueUrl": "EVALUATION_QUEUE_URL",
+    "EvaluationDeadLetterQueueUrl": "EVALUATION_DLQ_URL",
+}
+
+
+def stack_env(stack: str) -> dict[str, str]:
+    outputs = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+    return {
+        STACK_OUTPUTS[o["OutputKey"]]: o["OutputValue"] for o in outputs if o["OutputKey"] in STACK_OUTPUTS
+    }
+
+
+def local_env() -> dict[str, str]:
+    if not LOCAL_STATE.exists():
+        sys.exit("no local stack is running (start it with ./scripts/run-local.sh)")
+    return json.loads(LOCAL_STATE.read_text())
+
+
+def redrive(dlq_url: str, queue_url: str, limit: int) -> int:
+    """Move up to `limit` messages from the dead-letter queue back to the queue, bodies unchanged."""
+    sqs = boto3.client("sqs")
+    moved = 0
+    while moved < limit:
+        batch = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=min(10, limit - moved), WaitTimeSeconds=1
+        )
+        messages = batch.get("Messages", [])
+        if not messages:
+            break
+        entries = [{"Id": str(i), "MessageBody": m["Body"]} for i, m in enumerate(messages)]
+        sent = sqs.send_message_batch(QueueUrl=queue_url, Entries=entries)
+        ok = {e["Id"] for e in sent.get("Successful", [])}
+        done = [
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+            for i, m in enumerate(messages)
+            if str(i) in ok
+        ]
+        if done:  # only what was re-sent leaves the dead-letter queue
+            sqs.delete_message_batch(QueueUrl=dlq_url, Entries=done)
+        moved += len(done)
+        if len(done) < len(messages):
+            raise SystemExit(f"could not re-send {len(messages) - len(done)} messages; they stay in the DLQ")
+    return moved
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--stack", help="CloudFormation stack name of a deployment")
+    where.add_argument("--local", action="store_true", help="the stack started by ./scripts/run-local.sh")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("cleanup", help="run the scheduled cleanup now")
+    erase = commands.add_parser("erase", help="erase a session and everything it owns, now")
+    erase.add_argument("session_id")
+    again = commands.add_parser("redrive", help="move dead-lettered evaluations back to the queue")
+    again.add_argument("--max", type=int, default=1000)
+    args = parser.parse_args(argv)
+
+    if args.stack:
+        os.environ.update(stack_env(args.stack))
+    elif args.local:
+        os.environ.update(local_env())
+
+    # Imported after the environment is final: settings are read once.
+    from interview_core.errors import SessionNotFound
+    from interview_core.wiring import retention_service
+    from interview_core.workers.cleanup import handle
+
+    if args.command == "cleanup":
+        print(json.dumps(handle({}, None)))
+    elif args.command == "erase":
+        try:
+            retention_service().erase(args.session_id)
+        except SessionNotFound:
+            sys.exit(f"session {args.session_id} not found")
+        print(json.dumps({"erased": args.session_id}))
+    else:
+        moved = redrive(os.environ["EVALUATION_DLQ_URL"], os.environ["EVALUATION_QUEUE_URL"], args.max)
+        print(json.dumps({"redriven": moved}))
+
+
+if __name__ == "__main__":
+    main()

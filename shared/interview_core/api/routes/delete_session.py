@@ -1,0 +1,22 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.api.schemas import ErrorResponse, SessionDeletedResponse
+from interview_core.services.retention import RetentionService
+from interview_core.wiring import retention_service
+
+router = APIRouter(tags=["interview"])
+
+
+@router.delete(
+    "/session/{session_id}",
+    response_model=SessionDeletedResponse,
+    summary="Erase a session now",
+    description="Deletes the session, its answers, its report and its stored audio and images at once "
+    "(not when the retention period or DynamoDB TTL gets to it).",
+    responses={404: {"model": ErrorResponse}},
+)
+def delete_session(
+    session_id: str, service: RetentionService = Depends(retention_service)
+) -> SessionDeletedResponse:
+    service.erase(session_id)
+    return SessionDeletedResponse(session_id=session_id)

@@ -1,0 +1,131 @@
+"""Retention: the scheduled cleanup and erasure on request.
+
+The cleanup reads only sessions that are due (DueIndex) and, for each, does the one thing its state
+calls for: abandon an inactive session, queue an evaluation that never arrived again, or erase a
+session past retention with everything it owns. Every step is a conditional write on what was read, so
+two runs at once, a rerun, or a run that died half way never count or delete anything twice.
+"""
+
+import time
+from dataclasses import asdict, dataclass
+
+from interview_core.blobs import MediaStore, session_prefix
+from interview_core.domain import EvaluationStatus, Lifecycle, SessionStatus, epoch_now
+from interview_core.errors import SessionNotFound
+from interview_core.observability import count, logger
+from interview_core.queue import EvaluationQueue
+from interview_core.store import DUE_SHARDS, DueItem, SessionStore, due_shard_name
+
+MAX_ERASE_ATTEMPTS = 5
+
+
+@dataclass
+class SweepResult:
+    examined: int = 0
+    abandoned: int = 0
+    requeued: int = 0
+    erased: int = 0
+    postponed: int = 0
+    skipped: int = 0  # changed by someone else since it was read: left for its new due time
+    complete: bool = True  # False when the time budget ran out: the next run resumes
+
+    def as_dict(self) -> dict[str, int | bool]:
+        return asdict(self)
+
+
+class RetentionService:
+    def __init__(
+        self, store: SessionStore, media: MediaStore, queue: EvaluationQueue, lifecycle: Lifecycle
+    ) -> None:
+        self.store = store
+        self.media = media
+        self.queue = queue
+        self.lifecycle = lifecycle
+
+    def sweep(
+        self, now: int | None = None, batch_size: int = 100, deadline: float | None = None
+    ) -> SweepResult:
+        """One cleanup run. `deadline` (time.monotonic) bounds it; what is left stays due for the next run."""
+        now = epoch_now() if now is None else now
+        result = SweepResult()
+        for shard in range(DUE_SHARDS):
+            start = None
+            while True:
+                if deadline is not None and time.monotonic() > deadline:
+                    result.complete = False
+                    self._report(result)
+                    return result
+                items, start = self.store.due(due_shard_name(shard), now, batch_size, start)
+                for item in items:
+                    result.examined += 1
+                    self._act(item, now, result)
+                if not start:
+                    break
+        self._report(result)
+        return result
+
+    @staticmethod
+    def _report(result: SweepResult) -> None:
+        if result.examined:
+            logger.info("cleanup run", extra=result.as_dict())
+            count("SessionsAbandoned", result.abandoned)
+            count("SessionsErased", result.erased)
+            count("EvaluationsRequeued", result.requeued)
+
+    def _act(self, item: DueItem, now: int, result: SweepResult) -> None:
+        status = item.status
+        if status is SessionStatus.ERASING:  # an erasure that stopped half way
+            self._finish_erase(item.session_id)
+            result.erased += 1
+        elif status in (SessionStatus.INITIALIZED, SessionStatus.IN_PROGRESS):
+            if self.store.abandon(item, now):
+                result.abandoned += 1
+            else:
+                result.skipped += 1
+        elif self._evaluation_missing(item) and not item.past_retention(self.lifecycle, now):
+            self._requeue(item, now, result)
+        elif self.store.begin_erase(item.session_id, status, item.kind, seen_due=item.due_at):
+            self._finish_erase(item.session_id)
+            result.erased += 1
+        else:
+            result.skipped += 1
+
+    @staticmethod
+    def _evaluation_missing(item: DueItem) -> bool:
+        return item.status is SessionStatus.COMPLETED and item.evaluation_status in (
+            EvaluationStatus.PENDING,
+            EvaluationStatus.RUNNING,
+        )
+
+    def _requeue(self, item: DueItem, now: int, result: SweepResult) -> None:
+        if item.evaluation_status is EvaluationStatus.RUNNING and item.lease_until > now:
+            # a worker is on it: look again once its lease has run out
+            moved = self.store.postpone(item, item.lease_until + 1)
+            result.postponed += moved
+            result.skipped += not moved
+            return
+        # Move the due time first: of two concurrent runs only one wins this write and sends.
+        if self.store.postpone(item, self.lifecycle.after(self.lifecycle.evaluation_grace, now)):
+            self.queue.enqueue(item.session_id)
+            result.requeued += 1
+        else:
+            result.skipped += 1
+
+    def erase(self, session_id: str) -> None:
+        """Erase a session and everything it owns now (erasure on request), not when TTL gets to it."""
+        for _ in range(MAX_ERASE_ATTEMPTS):
+            found = self.store.status_of(session_id)
+            if found is None:
+                raise SessionNotFound()
+            status, kind = found
+            if status is SessionStatus.ERASING or self.store.begin_erase(session_id, status, kind):
+                self._finish_erase(session_id)
+                count("SessionsErased")
+                return
+        raise RuntimeError(f"session kept changing while being erased ({MAX_ERASE_ATTEMPTS} attempts)")
+
+    def _finish_erase(self, session_id: str) -> None:
+        # Objects first, the session item last: while it exists, a rerun knows there is work left.
+        objects = self.media.delete_prefix(session_prefix(session_id))
+        items = self.store.erase_items(session_id)
+        logger.info("session erased", extra={"session_id": session_id, "objects": objects, "items": items})
