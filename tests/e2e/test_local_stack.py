@@ -1,5 +1,6 @@
 """The local stack over real HTTP, as a client uses it."""
 
+import json
 import re
 import subprocess
 import sys
@@ -74,3 +75,17 @@ def test_racing_clients_over_http_record_one_answer_per_question(local_stack: st
         t.join()
     assert sorted(codes) == [200] + [409] * 5
     assert requests.get(f"{local_stack}/session/{sid}", timeout=5).json()["answers_submitted"] == 1
+
+
+def test_operator_commands_reach_the_running_local_stack(local_stack: str) -> None:
+    sid = requests.post(f"{local_stack}/start-interview", json={"topic": "SQL"}, timeout=5).json()[
+        "session_id"
+    ]
+    cleanup = subprocess.run([sys.executable, "-m", "infra.admin", "--local", "cleanup"], capture_output=True,
+                             text=True, timeout=60, cwd=HERE.parents[1])  # fmt: skip
+    assert cleanup.returncode == 0, cleanup.stderr
+    assert json.loads(cleanup.stdout.strip().splitlines()[-1])["complete"] is True
+    erase = subprocess.run([sys.executable, "-m", "infra.admin", "--local", "erase", sid], capture_output=True,
+                           text=True, timeout=60, cwd=HERE.parents[1])  # fmt: skip
+    assert erase.returncode == 0, erase.stderr
+    assert requests.get(f"{local_stack}/session/{sid}", timeout=5).status_code == 404

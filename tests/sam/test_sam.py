@@ -125,3 +125,6 @@ def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_p
     report = call("get_report", sid)
     assert report["statusCode"] == 200
     assert len(json.loads(report["body"])["questions"]) == 5
+    assert call("cleanup")["complete"] is True
+    assert call("delete_session", sid)["statusCode"] == 200
+    assert call("get_session", sid)["statusCode"] == 404
