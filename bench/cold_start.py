@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 
 from infra import aws_standin  # noqa: E402
 
-os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # keep the figures readable
 from infra import template as tpl  # noqa: E402
 
 SAMPLE_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
@@ -63,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
 
     standin = aws_standin.start()
-    env = {**os.environ, **standin.env, "LLM_PROVIDER": "offline"}
+    env = {**os.environ, **standin.env, "LLM_PROVIDER": "offline", "POWERTOOLS_LOG_LEVEL": "WARNING"}
     env.pop("OPENAI_API_KEY", None)
     tmp = Path(tempfile.mkdtemp())
 

@@ -17,8 +17,6 @@ sys.path.insert(0, str(ROOT))
 
 from infra import aws_standin  # noqa: E402
 
-os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # keep the figures readable
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -26,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
 
     standin = aws_standin.start()
-    os.environ.update({**standin.env, "LLM_PROVIDER": "offline"})
+    os.environ.update({**standin.env, "LLM_PROVIDER": "offline", "POWERTOOLS_LOG_LEVEL": "WARNING"})
     os.environ.pop("OPENAI_API_KEY", None)
 
     from interview_core import wiring
