@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from infra import aws_standin  # noqa: E402
-
 from infra import template as tpl  # noqa: E402
 
 SAMPLE_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
