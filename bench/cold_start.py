@@ -70,21 +70,28 @@ def main() -> None:
     from interview_core import wiring
     from interview_core.providers.offline import OfflineLanguageModel
 
-    session = wiring.interview_service().start(OfflineLanguageModel(), "Python", "simple", 10)
+    def new_session() -> str:
+        return wiring.interview_service().start(OfflineLanguageModel(), "Python", "simple", 10).session_id
 
-    targets: dict[str, tuple[Path, Path]] = {
-        "floor": (ROOT / "bench" / "floor_handler", ROOT / "events/health.json")
+    # Real sessions, so every sample event finds what it asks for; delete_session gets a fresh one per run.
+    shared = new_session()
+    targets: dict[str, tuple[Path, list[Path]]] = {
+        "floor": (ROOT / "bench" / "floor_handler", [ROOT / "events/health.json"] * args.runs)
     }
     for code_uri in sorted(tpl.http_routes(tpl.load())):
         name = Path(code_uri).name
-        event = (ROOT / "events" / f"{name}.json").read_text().replace(SAMPLE_ID, session.session_id)
-        (tmp / f"{name}.json").write_text(event)
-        targets[name] = (ROOT / code_uri, tmp / f"{name}.json")
+        template = (ROOT / "events" / f"{name}.json").read_text()
+        files = []
+        for run in range(args.runs):
+            sid = new_session() if name == "delete_session" else shared
+            files.append(tmp / f"{name}-{run}.json")
+            files[-1].write_text(template.replace(SAMPLE_ID, sid))
+        targets[name] = (ROOT / code_uri, files)
 
     samples: dict[str, list[dict]] = {name: [] for name in targets}
-    for _ in range(args.runs):
-        for name, (fn_dir, event_file) in targets.items():
-            samples[name].append(run_once(fn_dir, event_file, env))
+    for run in range(args.runs):
+        for name, (fn_dir, event_files) in targets.items():
+            samples[name].append(run_once(fn_dir, event_files[run], env))
     standin.stop()
 
     def med(name: str, key: str) -> float:
