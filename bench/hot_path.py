@@ -92,7 +92,7 @@ def main() -> None:
         db.update_item(
             TableName=table,
             Key=key,
-            UpdateExpression="SET answers = list_append(answers, :a), updated_at = :now",
+            UpdateExpression="SET answers = list_append(answers, :a), updated_at = :now, due_at = :due",
             ConditionExpression="#s = :active AND size(answers) = :n AND expires_at > :epoch",
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={
@@ -101,6 +101,7 @@ def main() -> None:
                 ":active": {"S": "in_progress"},
                 ":n": {"N": str(len(item["answers"]["L"]))},
                 ":epoch": {"N": "0"},
+                ":due": {"N": "0"},
             },
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
