@@ -1,5 +1,6 @@
 """The scheduled cleanup: abandon, re-queue, erase; exact counters; idempotent, resumable, concurrent."""
 
+import json
 import threading
 
 import boto3
@@ -45,8 +46,6 @@ def expected_after_one_run(ids: dict[str, list[str]]) -> dict[str, str]:
 
 
 def queued_session_ids(queue_url: str) -> list[str]:
-    import json
-
     sqs, out = boto3.client("sqs"), []
     while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
         out += [json.loads(m["Body"])["session_id"] for m in batch]
