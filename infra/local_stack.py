@@ -56,6 +56,8 @@ def main() -> None:
         level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
 
+    logging.getLogger("botocore").setLevel(logging.WARNING)  # credential and endpoint notices on every client
+
     from infra import aws_standin
 
     standin = aws_standin.start(args.aws_port)

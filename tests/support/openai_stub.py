@@ -20,6 +20,8 @@ class OpenAIStub:
         self.requests: list[dict[str, Any]] = []
         self.failures: list[int] = []  # status codes to return, in order, before answering normally
         self.delay_seconds = 0.0
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests served at the same time
         self._lock = threading.Lock()
         stub = self
 
@@ -34,8 +36,17 @@ class OpenAIStub:
                         {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
                     )
                     failure = stub.failures.pop(0) if stub.failures else None
-                if stub.delay_seconds:
-                    time.sleep(stub.delay_seconds)
+                    stub.in_flight += 1
+                    stub.max_in_flight = max(stub.max_in_flight, stub.in_flight)
+                try:
+                    if stub.delay_seconds:
+                        time.sleep(stub.delay_seconds)
+                    self._answer(body, failure)
+                finally:
+                    with stub._lock:
+                        stub.in_flight -= 1
+
+            def _answer(self, body: dict[str, Any], failure: int | None) -> None:
                 if failure:
                     self._send(failure, {"error": {"message": "stubbed failure", "type": "server_error"}})
                 elif self.path.endswith("/chat/completions"):

@@ -6,6 +6,7 @@ per-answer scores, so an interview of N questions costs N scoring calls.
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -21,7 +22,7 @@ from interview_core.domain import (
     utc_now,
 )
 from interview_core.observability import count, milliseconds
-from interview_core.providers.base import LanguageModel
+from interview_core.providers.base import AnswerScore, LanguageModel
 from interview_core.store import SessionStore
 
 STRENGTH_THRESHOLD = 7
@@ -40,25 +41,30 @@ class EvaluationOutcome(StrEnum):
     ALREADY_DONE = "already_done"  # duplicate or replayed message: nothing changed
 
 
+MAX_PARALLEL_SCORING = 5  # each answer is its own model call; in parallel, 20 answers fit API Gateway's 30 s
+
+
 def score_answers(
     llm: LanguageModel, items: list[tuple[Question, str]], topic: str, difficulty: Difficulty
 ) -> tuple[list[QuestionScore], TokenUsage]:
-    scores, usage = [], TokenUsage()
-    for number, (question, answer) in enumerate(items, start=1):
-        result = llm.score_answer(question, answer, topic, difficulty)
-        usage += result.usage
-        scores.append(
-            QuestionScore(
-                question_number=number,
-                question=question.text,
-                answer=answer,
-                score=result.score,
-                evidence=result.evidence,
-                missing=result.missing,
-                feedback=result.feedback,
-            )
+    def score(question: Question, answer: str) -> AnswerScore:
+        return llm.score_answer(question, answer, topic, difficulty)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SCORING, len(items)))) as pool:
+        results = list(pool.map(score, *zip(*items, strict=True))) if items else []
+    scores = [
+        QuestionScore(
+            question_number=number,
+            question=question.text,
+            answer=answer,
+            score=result.score,
+            evidence=result.evidence,
+            missing=result.missing,
+            feedback=result.feedback,
         )
-    return scores, usage
+        for number, ((question, answer), result) in enumerate(zip(items, results, strict=True), start=1)
+    ]
+    return scores, sum((r.usage for r in results), TokenUsage())
 
 
 def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> Summary:
