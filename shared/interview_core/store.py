@@ -257,9 +257,11 @@ class SessionStore:
                 Key=session_key(session_id),
                 UpdateExpression="SET evaluation_status = :running, evaluation_claim = :claim, "
                 "evaluation_lease_until = :until ADD evaluation_attempts :one",
-                ConditionExpression="attribute_exists(pk) AND (evaluation_status = :pending OR "
+                ConditionExpression="#status = :completed AND (evaluation_status = :pending OR "
                 "(evaluation_status = :running AND evaluation_lease_until < :now))",
+                ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues={
+                    ":completed": {"S": SessionStatus.COMPLETED.value},
                     ":running": {"S": EvaluationStatus.RUNNING.value},
                     ":pending": {"S": EvaluationStatus.PENDING.value},
                     ":claim": {"S": claim},
@@ -293,8 +295,11 @@ class SessionStore:
                             "Key": session_key(report.session_id),
                             "UpdateExpression": "SET evaluation_status = :ready, due_at = :due "
                             "REMOVE evaluation_lease_until",
-                            "ConditionExpression": "evaluation_claim = :claim",
+                            # an erasure that began meanwhile wins: no report outlives its session
+                            "ConditionExpression": "evaluation_claim = :claim AND #status = :completed",
+                            "ExpressionAttributeNames": {"#status": "status"},
                             "ExpressionAttributeValues": {
+                                ":completed": {"S": SessionStatus.COMPLETED.value},
                                 ":ready": {"S": EvaluationStatus.READY.value},
                                 ":claim": {"S": claim},
                                 ":due": {"N": str(self.lifecycle.after(self.lifecycle.retention))},

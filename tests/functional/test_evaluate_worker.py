@@ -7,7 +7,7 @@ from pathlib import Path
 import boto3
 
 from interview_core import wiring
-from interview_core.domain import EvaluationStatus, KeyPoint, Question
+from interview_core.domain import EvaluationStatus, KeyPoint, Question, SessionStatus
 from tests.support.apigw import ApiGateway, invoke
 
 
@@ -159,3 +159,20 @@ def test_pending_status_is_visible_while_queued(api: ApiGateway) -> None:
     body = api.get(f"/api/reports/{sid}").json()
     assert body["evaluation_status"] == EvaluationStatus.PENDING.value
     assert body["report_url"].endswith(sid)
+
+
+def test_a_report_finished_after_an_erasure_began_is_not_written(api: ApiGateway, aws) -> None:
+    sid = finished_session(api)
+    evaluation, store = wiring.evaluation_service(), wiring.evaluation_service().store
+    session = store.claim_evaluation(sid, "slow-worker", lease_seconds=60)  # a worker is scoring...
+    assert store.begin_erase(sid, SessionStatus.COMPLETED, "practice")  # ...when the erasure begins
+    report = evaluation._build_report(wiring.language_model(), session, started=0.0)
+    assert store.save_report(report, "slow-worker", session.expires_at) is False
+    wiring.retention_service().erase(sid)  # the erasure finishes
+    items = boto3.client("dynamodb").query(
+        TableName="SessionsTable",
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"SESSION#{sid}"}},
+    )["Items"]
+    assert items == []
+    assert invoke("evaluate_worker", sqs_event(message(sid))) == {"batchItemFailures": []}  # nothing to do
