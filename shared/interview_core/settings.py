@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     sessions_table: str = "SessionsTable"
     media_bucket: str = "mediabucket"
     evaluation_queue_url: str = ""
-    aws_endpoint_url: str | None = None
 
     # Sessions and retention (the scheduled cleanup acts on these; TTL is only the backstop)
     inactivity_minutes: int = Field(default=24 * 60, ge=1)
