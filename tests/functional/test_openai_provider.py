@@ -26,7 +26,11 @@ def stub(aws, monkeypatch) -> Iterator[OpenAIStub]:
 def test_health_reports_openai(api: ApiGateway, stub: OpenAIStub) -> None:
     health = api.get("/health").json()
     assert health["openai_configured"] is True
-    assert health["providers"] == {"llm": "openai:test-model"}
+    assert health["providers"] == {
+        "llm": "openai:test-model",
+        "speech_to_text": "openai",
+        "text_to_speech": "openai",
+    }
 
 
 def test_a_five_question_interview_costs_one_call_for_questions_and_one_per_answer(

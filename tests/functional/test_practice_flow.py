@@ -229,7 +229,11 @@ def test_root_and_health(api: ApiGateway) -> None:
     assert health["service"] == "Mock Interview API"
     assert health["openai_configured"] is False
     assert health["service_ready"] is True
-    assert health["providers"] == {"llm": "offline-rubric"}
+    assert health["providers"] == {
+        "llm": "offline-rubric",
+        "speech_to_text": "offline",
+        "text_to_speech": "offline",
+    }
     assert health["message"]
 
 

@@ -1,6 +1,7 @@
 """The SAM template validates, builds without Docker, and each built function serves a real event when
 loaded the way Lambda loads it: its own folder plus its layers on the path, nothing else."""
 
+import base64
 import json
 import os
 import shutil
@@ -128,3 +129,64 @@ def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_p
     assert call("cleanup")["complete"] is True
     assert call("delete_session", sid)["statusCode"] == 200
     assert call("get_session", sid)["statusCode"] == 404
+
+
+def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
+    build_dir: Path, aws, tmp_path: Path
+) -> None:
+    """In AWS the zip functions carry PyAV (audio layer) but not faster-whisper: speech goes to OpenAI
+    (here a local server speaking its wire format), and the offline engine is a clear 503."""
+    from tests.support.audio import speech
+    from tests.support.openai_stub import OpenAIStub
+
+    stub = OpenAIStub().start()
+    stub.speech_audio = speech("Tell me about arrays.", "mp3")
+    env = {
+        **aws.env,
+        "AWS_ENDPOINT_URL": aws.endpoint,
+        "LLM_PROVIDER": "offline",
+        "STT_PROVIDER": "openai",
+        "TTS_PROVIDER": "openai",
+        "OPENAI_API_KEY": "sk-test-placeholder",
+        "OPENAI_BASE_URL": stub.base_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    ids = {
+        Path(p["CodeUri"]).name: lid
+        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
+    }
+
+    def call(name: str, session_id: str | None = None, **extra: str) -> dict:
+        return _invoke_built(build_dir, ids[name], _event(name, session_id), {**env, **extra}, tmp_path)
+
+    try:
+        sid = json.loads(call("start_interview")["body"])["session_id"]
+        upload = call("audio_upload", sid)
+        assert upload["statusCode"] == 200, upload
+        assert json.loads(upload["body"])["audio_key"].startswith(f"sessions/{sid}/uploads/")
+
+        offline = call("audio_answer", sid, STT_PROVIDER="offline")
+        assert offline["statusCode"] == 503
+        assert "faster-whisper) is not installed" in json.loads(offline["body"])["detail"]
+
+        answered = call("audio_answer", sid)
+        assert answered["statusCode"] == 200, answered
+        body = json.loads(answered["body"])
+        assert body["transcript"] == "Arrays store elements in contiguous memory"
+        assert body["question_number"] == 2 and body["speaking"]["word_count"] == 6
+        [sent] = [r["body"] for r in stub.requests if r["path"].endswith("/audio/transcriptions")]
+        assert sent["audio_file" if "audio_file" in sent else "file"]["filename"] == "answer.mp3"
+        assert sent["response_format"] == "verbose_json" and sent["timestamp_granularities[]"] == "word"
+
+        transcribed = call("transcribe_audio")
+        assert transcribed["statusCode"] == 200, transcribed
+        assert json.loads(transcribed["body"])["filename"] == "answer.mp3"
+
+        spoken = call("text_to_speech")
+        assert spoken["statusCode"] == 200 and spoken["isBase64Encoded"] is True
+        assert spoken["headers"]["content-type"] == "audio/mpeg"
+        assert base64.b64decode(spoken["body"]) == stub.speech_audio
+    finally:
+        stub.stop()

@@ -5,6 +5,7 @@ function is loaded from functions/<name>/app.py, as Lambda loads it.
 """
 
 import asyncio
+import base64
 import copy
 import importlib.util
 import json
@@ -17,6 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode
+
+from urllib3 import encode_multipart_formdata
 
 from infra import template as tpl
 
@@ -81,11 +84,30 @@ def http_event(
         event["queryStringParameters"] = query
     if path_params:
         event["pathParameters"] = path_params
-    if body is not None:
+    if isinstance(body, Multipart):
+        # API Gateway passes a binary body base64-encoded, with the client's content type.
+        event["body"] = base64.b64encode(body.data).decode()
+        event["isBase64Encoded"] = True
+        event["headers"]["content-type"] = body.content_type
+        event["headers"]["content-length"] = str(len(body.data))
+    elif body is not None:
         event["body"] = body if isinstance(body, str) else json.dumps(body)
         event["headers"]["content-type"] = "application/json"
         event["headers"]["content-length"] = str(len(event["body"]))
     return event
+
+
+@dataclass
+class Multipart:
+    data: bytes
+    content_type: str
+
+    @classmethod
+    def encode(
+        cls, files: dict[str, tuple[str, bytes, str]], fields: dict[str, str] | None = None
+    ) -> "Multipart":
+        data, content_type = encode_multipart_formdata({**(fields or {}), **files})
+        return cls(data, content_type)
 
 
 @dataclass
@@ -94,9 +116,14 @@ class Response:
     headers: dict[str, str]
     text: str
     function: str
+    base64_encoded: bool = False
 
     def json(self) -> Any:
         return json.loads(self.text)
+
+    @property
+    def content(self) -> bytes:
+        return base64.b64decode(self.text) if self.base64_encoded else self.text.encode()
 
 
 @cache
@@ -118,7 +145,7 @@ class ApiGateway:
         path: str,
         json_body: Any = None,
         query: dict[str, str] | None = None,
-        raw_body: str | None = None,
+        raw_body: "str | Multipart | None" = None,
     ) -> Response:
         for m, route, pattern, function in _routes():
             match = pattern.match(path)
@@ -127,7 +154,11 @@ class ApiGateway:
                 event = http_event(method, route, path, body, query, match.groupdict() or None)
                 result = invoke(function, event)
                 return Response(
-                    result["statusCode"], result.get("headers", {}), result.get("body", ""), function
+                    result["statusCode"],
+                    result.get("headers", {}),
+                    result.get("body", ""),
+                    function,
+                    bool(result.get("isBase64Encoded")),
                 )
         return Response(404, {}, json.dumps({"message": "Not Found"}), "")  # API Gateway's own answer
 
@@ -136,3 +167,9 @@ class ApiGateway:
 
     def post(self, path: str, json: Any = None, **kw: Any) -> Response:  # noqa: A002 - mirrors requests/httpx
         return self.request("POST", path, json_body=json, **kw)
+
+    def post_files(
+        self, path: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str] | None = None
+    ) -> Response:
+        """A multipart/form-data POST, as `requests.post(url, files=..., data=...)` sends it."""
+        return self.request("POST", path, raw_body=Multipart.encode(files, data))

@@ -1,4 +1,5 @@
-"""A local HTTP server that speaks OpenAI's chat-completions wire format (structured outputs).
+"""A local HTTP server that speaks OpenAI's wire format: chat completions (structured outputs), audio
+transcriptions (multipart, verbose_json with word timestamps) and speech.
 
 It answers by the JSON schema the client asked for, records every request, and can be told to fail
 or stall, so the real `openai` client is exercised end to end: serialization, retries, timeouts.
@@ -8,6 +9,8 @@ import json
 import re
 import threading
 import time
+from email.parser import BytesParser
+from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -20,6 +23,8 @@ class OpenAIStub:
         self.requests: list[dict[str, Any]] = []
         self.failures: list[int] = []  # status codes to return, in order, before answering normally
         self.delay_seconds = 0.0
+        self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
+        self.speech_audio = b""  # what /audio/speech returns (tests put real MP3 here)
         self.in_flight = 0
         self.max_in_flight = 0  # most requests served at the same time
         self._lock = threading.Lock()
@@ -30,7 +35,9 @@ class OpenAIStub:
                 pass
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                ctype = self.headers.get("Content-Type", "")
+                body = _multipart(raw, ctype) if ctype.startswith("multipart/") else json.loads(raw)
                 with stub._lock:
                     stub.requests.append(
                         {"path": self.path, "auth": self.headers.get("Authorization"), "body": body}
@@ -51,6 +58,14 @@ class OpenAIStub:
                     self._send(failure, {"error": {"message": "stubbed failure", "type": "server_error"}})
                 elif self.path.endswith("/chat/completions"):
                     self._send(200, stub.completion(body))
+                elif self.path.endswith("/audio/transcriptions"):
+                    self._send(200, stub.transcription())
+                elif self.path.endswith("/audio/speech"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "audio/mpeg")
+                    self.send_header("Content-Length", str(len(stub.speech_audio)))
+                    self.end_headers()
+                    self.wfile.write(stub.speech_audio)
                 else:
                     self._send(404, {"error": {"message": "unknown path"}})
 
@@ -79,6 +94,17 @@ class OpenAIStub:
     @property
     def completions(self) -> list[dict[str, Any]]:
         return [r["body"] for r in self.requests if r["path"].endswith("/chat/completions")]
+
+    def transcription(self) -> dict[str, Any]:
+        words = [
+            {"word": w, "start": i * 0.5, "end": i * 0.5 + 0.4} for i, w in enumerate(self.transcript_words)
+        ]
+        return {
+            "text": " ".join(self.transcript_words),
+            "language": "english",
+            "duration": 3.0,
+            "words": words,
+        }
 
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         schema = body["response_format"]["json_schema"]
@@ -123,3 +149,23 @@ class OpenAIStub:
                 "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
             },
         }
+
+
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """Form fields as text; file fields as {"filename", "content_type", "size", "head"}."""
+    message = BytesParser(policy=default).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        filename = part.get_filename()
+        if filename:
+            fields[name] = {
+                "filename": filename,
+                "content_type": part.get_content_type(),
+                "size": len(payload),
+                "head": payload[:16],
+            }
+        else:
+            fields.setdefault(name, []).append(payload.decode())
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}

@@ -53,9 +53,10 @@ def _pins(lines: list[str]) -> dict[str, str]:
 def test_layer_requirements_match_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     core = _pins((ROOT / "shared/requirements.txt").read_text().splitlines())
-    llm = _pins((ROOT / "infra/layers/llm/requirements.txt").read_text().splitlines())
     assert core == _pins(project["dependencies"])
-    assert llm == _pins(project["optional-dependencies"]["llm"])
+    for layer in ("llm", "audio"):
+        pins = _pins((ROOT / f"infra/layers/{layer}/requirements.txt").read_text().splitlines())
+        assert pins == _pins(project["optional-dependencies"][layer]), layer
 
 
 def test_sample_events_exist_for_every_function() -> None:

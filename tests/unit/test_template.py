@@ -40,7 +40,29 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
+        # OpenAI transcription and speech
+        "AudioAnswerFunction",
+        "TranscribeAudioFunction",
+        "TextToSpeechFunction",
     }
+
+
+def test_only_functions_that_decode_audio_attach_the_audio_layer() -> None:
+    with_audio = {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if {"Ref": "AudioLayer"} in props.get("Layers", [])
+    }
+    assert with_audio == {"AudioAnswerFunction", "TranscribeAudioFunction"}
+
+
+def test_media_bucket_is_private_encrypted_tls_only_and_expires() -> None:
+    bucket = RES["MediaBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert any(r.get("ExpirationInDays") for r in bucket["LifecycleConfiguration"]["Rules"])
+    [deny] = RES["MediaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
 def test_no_secret_is_a_plain_template_value() -> None:

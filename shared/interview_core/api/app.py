@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 from interview_core import __version__
 from interview_core.errors import (
     AnswerConflict,
+    AudioRejected,
     InterviewError,
+    PayloadTooLarge,
     ProviderUnavailable,
     SessionNotActive,
     SessionNotFound,
@@ -21,6 +23,8 @@ STATUS_OF = {
     SessionNotActive: 400,
     AnswerConflict: 409,
     ProviderUnavailable: 503,
+    AudioRejected: 400,
+    PayloadTooLarge: 413,
 }
 
 

@@ -4,6 +4,8 @@ from fastapi import FastAPI
 
 from interview_core.api.app import create_app
 from interview_core.api.routes import (
+    audio_answer,
+    audio_upload,
     delete_session,
     evaluate_answers,
     generate_questions,
@@ -14,6 +16,8 @@ from interview_core.api.routes import (
     root,
     start_interview,
     submit_answer,
+    text_to_speech,
+    transcribe_audio,
 )
 
 ROUTE_MODULES = [
@@ -21,12 +25,16 @@ ROUTE_MODULES = [
     health,
     start_interview,
     submit_answer,
+    audio_answer,
+    audio_upload,
     get_session,
     delete_session,
     list_sessions,
     generate_questions,
     evaluate_answers,
     get_report,
+    transcribe_audio,
+    text_to_speech,
 ]
 
 

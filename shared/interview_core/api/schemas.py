@@ -4,7 +4,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
-from interview_core.domain import MAX_ANSWER_CHARS, MAX_TOPIC_CHARS, Difficulty, EvaluationStatus
+from interview_core.audio import UPLOAD_CONTENT_TYPES
+from interview_core.domain import (
+    MAX_ANSWER_CHARS,
+    MAX_TOPIC_CHARS,
+    Difficulty,
+    EvaluationStatus,
+    SpeakingInsights,
+    Word,
+)
 
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOPIC_CHARS)]
 AnswerText = Annotated[
@@ -58,6 +66,58 @@ class CompletedResponse(BaseModel):
     evaluation_status: EvaluationStatus
 
 
+class HeardFields(BaseModel):
+    transcript: str
+    speaking: SpeakingInsights
+    audio_duration_seconds: float
+
+
+class AudioNextQuestionResponse(NextQuestionResponse, HeardFields):
+    pass
+
+
+class AudioCompletedResponse(CompletedResponse, HeardFields):
+    pass
+
+
+class TranscriptionResponse(HeardFields):
+    filename: str | None
+    format: str
+    language: str
+    words: list[Word]
+    provider: str
+    model: str
+
+
+UploadContentType = Literal[tuple(UPLOAD_CONTENT_TYPES)]  # type: ignore[valid-type]
+
+
+class AudioUploadRequest(Input):
+    content_type: UploadContentType = Field(description="The recording's MIME type, e.g. audio/webm")
+
+
+class AudioUploadResponse(BaseModel):
+    session_id: str
+    audio_key: str = Field(description="Send this as audio_key to POST /audio-answer/{session_id}")
+    upload_url: str
+    fields: dict[str, str] = Field(description="Form fields to send before the file field, named `file`")
+    method: Literal["POST"] = "POST"
+    max_bytes: int
+    expires_in: int
+
+
+class TextToSpeechRequest(Input):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
+
+
+class RecordingLink(BaseModel):
+    question_number: int
+    audio_url: str = Field(description="Presigned, short-lived link to the recorded answer")
+    format: str
+    duration_seconds: float
+    speaking: SpeakingInsights | None = None
+
+
 class SessionResponse(BaseModel):
     session_id: str
     topic: str
@@ -67,6 +127,7 @@ class SessionResponse(BaseModel):
     total_questions: int
     answers_submitted: int
     current_question: str | None = Field(default=None, description="Only while the session is active")
+    recordings: list[RecordingLink] | None = Field(default=None, description="Spoken answers, if any")
 
 
 class SessionCountsResponse(BaseModel):

@@ -2,7 +2,12 @@
 
 from fastapi import Request
 
-from interview_core.api.schemas import CompletedResponse, NextQuestionResponse, SessionResponse
+from interview_core.api.schemas import (
+    CompletedResponse,
+    NextQuestionResponse,
+    RecordingLink,
+    SessionResponse,
+)
 from interview_core.domain import PRACTICE_STATUS, Session
 from interview_core.services.interview import AnswerOutcome
 from interview_core.settings import get_settings
@@ -38,8 +43,20 @@ def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionRes
     )
 
 
-def session_response(s: Session) -> SessionResponse:
+def session_response(s: Session, audio_urls: dict[int, str] | None = None) -> SessionResponse:
+    """`audio_urls`: question number -> a link to that spoken answer's recording."""
     current = s.current_question
+    recordings = [
+        RecordingLink(
+            question_number=a.question_number,
+            audio_url=audio_urls[a.question_number],
+            format=a.audio.format,
+            duration_seconds=a.audio.duration_seconds,
+            speaking=a.speaking,
+        )
+        for a in s.answers
+        if a.audio and audio_urls and a.question_number in audio_urls
+    ]
     return SessionResponse(
         session_id=s.session_id,
         topic=s.topic,
@@ -49,4 +66,5 @@ def session_response(s: Session) -> SessionResponse:
         total_questions=s.total_questions,
         answers_submitted=s.answered,
         current_question=current.text if current else None,
+        recordings=recordings or None,
     )

@@ -1,10 +1,13 @@
 """Interfaces of the AI providers."""
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
-from interview_core.domain import Difficulty, Question, TokenUsage
+from interview_core.domain import Difficulty, Question, TokenUsage, Word
+
+if TYPE_CHECKING:
+    from interview_core.audio import AudioClip
 
 
 class GeneratedQuestions(BaseModel):
@@ -32,3 +35,31 @@ class LanguageModel(Protocol):
     ) -> AnswerScore:
         """Score one answer on its own (0-10): other answers never share the call."""
         ...
+
+
+class Transcript(BaseModel):
+    text: str
+    words: list[Word]  # with timestamps: the speaking insights need them
+    language: str
+    provider: str
+    model: str
+
+
+class SpeechToText(Protocol):
+    name: str
+    model: str
+
+    def transcribe(self, clip: "AudioClip") -> Transcript: ...
+
+
+class TextToSpeech(Protocol):
+    name: str
+
+    def synthesize(self, text: str) -> bytes:
+        """MP3 audio of `text` (the contract promises audio/mpeg)."""
+        ...
+
+
+# Whisper drops "um" and "uh" unless its prompt shows them; the insights count them, so every engine
+# is primed with a prompt written in that style.
+DISFLUENT_PROMPT = "Um, so, uh, let me think. Well, I mean, it's like, you know, the answer is, hmm, this."

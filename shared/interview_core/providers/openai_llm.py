@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from interview_core.domain import Difficulty, KeyPoint, Question, TokenUsage
 from interview_core.errors import ProviderUnavailable
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
+from interview_core.providers.openai_client import openai_client
 from interview_core.settings import Settings
 
 RUBRIC_VERSION = "llm-rubric-v1"
@@ -49,33 +50,13 @@ _SCORE_PROMPT = (
 )
 
 
-def _api_key(settings: Settings) -> str:
-    if settings.openai_api_key and settings.openai_api_key.get_secret_value():
-        return settings.openai_api_key.get_secret_value()
-    from aws_lambda_powertools.utilities import parameters
-
-    try:
-        return str(parameters.get_parameter(settings.openai_api_key_parameter, decrypt=True, max_age=300))
-    except Exception as err:  # missing parameter, no permission: the model is unavailable, not a crash
-        raise ProviderUnavailable(
-            f"Service not available. Could not read OPENAI_API_KEY_PARAMETER ({type(err).__name__})."
-        ) from err
-
-
 class OpenAILanguageModel:
     name = "openai"
     rubric_version = RUBRIC_VERSION
 
     def __init__(self, settings: Settings) -> None:
-        if not settings.openai_configured:
-            raise ProviderUnavailable("Service not available. Check OPENAI_API_KEY configuration.")
         self.model = settings.openai_model
-        self._client = openai.OpenAI(
-            api_key=_api_key(settings),
-            base_url=settings.openai_base_url,
-            timeout=settings.openai_timeout_seconds,
-            max_retries=settings.openai_max_retries,  # exponential backoff with jitter, honours Retry-After
-        )
+        self._client = openai_client(settings)
 
     def _parse(self, schema: type[T], system: str, user: str) -> tuple[T, TokenUsage]:
         try:

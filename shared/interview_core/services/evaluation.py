@@ -17,10 +17,12 @@ from interview_core.domain import (
     QuestionScore,
     Report,
     Session,
+    SpeakingInsights,
     TokenUsage,
     epoch_now,
     utc_now,
 )
+from interview_core.insights import FAST_WPM, SLOW_WPM
 from interview_core.observability import count, milliseconds
 from interview_core.providers.base import AnswerScore, LanguageModel
 from interview_core.store import SessionStore
@@ -100,6 +102,41 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
     return Summary(overall, strengths, improvements, text)
 
 
+@dataclass(frozen=True)
+class SpeakingSummary:
+    text: str
+    advice: list[str]
+
+
+FILLERS_PER_MINUTE_NOTICEABLE = 4.0
+
+
+def speaking_summary(insights: list[SpeakingInsights]) -> SpeakingSummary | None:
+    """Delivery across the spoken answers: reported beside the score, never part of it."""
+    if not insights:
+        return None
+    minutes = sum(i.duration_seconds for i in insights) / 60 or 1e-6
+    wpm = round(sum(i.word_count for i in insights) / minutes)
+    fillers = round(sum(i.filler_count for i in insights) / minutes, 1)
+    pauses = sum(i.long_pauses for i in insights)
+    pace = "slow" if wpm < SLOW_WPM else "fast" if wpm > FAST_WPM else "conversational"
+    text = (
+        f"Across {len(insights)} spoken answer{'s' * (len(insights) > 1)}: {wpm} words per minute ({pace}), "
+        f"{fillers} filler words per minute, {pauses} pause{'s' * (pauses != 1)} of "
+        f"{insights[0].pause_threshold_seconds:g} s or more."
+    )
+    advice = []
+    if pace == "slow":
+        advice.append(f"Delivery: at {wpm} words per minute you speak slowly; aim for {SLOW_WPM}-{FAST_WPM}.")
+    elif pace == "fast":
+        advice.append(
+            f"Delivery: at {wpm} words per minute you speak fast; slow down to {SLOW_WPM}-{FAST_WPM}."
+        )
+    if fillers >= FILLERS_PER_MINUTE_NOTICEABLE:
+        advice.append(f"Delivery: {fillers} filler words per minute; a short silent pause works better.")
+    return SpeakingSummary(text, advice)
+
+
 def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
@@ -134,7 +171,10 @@ class EvaluationService:
     def _build_report(self, llm: LanguageModel, session: Session, started: float) -> Report:
         items = [(session.questions[a.question_number - 1], a.text) for a in session.answers]
         scores, usage = score_answers(llm, items, session.topic, session.difficulty)
+        for score, answer in zip(scores, session.answers, strict=True):
+            score.speaking = answer.speaking
         summary = summarize(scores, llm, session.topic)
+        speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
         return Report(
             session_id=session.session_id,
             topic=session.topic,
@@ -142,8 +182,9 @@ class EvaluationService:
             overall_score=summary.overall_score,
             questions=scores,
             strengths=summary.strengths,
-            improvements=summary.improvements,
+            improvements=summary.improvements + (speaking.advice if speaking else []),
             summary=summary.text,
+            speaking_summary=speaking.text if speaking else None,
             provider=llm.name,
             model=llm.model,
             rubric_version=llm.rubric_version,

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from interview_core.domain import (
     Answer,
     AnswerSource,
+    AudioRecording,
     Difficulty,
     Session,
     SessionStatus,
+    SpeakingInsights,
     new_session_id,
     utc_now,
 )
@@ -58,7 +60,13 @@ class InterviewService:
         return self.store.get(session_id)
 
     def submit_answer(
-        self, session_id: str, text: str, question_number: int | None = None, source: AnswerSource = "text"
+        self,
+        session_id: str,
+        text: str,
+        question_number: int | None = None,
+        source: AnswerSource = "text",
+        audio: AudioRecording | None = None,
+        speaking: SpeakingInsights | None = None,
     ) -> AnswerOutcome:
         """One read and one conditional write; the last answer also queues the evaluation."""
         tag_session(session_id)
@@ -70,7 +78,14 @@ class InterviewService:
             raise AnswerConflict(
                 f"Question {question_number} is not the current question; the current one is {current}"
             )
-        answer = Answer(question_number=current, text=text, submitted_at=utc_now(), source=source)
+        answer = Answer(
+            question_number=current,
+            text=text,
+            submitted_at=utc_now(),
+            source=source,
+            audio=audio,
+            speaking=speaking,
+        )
         updated = self.store.record_answer(session, answer)
         outcome = AnswerOutcome(updated)
         logger.info(

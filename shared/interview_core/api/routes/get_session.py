@@ -3,7 +3,8 @@ from fastapi import APIRouter, Depends
 from interview_core.api.schemas import ErrorResponse, SessionResponse
 from interview_core.api.views import session_response
 from interview_core.services.interview import InterviewService
-from interview_core.wiring import interview_service
+from interview_core.services.voice import VoiceService
+from interview_core.wiring import interview_service, voice_service
 
 router = APIRouter(tags=["interview"])
 
@@ -12,8 +13,14 @@ router = APIRouter(tags=["interview"])
     "/session/{session_id}",
     response_model=SessionResponse,
     response_model_exclude_none=True,
-    summary="A practice session's progress",
+    summary="A practice session's progress, with links to its spoken answers",
     responses={404: {"model": ErrorResponse}},
 )
-def get_session(session_id: str, service: InterviewService = Depends(interview_service)) -> SessionResponse:
-    return session_response(service.get(session_id))
+def get_session(
+    session_id: str,
+    service: InterviewService = Depends(interview_service),
+    voice: VoiceService = Depends(voice_service),
+) -> SessionResponse:
+    session = service.get(session_id)
+    links = {a.question_number: voice.recording_url(a.audio) for a in session.answers if a.audio}
+    return session_response(session, links)

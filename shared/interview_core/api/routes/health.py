@@ -21,5 +21,5 @@ def health() -> HealthResponse:
         + (
             "" if llm == "openai" else "; questions and scores come from the offline question bank and rubric"
         ),
-        providers={"llm": llm_name},
+        providers={"llm": llm_name, "speech_to_text": s.stt_kind, "text_to_speech": s.tts_kind},
     )
