@@ -177,7 +177,7 @@ def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
         assert body["transcript"] == "Arrays store elements in contiguous memory"
         assert body["question_number"] == 2 and body["speaking"]["word_count"] == 6
         [sent] = [r["body"] for r in stub.requests if r["path"].endswith("/audio/transcriptions")]
-        assert sent["audio_file" if "audio_file" in sent else "file"]["filename"] == "answer.mp3"
+        assert sent["file"]["filename"] == "answer.mp3"
         assert sent["response_format"] == "verbose_json" and sent["timestamp_granularities[]"] == "word"
 
         transcribed = call("transcribe_audio")
