@@ -39,7 +39,8 @@ def test_an_audio_interview_over_http_ends_with_a_report_that_has_speaking_insig
         )
     assert first.status_code == 200, first.text
     assert first.json()["status"] == "waiting_for_answer"
-    assert {"closures", "function", "variables"} & set(first.json()["transcript"].lower().split())
+    heard = first.json()["transcript"].lower()
+    assert sum(word in heard for word in ("closure", "function", "variable", "scope")) >= 3, heard
 
     # Answer 2 as a browser sends a long recording: presigned upload to S3, then the key.
     grant = requests.post(
