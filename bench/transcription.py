@@ -105,9 +105,7 @@ def main() -> None:
             long_text = stt.transcribe(long_clip).text
             long_times.append(time.perf_counter() - t)
         long_wer = jiwer.wer(long_ref, normalise(long_text))
-        rows.append(
-            (beam, load, wer, elapsed / sentence_seconds, statistics.median(long_times), long_wer)
-        )
+        rows.append((beam, load, wer, elapsed / sentence_seconds, statistics.median(long_times), long_wer))
 
     print(
         f"\n{'beam':>4}{'load s':>8}{'WER sent.':>11}{'RTF sent.':>11}{'60s clip s':>12}{'RTF 60s':>9}"

@@ -8,7 +8,9 @@ process that only imports the handler.
 """
 
 import argparse
+import itertools
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -108,7 +110,9 @@ def peak_rss_mib(wav: Path, mode: str) -> float:
     out = subprocess.run(
         [sys.executable, "-c", _PEAK, *child], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout
-    fields = dict(line.split(" ", 1) for line in out.splitlines() if line.startswith(("status ", "maxrss_kib ")))
+    fields = dict(
+        line.split(" ", 1) for line in out.splitlines() if line.startswith(("status ", "maxrss_kib "))
+    )
     assert mode != "invoke" or fields.get("status") == "200", out[-2000:]
     return int(fields["maxrss_kib"]) / 1024
 
@@ -117,13 +121,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="timed answers per format (after one warm-up)")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        run(args.runs, Path(tmp))
 
-    tmp = Path(tempfile.mkdtemp())
+
+def run(runs: int, tmp: Path) -> None:
     parts, seconds = [], 0.0
-    while seconds < ANSWER_SECONDS:
-        part = speech(ANSWER[len(parts) % len(ANSWER)], "wav")
+    for i in itertools.count():  # as many sentences as come closest to the target length
+        part = speech(ANSWER[i % len(ANSWER)], "wav")
+        step = inspect(part, 600).duration_seconds + 0.7  # concat pads every part with the gap
+        if abs(seconds + step - ANSWER_SECONDS) > abs(seconds - ANSWER_SECONDS):
+            break
         parts.append(part)
-        seconds += inspect(part, 600).duration_seconds + 0.7
+        seconds += step
     wav = tmp / "answer.wav"
     wav.write_bytes(concat(parts, gap_seconds=0.7))
     webm = tmp / "answer.webm"
@@ -133,35 +143,37 @@ def main() -> None:
         timeout=60,
     )
     audio = {fmt: path.read_bytes() for fmt, path in (("wav", wav), ("webm", webm))}
-    seconds = {fmt: inspect(data, 600).duration_seconds for fmt, data in audio.items()}
+    duration = {fmt: inspect(data, 600).duration_seconds for fmt, data in audio.items()}
 
     proc, base = start_stack(tmp / "stack.log")
     try:
         first = answer_ms(base, "wav", audio["wav"])
         samples: dict[str, list[float]] = {fmt: [] for fmt in audio}
-        for _ in range(args.runs):  # interleaved, so machine noise hits both formats alike
+        for _ in range(runs):  # interleaved, so machine noise hits both formats alike
             for fmt, data in audio.items():
                 samples[fmt].append(answer_ms(base, fmt, data))
     finally:
-        proc.terminate()
+        # SIGINT, not SIGTERM: uvicorn re-raises SIGTERM after shutting down, which kills local_stack
+        # before its own cleanup runs (it would leave .local-stack.json behind).
+        proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
 
-    print(f"upload to next question, POST /audio-answer on the local stack, {args.runs} runs per format")
+    print(f"upload to next question, POST /audio-answer on the local stack, {runs} runs per format")
     print(f"{'format':<7}{'KB':>6}{'audio s':>9}{'median ms':>11}{'p90 ms':>9}{'x audio':>9}")
     for fmt, ms in samples.items():
         med = statistics.median(ms)
         p90 = statistics.quantiles(ms, n=10, method="inclusive")[-1] if len(ms) > 1 else ms[0]
         print(
-            f"{fmt:<7}{len(audio[fmt]) / 1024:>6.0f}{seconds[fmt]:>9.1f}{med:>11.0f}{p90:>9.0f}"
-            f"{med / 1000 / seconds[fmt]:>9.3f}"
+            f"{fmt:<7}{len(audio[fmt]) / 1024:>6.0f}{duration[fmt]:>9.1f}{med:>11.0f}{p90:>9.0f}"
+            f"{med / 1000 / duration[fmt]:>9.3f}"
         )
     print(f"first request (model load), wav: {first:.0f} ms")
 
     baseline, served = peak_rss_mib(wav, "import"), peak_rss_mib(wav, "invoke")
-    print(f"\npeak RSS of the transcribe_audio handler, fresh process ({seconds['wav']:.1f} s wav)")
+    print(f"\npeak RSS of the transcribe_audio handler, fresh process ({duration['wav']:.1f} s wav)")
     print(f"  import only          {baseline:>7.1f} MiB")
     print(f"  serve the answer     {served:>7.1f} MiB  (+{served - baseline:.1f} MiB)")
 

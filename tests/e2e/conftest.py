@@ -1,4 +1,5 @@
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -42,7 +43,7 @@ def local_stack() -> Iterator[str]:
         proc.kill()
         pytest.fail("local stack did not become healthy within 60 s")
     yield base
-    proc.terminate()
+    proc.send_signal(signal.SIGINT)  # uvicorn re-raises SIGTERM, which would skip the stack's own cleanup
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
