@@ -83,7 +83,8 @@ def main() -> None:
         template = (ROOT / "events" / f"{name}.json").read_text()
         files = []
         for run in range(args.runs):
-            sid = new_session() if name == "delete_session" else shared
+            # fresh sessions where the event changes one (an audio answer would add a recording to the shared one)
+            sid = new_session() if name in ("delete_session", "audio_answer") else shared
             files.append(tmp / f"{name}-{run}.json")
             files[-1].write_text(template.replace(SAMPLE_ID, sid))
         targets[name] = (ROOT / code_uri, files)
