@@ -68,9 +68,13 @@ class KeyPoint(BaseModel):
     keywords: list[str] = Field(default_factory=list)
 
 
+QuestionType = Literal["text", "coding"]
+
+
 class Question(BaseModel):
     text: str
     key_points: list[KeyPoint] = Field(default_factory=list)
+    type: QuestionType = "text"
 
 
 class Word(BaseModel):
@@ -110,11 +114,45 @@ class Answer(BaseModel):
     source: AnswerSource = "text"
     audio: AudioRecording | None = None
     speaking: SpeakingInsights | None = None
+    deadline_at: int | None = None  # epoch seconds the server gave this question (timed sessions only)
+    late: bool = False  # answered after its deadline: recorded, and flagged in the report
+
+
+PUBLIC_ORG = "public"  # the organisation of every request while access control is off
+
+
+class Candidate(BaseModel):
+    """Personal data: stored with the session, erased with it, never logged."""
+
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class Timers(BaseModel):
+    text_question_timer: int
+    coding_question_timer: int
+
+    def seconds_for(self, question: "Question") -> int:
+        return self.coding_question_timer if question.type == "coding" else self.text_question_timer
+
+
+class LiveKitRoom(BaseModel):
+    name: str
+    fallback: bool
+    fallback_reason: str | None = None
+    creation_time: int | None = None
+
+
+def counter_scope(kind: str, org_id: str) -> str:
+    return f"{kind}#{org_id}"
 
 
 class Session(BaseModel):
     session_id: str
     kind: Literal["practice", "recruiter"] = "practice"
+    org_id: str = PUBLIC_ORG
+    scope: str = counter_scope("practice", PUBLIC_ORG)  # which counters count it: kind and organisation
     topic: str
     difficulty: Difficulty
     status: SessionStatus
@@ -127,6 +165,20 @@ class Session(BaseModel):
     evaluation_attempts: int = 0
     evaluation_error: str | None = None
     expires_at: int
+    # Recruiter sessions
+    candidate: Candidate | None = None
+    candidate_token_hash: str | None = None  # sha256 of the candidate's per-session token
+    job_id: str | None = None
+    job_title: str | None = None
+    max_questions: int | None = None
+    timers: Timers | None = None
+    started_at: str | None = None
+    current_deadline: int | None = None  # epoch seconds: when the current question's time runs out
+    consent_received: bool = False
+    reference_face_key: str | None = None
+    proctoring_violations: int = 0
+    livekit: LiveKitRoom | None = None
+    livekit_participants: int = 0  # joins minus leaves, from LiveKit's signed webhooks
 
     @property
     def total_questions(self) -> int:
@@ -156,6 +208,29 @@ class QuestionScore(BaseModel):
     missing: list[str]
     feedback: str
     speaking: SpeakingInsights | None = None
+    question_type: "QuestionType" = "text"
+    late: bool = False  # answered after the server's deadline for the question
+
+
+class ProctoringEvent(BaseModel):
+    type: str
+    at: str  # ISO 8601, UTC
+    at_ms: int  # epoch milliseconds (the timeline's sort key)
+    source: Literal["client", "server", "livekit"]
+    detail: str | None = None
+    question_number: int | None = None
+    violation: bool = False
+
+
+class IntegrityReport(BaseModel):
+    """Advisory only: it lists what happened and why the score moved, and never rejects anyone."""
+
+    score: int = Field(ge=0, le=100)
+    level: Literal["high", "medium", "low"]
+    reasons: list[str]
+    violations: dict[str, int]
+    timeline: list[ProctoringEvent]
+    advisory: str
 
 
 class TokenUsage(BaseModel):
@@ -185,6 +260,7 @@ class Report(BaseModel):
     improvements: list[str]
     summary: str
     speaking_summary: str | None = None  # only when answers were spoken
+    integrity: IntegrityReport | None = None  # recruiter sessions: the proctoring summary
     provider: str
     model: str
     rubric_version: str

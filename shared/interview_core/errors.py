@@ -31,3 +31,27 @@ class AudioRejected(InterviewError):
 
 class PayloadTooLarge(InterviewError):
     """The request body is over what the endpoint accepts directly; the detail names the alternative."""
+
+
+class Unauthorized(InterviewError):
+    """No credentials, or credentials that are not (or no longer) valid."""
+
+
+class Forbidden(InterviewError):
+    """Valid credentials that do not allow this call (e.g. a candidate token on a recruiter route)."""
+
+
+class IllegalTransition(InterviewError):
+    """The session's state does not allow this step (start twice, end before start, ...)."""
+
+
+class NotFound(InterviewError):
+    """Anything other than a session that the caller cannot see (a job, an upload)."""
+
+
+class ImageRejected(InterviewError):
+    """A photo that cannot be checked (format, size, decoding)."""
+
+
+class FaceCheckFailed(InterviewError):
+    """A photo that was checked and holds no face or several."""

@@ -67,10 +67,32 @@ class Settings(BaseSettings):
     presigned_upload_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
     long_pause_seconds: float = Field(default=2.0, gt=0)
 
+    # Access control. Off locally (the seed's clients send no key); the deployed template turns it on.
+    auth_required: bool = False
+    api_key_cache_seconds: int = Field(default=30, ge=0)  # a revoked key stops working within this
+
+    # Recruiter sessions
+    text_question_timer: int = Field(default=120, ge=10, le=3600)
+    coding_question_timer: int = Field(default=300, ge=10, le=7200)
+    late_grace_seconds: int = Field(default=5, ge=0)  # network slack before an answer counts as late
+
+    # LiveKit: rooms and candidate tokens when configured; otherwise sessions run in fallback mode.
+    livekit_url: str = ""
+    livekit_api_key: str = ""
+    livekit_api_secret: SecretStr | None = None
+    livekit_api_secret_parameter: str = ""  # SSM SecureString name, as for the OpenAI key
+    livekit_timeout_seconds: float = Field(default=3.0, gt=0)
+    livekit_empty_timeout_seconds: int = Field(default=600, ge=0)
+    livekit_max_participants: int = Field(default=3, ge=1)
+    livekit_token_ttl_seconds: int = Field(default=3600, ge=60)
+
+    # Proctoring photos (reference face, snapshots) are uploaded directly; 2 MB is a large webcam JPEG.
+    max_image_bytes: int = Field(default=2_000_000, ge=1)
+
     # Where clients fetch reports; relative unless a public base URL is configured.
     public_base_url: str = ""
 
-    @field_validator("openai_base_url", "openai_api_key", mode="before")
+    @field_validator("openai_base_url", "openai_api_key", "livekit_api_secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -94,6 +116,13 @@ class Settings(BaseSettings):
     def openai_configured(self) -> bool:
         return bool(self.openai_api_key and self.openai_api_key.get_secret_value()) or bool(
             self.openai_api_key_parameter
+        )
+
+    @property
+    def livekit_configured(self) -> bool:
+        has_secret = bool(self.livekit_api_secret and self.livekit_api_secret.get_secret_value())
+        return bool(self.livekit_url and self.livekit_api_key) and (
+            has_secret or bool(self.livekit_api_secret_parameter)
         )
 
     @property

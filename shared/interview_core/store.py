@@ -3,7 +3,11 @@
 Items (pk / sk):
   SESSION#<id> / META          the session: everything the hot path needs, so an answer is 1 read + 1 write
   SESSION#<id> / REPORT        the evaluation report (kept apart: it is large and written once)
+  SESSION#<id> / EVENT#<ms>#<n> proctoring events (timeline), kept apart so the session item stays small
   COUNTER#<scope> / SHARD#nn   session counts per status, sharded so no counter item becomes a hot key
+
+Recruiter sessions also carry list_pk / list_sk (ListIndex: an organisation's sessions, newest first) and
+status_pk (StatusIndex: the same, one status), so listings page through an index and never scan.
 
 Every session carries `due_at`, the time the scheduled cleanup must next look at it (abandon, queue its
 evaluation again, or erase it), kept up to date by the writes that change its state. The sparse index
@@ -31,12 +35,14 @@ from interview_core.domain import (
     epoch_now,
     utc_now,
 )
-from interview_core.errors import AnswerConflict, SessionNotActive, SessionNotFound
+from interview_core.errors import AnswerConflict, IllegalTransition, SessionNotActive, SessionNotFound
 
 META = "META"
 REPORT = "REPORT"
 COUNTED_FIELDS = ("total", *(s.value for s in COUNTED_STATES))
 DUE_INDEX = "DueIndex"
+LIST_INDEX = "ListIndex"
+STATUS_INDEX = "StatusIndex"
 DUE_SHARDS = 16  # fixed: items are found by shard, so changing it would hide existing items
 
 
@@ -78,6 +84,18 @@ def _native(value: Any) -> Any:
     if isinstance(value, list):
         return [_native(v) for v in value]
     return value
+
+
+def list_scope(scope: str) -> str | None:
+    """The listing partition of a counter scope: recruiter sessions with and without a LiveKit room are
+    counted apart (for active_livekit_rooms) but listed together."""
+    kind, _, org = scope.partition("#")
+    return f"recruiter#{org}" if kind.startswith("recruiter") else None
+
+
+def status_pk(scope: str, status: SessionStatus | str) -> str | None:
+    listed = list_scope(scope)
+    return f"{listed}#{SessionStatus(status).value}" if listed else None
 
 
 def session_key(session_id: str, sk: str = META) -> dict[str, Any]:
@@ -154,6 +172,11 @@ class SessionStore:
         item = {**session_key(session.session_id), **_to_item(session.model_dump(mode="json"))}
         item["due_shard"] = {"S": due_shard(session.session_id)}
         item["due_at"] = {"N": str(due_at)}
+        if listed := list_scope(session.scope):
+            item["list_pk"] = {"S": listed}
+            item["list_sk"] = {"S": f"{session.created_at}#{session.session_id}"}
+            item["status_pk"] = {"S": status_pk(session.scope, session.status)}
+            item["question_index"] = {"N": str(session.answered)}
         return item
 
     def create(self, session: Session) -> None:
@@ -161,7 +184,7 @@ class SessionStore:
         self._db.transact_write_items(
             TransactItems=[
                 self._put_new(item),
-                self._counter_update(session.kind, {"total": 1, session.status.value: 1}),
+                self._counter_update(session.scope, {"total": 1, session.status.value: 1}),
             ]
         )
 
@@ -190,7 +213,7 @@ class SessionStore:
         report = items.get(REPORT)
         return _session(items[META]), (Report.model_validate(report) if report else None)
 
-    def record_answer(self, session: Session, answer: Answer) -> Session:
+    def record_answer(self, session: Session, answer: Answer, next_deadline: int | None = None) -> Session:
         """Append the answer to the session's current question; completes the session on the last one.
 
         The write is conditional on the number of answers the caller read, so of two racing requests for
@@ -198,7 +221,13 @@ class SessionStore:
         """
         completes = session.answered + 1 == session.total_questions
         now = utc_now()
-        sets = ["answers = list_append(answers, :answer)", "updated_at = :now", "due_at = :due"]
+        sets = [
+            "answers = list_append(answers, :answer)",
+            "updated_at = :now",
+            "due_at = :due",
+            "question_index = :index",
+            "current_deadline = :deadline",
+        ]
         next_look = self.lifecycle.evaluation_grace if completes else self.lifecycle.inactivity
         values: dict[str, Any] = {
             ":due": {"N": str(self.lifecycle.after(next_look))},
@@ -206,6 +235,8 @@ class SessionStore:
             ":now": {"S": now},
             ":answered": {"N": str(session.answered)},
             ":active": {"S": SessionStatus.IN_PROGRESS.value},
+            ":index": {"N": str(session.answered + 1)},
+            ":deadline": {"NULL": True} if next_deadline is None else {"N": str(next_deadline)},
         }
         if completes:
             sets += [
@@ -217,6 +248,9 @@ class SessionStore:
             values[":ended"] = {"N": str(epoch_now())}
             values[":completed"] = {"S": SessionStatus.COMPLETED.value}
             values[":pending"] = {"S": EvaluationStatus.PENDING.value}
+            if listed := status_pk(session.scope, SessionStatus.COMPLETED):
+                sets.append("status_pk = :status_pk")
+                values[":status_pk"] = {"S": listed}
         update = {
             "TableName": self.table,
             "Key": session_key(session.session_id),
@@ -229,7 +263,7 @@ class SessionStore:
         try:
             if completes:
                 counter = self._counter_update(
-                    session.kind, {SessionStatus.IN_PROGRESS.value: -1, SessionStatus.COMPLETED.value: 1}
+                    session.scope, {SessionStatus.IN_PROGRESS.value: -1, SessionStatus.COMPLETED.value: 1}
                 )
                 self._db.transact_write_items(TransactItems=[{"Update": update}, counter])
             else:
@@ -239,11 +273,165 @@ class SessionStore:
         updated = session.model_copy(deep=True)
         updated.answers.append(answer)
         updated.updated_at = now
+        updated.current_deadline = next_deadline
         if completes:
             updated.status = SessionStatus.COMPLETED
             updated.completed_at = now
             updated.evaluation_status = EvaluationStatus.PENDING
         return updated
+
+    # -- recruiter lifecycle --------------------------------------------------------------------
+
+    def transition(
+        self,
+        session: Session,
+        to: SessionStatus,
+        sets: dict[str, Any],
+        not_found: Exception,
+        due_at: int | None = None,
+    ) -> None:
+        """Move the session from the status it was read in to `to`, with its counters and listing, in one
+        transaction. Conditional on that status: of two racing transitions one wins; the loser gets
+        IllegalTransition naming the status it found."""
+        now = epoch_now()
+        fields = {**sets, "#status": to.value, "updated_at": utc_now()}
+        if due_at is not None:
+            fields["due_at"] = due_at
+        if listed := status_pk(session.scope, to):
+            fields["status_pk"] = listed
+        names = {f"#a{i}": k.lstrip("#") for i, k in enumerate(fields)}
+        values = {f":v{i}": _ser.serialize(_plain(v)) for i, v in enumerate(fields.values())}
+        update = {
+            "TableName": self.table,
+            "Key": session_key(session.session_id),
+            "UpdateExpression": "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))),
+            "ConditionExpression": "#s = :seen AND expires_at > :epoch",
+            "ExpressionAttributeNames": {**names, "#s": "status"},
+            "ExpressionAttributeValues": {
+                **values,
+                ":seen": {"S": session.status.value},
+                ":epoch": {"N": str(now)},
+            },
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        counter = self._counter_update(session.scope, {session.status.value: -1, to.value: 1})
+        try:
+            self._db.transact_write_items(TransactItems=[{"Update": update}, counter])
+        except ClientError as err:
+            reasons = err.response.get("CancellationReasons") or [{}]
+            if reasons[0].get("Code") != "ConditionalCheckFailed":
+                raise
+            old = reasons[0].get("Item")
+            current = _from_item(old) if old else None
+            if not _is_live(current):
+                raise not_found from err
+            raise IllegalTransition(f"Session is {current['status']}: it cannot move to {to.value}") from err
+
+    def list_sessions(
+        self, scope: str, status: SessionStatus | None, limit: int, offset: int = 0, cursor: Any = None
+    ) -> tuple[list[dict[str, Any]], Any]:
+        """A page of an organisation's recruiter sessions, newest first, from ListIndex or StatusIndex.
+
+        `cursor` (DynamoDB's own LastEvaluatedKey) continues where the last page stopped without reading
+        what came before; `offset` is what existing clients send and reads the skipped rows to drop them."""
+        listed = list_scope(scope)
+        if status is None:
+            index, key, value = LIST_INDEX, "list_pk", listed
+        else:
+            index, key, value = STATUS_INDEX, "status_pk", f"{listed}#{status.value}"
+        rows: list[dict[str, Any]] = []
+        start = cursor
+        want = offset + limit
+        while len(rows) < want:
+            args: dict[str, Any] = {
+                "TableName": self.table,
+                "IndexName": index,
+                "KeyConditionExpression": "#k = :v",
+                "ExpressionAttributeNames": {"#k": key},
+                "ExpressionAttributeValues": {":v": {"S": value}},
+                "ScanIndexForward": False,
+                "Limit": want - len(rows),
+            }
+            if start:
+                args["ExclusiveStartKey"] = start
+            resp = self._db.query(**args)
+            for item in resp["Items"]:
+                data = _from_item(item)
+                if data.get("status") != SessionStatus.ERASING.value:
+                    rows.append(data)
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                break
+        return rows[offset:want], start
+
+    def set_fields(self, session_id: str, fields: dict[str, Any], add: dict[str, int] | None = None) -> None:
+        """Plain attribute updates (consent, reference photo, participants) on a live session."""
+        names = {f"#a{i}": k for i, k in enumerate(fields)}
+        values = {f":v{i}": _ser.serialize(_plain(v)) for i, v in enumerate(fields.values())}
+        expr = "SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(fields))) if fields else ""
+        if add:
+            names.update({f"#n{i}": k for i, k in enumerate(add)})
+            values.update({f":n{i}": {"N": str(v)} for i, v in enumerate(add.values())})
+            expr += " ADD " + ", ".join(f"#n{i} :n{i}" for i in range(len(add)))
+        try:
+            self._db.update_item(
+                TableName=self.table,
+                Key=session_key(session_id),
+                UpdateExpression=expr.strip(),
+                ConditionExpression="attribute_exists(pk) AND #s <> :erasing",
+                ExpressionAttributeNames={**names, "#s": "status"},
+                ExpressionAttributeValues={**values, ":erasing": {"S": SessionStatus.ERASING.value}},
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise SessionNotFound() from err
+            raise
+
+    def add_events(self, session_id: str, events: list[dict[str, Any]], violations: int) -> None:
+        """Events and the session's violation count in one transaction (at most 99 events)."""
+        puts = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {
+                        **session_key(session_id, f"EVENT#{e['at_ms']:013d}#{uuid.uuid4().hex[:8]}"),
+                        **_to_item(e),
+                    },
+                }
+            }
+            for e in events
+        ]
+        update = {
+            "Update": {
+                "TableName": self.table,
+                "Key": session_key(session_id),
+                "UpdateExpression": "ADD proctoring_violations :n",
+                "ConditionExpression": "attribute_exists(pk) AND #s <> :erasing",
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": {
+                    ":n": {"N": str(violations)},
+                    ":erasing": {"S": SessionStatus.ERASING.value},
+                },
+            }
+        }
+        try:
+            self._db.transact_write_items(TransactItems=[update, *puts])
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "TransactionCanceledException":
+                raise SessionNotFound() from err
+            raise
+
+    def events(self, session_id: str) -> list[dict[str, Any]]:
+        """The session's proctoring events in time order."""
+        out: list[dict[str, Any]] = []
+        for page in self._db.get_paginator("query").paginate(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :event)",
+            ExpressionAttributeValues={":pk": {"S": f"SESSION#{session_id}"}, ":event": {"S": "EVENT#"}},
+            ConsistentRead=True,
+        ):
+            out += [_from_item(i) for i in page["Items"]]
+        return out
 
     # -- evaluation ---------------------------------------------------------------------------
 
@@ -358,7 +546,8 @@ class SessionStore:
         update = {
             "TableName": self.table,
             "Key": session_key(item.session_id),
-            "UpdateExpression": "SET #status = :abandoned, updated_at = :ts, due_at = :due, ended_at = :now",
+            "UpdateExpression": "SET #status = :abandoned, updated_at = :ts, due_at = :due, ended_at = :now"
+            + (", status_pk = :status_pk" if status_pk(item.scope, SessionStatus.ABANDONED) else ""),
             "ConditionExpression": "#status = :seen AND due_at = :seen_due",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
@@ -370,7 +559,9 @@ class SessionStore:
                 ":seen_due": {"N": str(item.due_at)},
             },
         }
-        counter = self._counter_update(item.kind, {item.status.value: -1, SessionStatus.ABANDONED.value: 1})
+        if listed := status_pk(item.scope, SessionStatus.ABANDONED):
+            update["ExpressionAttributeValues"][":status_pk"] = {"S": listed}
+        counter = self._counter_update(item.scope, {item.status.value: -1, SessionStatus.ABANDONED.value: 1})
         return self._transact_if_unchanged([{"Update": update}, counter])
 
     def postpone(self, item: "DueItem", due_at: int) -> bool:
@@ -390,7 +581,7 @@ class SessionStore:
         return True
 
     def begin_erase(
-        self, session_id: str, status: SessionStatus, kind: str, seen_due: int | None = None
+        self, session_id: str, status: SessionStatus, scope: str, seen_due: int | None = None
     ) -> bool:
         """Mark the session as being erased and take it out of the counters, once.
 
@@ -404,16 +595,20 @@ class SessionStore:
         }
         if seen_due is not None:
             values[":seen_due"] = {"N": str(seen_due)}
+        sets = "SET #status = :erasing, due_at = :zero"
+        if listed := status_pk(scope, SessionStatus.ERASING):
+            sets += ", status_pk = :status_pk"
+            values[":status_pk"] = {"S": listed}
         update = {
             "TableName": self.table,
             "Key": session_key(session_id),
             # due since forever: if the erasure stops half way, whatever run comes next finishes it
-            "UpdateExpression": "SET #status = :erasing, due_at = :zero",
+            "UpdateExpression": sets,
             "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": values,
         }
-        counter = self._counter_update(kind, {status.value: -1, "total": -1})
+        counter = self._counter_update(scope, {status.value: -1, "total": -1})
         return self._transact_if_unchanged([{"Update": update}, counter])
 
     def erase_items(self, session_id: str) -> int:
@@ -448,20 +643,20 @@ class SessionStore:
         return len(keys) + 1
 
     def status_of(self, session_id: str) -> tuple[SessionStatus, str] | None:
-        """The status and kind of a session, erasing ones included; None when there is no such item."""
+        """The status and counter scope of a session, erasing ones included; None when there is no such item."""
         if not _valid_id(session_id):
             return None
         resp = self._db.get_item(
             TableName=self.table,
             Key=session_key(session_id),
-            ProjectionExpression="#status, kind",
-            ExpressionAttributeNames={"#status": "status"},
+            ProjectionExpression="#status, #scope",
+            ExpressionAttributeNames={"#status": "status", "#scope": "scope"},
             ConsistentRead=True,
         )
         if "Item" not in resp:
             return None
         data = _from_item(resp["Item"])
-        return SessionStatus(data["status"]), data.get("kind", "practice")
+        return SessionStatus(data["status"]), data["scope"]
 
     def _transact_if_unchanged(self, items: list[dict[str, Any]]) -> bool:
         try:
@@ -478,7 +673,7 @@ class DueItem:
     """What DueIndex projects: enough to decide what cleanup does without reading the session."""
 
     session_id: str
-    kind: str
+    scope: str
     status: SessionStatus
     evaluation_status: EvaluationStatus
     due_at: int
@@ -492,7 +687,7 @@ class DueItem:
     def from_index(cls, data: dict[str, Any]) -> "DueItem":
         return cls(
             session_id=data["pk"].removeprefix("SESSION#"),
-            kind=data.get("kind", "practice"),
+            scope=data["scope"],
             status=SessionStatus(data["status"]),
             evaluation_status=EvaluationStatus(data.get("evaluation_status", EvaluationStatus.NOT_REQUESTED)),
             due_at=int(data["due_at"]),

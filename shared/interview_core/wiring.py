@@ -2,22 +2,35 @@
 
 from datetime import timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
+from interview_core.access import ApiKeys
 from interview_core.blobs import MediaStore
+from interview_core.jobs import JobStore
 from interview_core.providers.factory import language_model, speech_to_text, text_to_speech
 from interview_core.queue import EvaluationQueue
 from interview_core.services.evaluation import EvaluationService
 from interview_core.services.interview import InterviewService
+from interview_core.services.proctoring import ProctoringService
+from interview_core.services.recruiter import RecruiterService
 from interview_core.services.retention import RetentionService
 from interview_core.services.voice import VoiceService
 from interview_core.settings import get_settings
 from interview_core.store import SessionStore
+
+if TYPE_CHECKING:
+    from interview_core.livekit_rooms import LiveKitRooms
 
 __all__ = [
     "interview_service",
     "evaluation_service",
     "retention_service",
     "voice_service",
+    "api_keys",
+    "recruiter_service",
+    "proctoring_service",
+    "job_store",
+    "livekit_rooms",
     "language_model",
     "speech_to_text",
     "text_to_speech",
@@ -37,13 +50,47 @@ def _queue() -> EvaluationQueue:
 
 @cache
 def interview_service() -> InterviewService:
-    return InterviewService(_store(), _queue())
+    return InterviewService(_store(), _queue(), get_settings().late_grace_seconds)
+
+
+@cache
+def livekit_rooms() -> "LiveKitRooms":
+    from interview_core.livekit_rooms import (
+        LiveKitRooms,  # livekit-api: only functions that use rooms load it
+    )
+
+    return LiveKitRooms(get_settings())
+
+
+@cache
+def recruiter_service() -> RecruiterService:
+    s = get_settings()
+    return RecruiterService(
+        _store(), JobStore(s.sessions_table), _queue(), retention_service(), livekit_rooms
+    )
+
+
+@cache
+def job_store() -> JobStore:
+    return JobStore(get_settings().sessions_table)
+
+
+@cache
+def proctoring_service() -> ProctoringService:
+    s = get_settings()
+    return ProctoringService(_store(), MediaStore(s.media_bucket), s.max_image_bytes)
 
 
 @cache
 def retention_service() -> RetentionService:
     s = get_settings()
     return RetentionService(_store(), MediaStore(s.media_bucket), _queue(), s.lifecycle)
+
+
+@cache
+def api_keys() -> ApiKeys:
+    s = get_settings()
+    return ApiKeys(s.sessions_table, s.api_key_cache_seconds)
 
 
 @cache
@@ -68,6 +115,11 @@ def reset() -> None:
         evaluation_service,
         retention_service,
         voice_service,
+        api_keys,
+        recruiter_service,
+        proctoring_service,
+        job_store,
+        livekit_rooms,
         settings.get_settings,
         factory.reset,
         aws.reset_clients,

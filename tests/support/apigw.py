@@ -73,6 +73,7 @@ def http_event(
     body: Any = None,
     query: dict[str, str] | None = None,
     path_params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     event = copy.deepcopy(json.loads(BASE_EVENT.read_text()))
     event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {route}"
@@ -84,6 +85,8 @@ def http_event(
         event["queryStringParameters"] = query
     if path_params:
         event["pathParameters"] = path_params
+    # API Gateway (payload v2) lowercases header names
+    event["headers"].update({k.lower(): v for k, v in (headers or {}).items()})
     if isinstance(body, Multipart):
         # API Gateway passes a binary body base64-encoded, with the client's content type.
         event["body"] = base64.b64encode(body.data).decode()
@@ -139,6 +142,13 @@ def _routes() -> list[tuple[str, str, re.Pattern[str], str]]:
 class ApiGateway:
     """A client that sends each request through API Gateway's route table to its Lambda handler."""
 
+    def __init__(self, headers: dict[str, str] | None = None) -> None:
+        self.headers = headers or {}  # sent with every request (e.g. X-API-Key)
+
+    def as_(self, **headers: str) -> "ApiGateway":
+        """The same client with other headers, e.g. api.as_(x_api_key=key)."""
+        return ApiGateway({k.replace("_", "-"): v for k, v in headers.items()})
+
     def request(
         self,
         method: str,
@@ -146,12 +156,14 @@ class ApiGateway:
         json_body: Any = None,
         query: dict[str, str] | None = None,
         raw_body: "str | Multipart | None" = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         for m, route, pattern, function in _routes():
             match = pattern.match(path)
             if m == method and match:
                 body = raw_body if raw_body is not None else json_body
-                event = http_event(method, route, path, body, query, match.groupdict() or None)
+                headers = {**self.headers, **(headers or {})}
+                event = http_event(method, route, path, body, query, match.groupdict() or None, headers)
                 result = invoke(function, event)
                 return Response(
                     result["statusCode"],
@@ -169,7 +181,10 @@ class ApiGateway:
         return self.request("POST", path, json_body=json, **kw)
 
     def post_files(
-        self, path: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str] | None = None
+        self, path: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str] | None = None, **kw: Any
     ) -> Response:
         """A multipart/form-data POST, as `requests.post(url, files=..., data=...)` sends it."""
-        return self.request("POST", path, raw_body=Multipart.encode(files, data))
+        return self.request("POST", path, raw_body=Multipart.encode(files, data), **kw)
+
+    def delete(self, path: str, **kw: Any) -> Response:
+        return self.request("DELETE", path, **kw)

@@ -54,7 +54,7 @@ def test_layer_requirements_match_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     core = _pins((ROOT / "shared/requirements.txt").read_text().splitlines())
     assert core == _pins(project["dependencies"])
-    for layer in ("llm", "audio"):
+    for layer in ("llm", "audio", "livekit", "vision"):
         pins = _pins((ROOT / f"infra/layers/{layer}/requirements.txt").read_text().splitlines())
         assert pins == _pins(project["optional-dependencies"][layer]), layer
 

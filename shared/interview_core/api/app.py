@@ -4,17 +4,26 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from interview_core import __version__
 from interview_core.errors import (
     AnswerConflict,
     AudioRejected,
+    FaceCheckFailed,
+    Forbidden,
+    IllegalTransition,
+    ImageRejected,
     InterviewError,
+    NotFound,
     PayloadTooLarge,
     ProviderUnavailable,
     SessionNotActive,
     SessionNotFound,
+    Unauthorized,
 )
 from interview_core.observability import flush_metrics, logger, start_request
 
@@ -25,6 +34,12 @@ STATUS_OF = {
     ProviderUnavailable: 503,
     AudioRejected: 400,
     PayloadTooLarge: 413,
+    Unauthorized: 401,
+    Forbidden: 403,
+    IllegalTransition: 409,
+    NotFound: 404,
+    ImageRejected: 400,
+    FaceCheckFailed: 422,
 }
 
 
@@ -32,6 +47,21 @@ async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InterviewError)
     status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
     return JSONResponse({"detail": exc.detail}, status_code=status)
+
+
+# The recruiter API's contract (seed 002) says 400 for invalid input; the practice API keeps FastAPI's 422.
+RECRUITER_PATHS = ("/api/parallel_interview", "/api/jobs", "/api/proctoring", "/capture_reference_face")
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    if not request.url.path.startswith(RECRUITER_PATHS):
+        return await request_validation_exception_handler(request, exc)
+    errors = jsonable_encoder(exc.errors())
+    detail = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in errors
+    )
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=400)
 
 
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
@@ -61,6 +91,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     )
     app.middleware("http")(_log_context)
     app.add_exception_handler(InterviewError, _interview_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(Exception, _unexpected_error)
     for router in routers:
         app.include_router(router)

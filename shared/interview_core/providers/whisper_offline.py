@@ -65,7 +65,9 @@ class FasterWhisperTranscriber:
                 word_timestamps=True,
                 initial_prompt=DISFLUENT_PROMPT,
                 condition_on_previous_text=False,
-                vad_filter=False,
+                # Silero VAD (bundled with faster-whisper): without it Whisper "hears" words in silence or
+                # noise; timestamps stay on the recording's own timeline, so pauses are still measured.
+                vad_filter=True,
             )
             segments = list(segments)  # the generator does the work
         words = [

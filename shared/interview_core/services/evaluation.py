@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from interview_core.access import Caller, authorize
 from interview_core.domain import (
     Difficulty,
+    IntegrityReport,
+    ProctoringEvent,
     Question,
     QuestionScore,
     Report,
@@ -25,6 +28,7 @@ from interview_core.domain import (
 from interview_core.insights import FAST_WPM, SLOW_WPM
 from interview_core.observability import count, milliseconds
 from interview_core.providers.base import AnswerScore, LanguageModel
+from interview_core.services.proctoring import integrity
 from interview_core.store import SessionStore
 
 STRENGTH_THRESHOLD = 7
@@ -173,6 +177,8 @@ class EvaluationService:
         scores, usage = score_answers(llm, items, session.topic, session.difficulty)
         for score, answer in zip(scores, session.answers, strict=True):
             score.speaking = answer.speaking
+            score.late = answer.late
+            score.question_type = session.questions[answer.question_number - 1].type
         summary = summarize(scores, llm, session.topic)
         speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
         return Report(
@@ -185,6 +191,7 @@ class EvaluationService:
             improvements=summary.improvements + (speaking.advice if speaking else []),
             summary=summary.text,
             speaking_summary=speaking.text if speaking else None,
+            integrity=self._integrity(session),
             provider=llm.name,
             model=llm.model,
             rubric_version=llm.rubric_version,
@@ -193,5 +200,12 @@ class EvaluationService:
             evaluation_seconds=round(time.monotonic() - started, 3),
         )
 
-    def report(self, session_id: str) -> tuple[Session, Report | None]:
-        return self.store.get_with_report(session_id)
+    def _integrity(self, session: Session) -> IntegrityReport | None:
+        if session.kind != "recruiter":
+            return None
+        return integrity([ProctoringEvent.model_validate(e) for e in self.store.events(session.session_id)])
+
+    def report(self, session_id: str, caller: Caller | None = None) -> tuple[Session, Report | None]:
+        session, report = self.store.get_with_report(session_id)
+        authorize(caller, session)
+        return session, report

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    PUBLIC_ORG,
     Answer,
     AnswerSource,
     AudioRecording,
@@ -10,10 +12,12 @@ from interview_core.domain import (
     Session,
     SessionStatus,
     SpeakingInsights,
+    counter_scope,
+    epoch_now,
     new_session_id,
     utc_now,
 )
-from interview_core.errors import AnswerConflict, SessionNotActive
+from interview_core.errors import AnswerConflict, SessionNotActive, SessionNotFound
 from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
 from interview_core.queue import EvaluationQueue
@@ -32,16 +36,26 @@ class AnswerOutcome:
 
 
 class InterviewService:
-    def __init__(self, store: SessionStore, queue: EvaluationQueue) -> None:
+    def __init__(self, store: SessionStore, queue: EvaluationQueue, late_grace_seconds: int = 5) -> None:
         self.store = store
         self.queue = queue
+        self.late_grace_seconds = late_grace_seconds
 
-    def start(self, llm: LanguageModel, topic: str, difficulty: Difficulty, num_questions: int) -> Session:
+    def start(
+        self,
+        llm: LanguageModel,
+        topic: str,
+        difficulty: Difficulty,
+        num_questions: int,
+        org_id: str = PUBLIC_ORG,
+    ) -> Session:
         generated = llm.generate_questions(topic, difficulty, num_questions)
         now = utc_now()
         session = Session(
             session_id=new_session_id(),
             kind=PRACTICE,
+            org_id=org_id,
+            scope=counter_scope(PRACTICE, org_id),
             topic=topic,
             difficulty=difficulty,
             status=SessionStatus.IN_PROGRESS,
@@ -56,8 +70,12 @@ class InterviewService:
         count("SessionsStarted")
         return session
 
-    def get(self, session_id: str) -> Session:
-        return self.store.get(session_id)
+    def get(self, session_id: str, caller: Caller | None = None) -> Session:
+        return authorize(caller, self.store.get(session_id), self._not_found(session_id))
+
+    @staticmethod
+    def _not_found(session_id: str) -> SessionNotFound:
+        return SessionNotFound()
 
     def submit_answer(
         self,
@@ -67,10 +85,11 @@ class InterviewService:
         source: AnswerSource = "text",
         audio: AudioRecording | None = None,
         speaking: SpeakingInsights | None = None,
+        caller: Caller | None = None,
     ) -> AnswerOutcome:
         """One read and one conditional write; the last answer also queues the evaluation."""
         tag_session(session_id)
-        session = self.store.get(session_id)
+        session = self.get(session_id, caller)
         if session.status is not SessionStatus.IN_PROGRESS:
             raise SessionNotActive()
         current = session.answered + 1
@@ -78,6 +97,12 @@ class InterviewService:
             raise AnswerConflict(
                 f"Question {question_number} is not the current question; the current one is {current}"
             )
+        # Timed (recruiter) sessions: the server's clock decides. A late answer is kept and flagged.
+        now = epoch_now()
+        deadline = session.current_deadline
+        next_deadline = None
+        if session.timers and current < session.total_questions:
+            next_deadline = now + session.timers.seconds_for(session.questions[current])
         answer = Answer(
             question_number=current,
             text=text,
@@ -85,12 +110,19 @@ class InterviewService:
             source=source,
             audio=audio,
             speaking=speaking,
+            deadline_at=deadline,
+            late=deadline is not None and now > deadline + self.late_grace_seconds,
         )
-        updated = self.store.record_answer(session, answer)
+        updated = self.store.record_answer(session, answer, next_deadline)
         outcome = AnswerOutcome(updated)
         logger.info(
             "answer recorded",
-            extra={"question_number": current, "source": source, "completed": outcome.completed},
+            extra={
+                "question_number": current,
+                "source": source,
+                "completed": outcome.completed,
+                "late": answer.late,
+            },
         )
         count("AnswersRecorded")
         if outcome.completed:
@@ -105,5 +137,5 @@ class InterviewService:
         except Exception:
             logger.exception("could not queue evaluation; the pending sweep will re-queue it")
 
-    def counts(self, scope: str = PRACTICE) -> dict[str, int]:
-        return self.store.counts(scope)
+    def counts(self, org_id: str) -> dict[str, int]:
+        return self.store.counts(counter_scope(PRACTICE, org_id))

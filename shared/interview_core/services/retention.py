@@ -9,6 +9,7 @@ two runs at once, a rerun, or a run that died half way never count or delete any
 import time
 from dataclasses import asdict, dataclass
 
+from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import EvaluationStatus, Lifecycle, SessionStatus, epoch_now
 from interview_core.errors import SessionNotFound
@@ -84,7 +85,7 @@ class RetentionService:
                 result.skipped += 1
         elif self._evaluation_missing(item) and not item.past_retention(self.lifecycle, now):
             self._requeue(item, now, result)
-        elif self.store.begin_erase(item.session_id, status, item.kind, seen_due=item.due_at):
+        elif self.store.begin_erase(item.session_id, status, item.scope, seen_due=item.due_at):
             self._finish_erase(item.session_id)
             result.erased += 1
         else:
@@ -111,14 +112,21 @@ class RetentionService:
         else:
             result.skipped += 1
 
-    def erase(self, session_id: str) -> None:
+    def erase(
+        self, session_id: str, caller: Caller | None = None, not_found: Exception | None = None
+    ) -> None:
         """Erase a session and everything it owns now (erasure on request), not when TTL gets to it."""
+        if caller is not None:
+            try:
+                authorize(caller, self.store.get(session_id), not_found)
+            except SessionNotFound:
+                raise not_found or SessionNotFound() from None
         for _ in range(MAX_ERASE_ATTEMPTS):
             found = self.store.status_of(session_id)
             if found is None:
-                raise SessionNotFound()
-            status, kind = found
-            if status is SessionStatus.ERASING or self.store.begin_erase(session_id, status, kind):
+                raise not_found or SessionNotFound()
+            status, scope = found
+            if status is SessionStatus.ERASING or self.store.begin_erase(session_id, status, scope):
                 self._finish_erase(session_id)
                 count("SessionsErased")
                 return

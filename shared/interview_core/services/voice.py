@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from interview_core.access import Caller
 from interview_core.audio import FORMATS, UPLOAD_CONTENT_TYPES, AudioClip, inspect
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import AudioRecording, SpeakingInsights
@@ -87,10 +88,11 @@ class VoiceService:
         data: bytes | None = None,
         audio_key: str | None = None,
         question_number: int | None = None,
+        caller: Caller | None = None,
     ) -> VoiceAnswerOutcome:
         tag_session(session_id)
         # Cheap checks first: no transcription for a finished session or a stale question.
-        session = self.interview.get(session_id)
+        session = self.interview.get(session_id, caller)
         if not session.is_active:
             raise SessionNotActive()
         if question_number is not None and question_number != session.answered + 1:
@@ -134,6 +136,7 @@ class VoiceService:
                 source="audio",
                 audio=recording,
                 speaking=heard.speaking,
+                caller=caller,
             )
         except Exception:
             for stored in (key, f"{key}.transcript.json"):
@@ -148,9 +151,11 @@ class VoiceService:
         )
         return VoiceAnswerOutcome(outcome, heard, recording)
 
-    def presign_upload(self, session_id: str, content_type: str) -> PresignedUpload:
+    def presign_upload(
+        self, session_id: str, content_type: str, caller: Caller | None = None
+    ) -> PresignedUpload:
         tag_session(session_id)
-        session = self.interview.get(session_id)
+        session = self.interview.get(session_id, caller)
         if not session.is_active:
             raise SessionNotActive()
         fmt = FORMATS[UPLOAD_CONTENT_TYPES[content_type]]

@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import AudioCompletedResponse, AudioNextQuestionResponse, ErrorResponse
 from interview_core.api.views import answer_response
 from interview_core.errors import AudioRejected
@@ -34,6 +36,7 @@ def audio_answer(
     question_number: int | None = Form(default=None, ge=1, description="Optional: the question answered"),
     service: VoiceService = Depends(voice_service),
     stt: SpeechToText = Depends(speech_to_text),
+    who: Caller = Depends(caller),
 ) -> AudioNextQuestionResponse | AudioCompletedResponse:
     if (audio_file is None) == (audio_key is None):
         raise AudioRejected("Send exactly one of audio_file (multipart) or audio_key (from /audio-upload)")
@@ -41,7 +44,9 @@ def audio_answer(
     if audio_file is not None:
         service.check_direct_upload(audio_file.size or 0, session_id)
         data = audio_file.file.read()
-    outcome = service.answer(stt, session_id, data=data, audio_key=audio_key, question_number=question_number)
+    outcome = service.answer(
+        stt, session_id, data=data, audio_key=audio_key, question_number=question_number, caller=who
+    )
     base = answer_response(request, outcome.answer).model_dump()
     heard = {
         "transcript": outcome.heard.transcript.text,

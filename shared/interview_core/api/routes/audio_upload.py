@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import AudioUploadRequest, AudioUploadResponse, ErrorResponse
 from interview_core.services.voice import VoiceService
 from interview_core.wiring import voice_service
@@ -22,9 +24,12 @@ router = APIRouter(tags=["interview"])
     },
 )
 def audio_upload(
-    session_id: str, body: AudioUploadRequest, service: VoiceService = Depends(voice_service)
+    session_id: str,
+    body: AudioUploadRequest,
+    service: VoiceService = Depends(voice_service),
+    who: Caller = Depends(caller),
 ) -> AudioUploadResponse:
-    upload = service.presign_upload(session_id, body.content_type)
+    upload = service.presign_upload(session_id, body.content_type, who)
     return AudioUploadResponse(
         session_id=session_id,
         audio_key=upload.audio_key,

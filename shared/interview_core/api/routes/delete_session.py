@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, SessionDeletedResponse
 from interview_core.services.retention import RetentionService
 from interview_core.wiring import retention_service
@@ -16,7 +18,7 @@ router = APIRouter(tags=["interview"])
     responses={404: {"model": ErrorResponse}},
 )
 def delete_session(
-    session_id: str, service: RetentionService = Depends(retention_service)
+    session_id: str, service: RetentionService = Depends(retention_service), who: Caller = Depends(caller)
 ) -> SessionDeletedResponse:
-    service.erase(session_id)
+    service.erase(session_id, who)
     return SessionDeletedResponse(session_id=session_id)

@@ -1,6 +1,8 @@
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, ReportPendingResponse
 from interview_core.api.views import report_url
 from interview_core.domain import EvaluationStatus, Report
@@ -26,9 +28,12 @@ _PENDING_DETAIL = {
     },
 )
 def get_report(
-    request: Request, session_id: str, service: EvaluationService = Depends(evaluation_service)
+    request: Request,
+    session_id: str,
+    service: EvaluationService = Depends(evaluation_service),
+    who: Caller = Depends(caller),
 ) -> Report | JSONResponse:
-    session, report = service.report(session_id)
+    session, report = service.report(session_id, who)
     if report is not None:
         return report
     detail = _PENDING_DETAIL.get(session.evaluation_status, "The evaluation is queued")

@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, SessionResponse
 from interview_core.api.views import session_response
 from interview_core.services.interview import InterviewService
@@ -20,7 +22,8 @@ def get_session(
     session_id: str,
     service: InterviewService = Depends(interview_service),
     voice: VoiceService = Depends(voice_service),
+    who: Caller = Depends(caller),
 ) -> SessionResponse:
-    session = service.get(session_id)
+    session = service.get(session_id, who)
     links = {a.question_number: voice.recording_url(a.audio) for a in session.answers if a.audio}
     return session_response(session, links)

@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends
 
+from interview_core.access import Caller
+from interview_core.api.auth import organisation
 from interview_core.api.schemas import SessionCountsResponse
 from interview_core.services.interview import InterviewService
 from interview_core.wiring import interview_service
@@ -13,8 +15,10 @@ router = APIRouter(tags=["interview"])
     summary="Practice session counts",
     description="Counts come from counters updated with every state change (one read, never a table scan).",
 )
-def list_sessions(service: InterviewService = Depends(interview_service)) -> SessionCountsResponse:
-    c = service.counts()
+def list_sessions(
+    service: InterviewService = Depends(interview_service), who: Caller = Depends(organisation)
+) -> SessionCountsResponse:
+    c = service.counts(who.org_id)
     return SessionCountsResponse(
         active_sessions=c["initialized"] + c["in_progress"],
         completed_sessions=c["completed"],

@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends
 
+from interview_core.access import Caller
+from interview_core.api.auth import organisation
 from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
 from interview_core.providers.base import LanguageModel
 from interview_core.services.interview import InterviewService
@@ -13,8 +15,9 @@ def start_interview(
     spec: InterviewSpec,
     service: InterviewService = Depends(interview_service),
     llm: LanguageModel = Depends(language_model),
+    who: Caller = Depends(organisation),
 ) -> StartInterviewResponse:
-    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions)
+    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.org_id)
     return StartInterviewResponse(
         session_id=session.session_id,
         greeting=f"Hello! Welcome to your {spec.difficulty} level mock interview for {spec.topic}.",

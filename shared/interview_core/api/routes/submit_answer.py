@@ -1,5 +1,7 @@
 from fastapi import APIRouter, Depends, Request
 
+from interview_core.access import Caller
+from interview_core.api.auth import caller
 from interview_core.api.schemas import (
     CompletedResponse,
     ErrorResponse,
@@ -24,6 +26,10 @@ router = APIRouter(tags=["interview"])
     },
 )
 def submit_answer(
-    request: Request, body: SubmitAnswerRequest, service: InterviewService = Depends(interview_service)
+    request: Request,
+    body: SubmitAnswerRequest,
+    service: InterviewService = Depends(interview_service),
+    who: Caller = Depends(caller),
 ) -> NextQuestionResponse | CompletedResponse:
-    return answer_response(request, service.submit_answer(body.session_id, body.answer, body.question_number))
+    outcome = service.submit_answer(body.session_id, body.answer, body.question_number, caller=who)
+    return answer_response(request, outcome)

@@ -1,0 +1,163 @@
+"""Who is calling: an organisation (by API key), a candidate (by a per-session token), or, while access
+control is off, the public organisation. Keys and tokens are stored only as SHA-256 hashes.
+
+Items (pk / sk):
+  APIKEY#<sha256> / META        org_id, key_id, name, created_at, revoked: the lookup on every request
+  ORG#<org> / APIKEY#<key_id>   the same key listed under its organisation, so it can be revoked by id
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from interview_core.aws import client
+from interview_core.domain import PUBLIC_ORG, Session, utc_now
+from interview_core.errors import NotFound, SessionNotFound
+
+KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
+ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret(prefix: str = "") -> str:
+    return prefix + secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Caller:
+    org_id: str | None = None  # set for API keys (and for everyone while access control is off)
+    candidate_token: str | None = None  # set for a candidate acting on their own session
+
+    def can_access(self, session: Session) -> bool:
+        if self.org_id is not None and self.org_id == session.org_id:
+            return True
+        if self.candidate_token and session.candidate_token_hash:
+            return hmac.compare_digest(digest(self.candidate_token), session.candidate_token_hash)
+        return False
+
+
+PUBLIC = Caller(org_id=PUBLIC_ORG)
+
+
+def authorize(caller: Caller | None, session: Session, not_found: Exception | None = None) -> Session:
+    """The session if `caller` may act on it; otherwise exactly what a missing session looks like, so a
+    foreign id reveals nothing. `None` is the system itself (workers, cleanup)."""
+    if caller is not None and not caller.can_access(session):
+        raise not_found or SessionNotFound()
+    return session
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    key_id: str
+    org_id: str
+    name: str
+    created_at: str
+    revoked: bool
+
+
+class ApiKeys:
+    def __init__(self, table: str, cache_seconds: int) -> None:
+        self.table = table
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, str | None]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    def org_for(self, key: str) -> str | None:
+        """The organisation a key belongs to, or None for an unknown or revoked key. A warm function
+        remembers answers for `cache_seconds`, so a revocation takes effect within that time."""
+        if not key.startswith(KEY_PREFIX) or len(key) > 200:
+            return None
+        hashed = digest(key)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(hashed)
+        if cached and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        resp = self._db.get_item(TableName=self.table, Key=_key_item(hashed), ConsistentRead=True)
+        item = resp.get("Item")
+        org = item["org_id"]["S"] if item and not item.get("revoked", {}).get("BOOL", False) else None
+        with self._lock:
+            self._cache[hashed] = (now, org)
+        return org
+
+    def create(self, org_id: str, name: str) -> tuple[str, ApiKeyInfo]:
+        """A new key for `org_id`. The key itself is returned once and never stored."""
+        if not ORG_ID.match(org_id):
+            raise ValueError("organisation ids are 2-63 characters: lowercase letters, digits and '-'")
+        key = new_secret(KEY_PREFIX)
+        hashed = digest(key)
+        info = ApiKeyInfo(hashed[:12], org_id, name, utc_now(), False)
+        fields = {
+            "org_id": {"S": org_id},
+            "key_id": {"S": info.key_id},
+            "name": {"S": name},
+            "created_at": {"S": info.created_at},
+            "revoked": {"BOOL": False},
+        }
+        self._db.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": self.table, "Item": {**_key_item(hashed), **fields},
+                         "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Put": {"TableName": self.table, "Item": {**_org_item(org_id, info.key_id), **fields,
+                                                            "key_hash": {"S": hashed}}}},
+            ]
+        )  # fmt: skip
+        return key, info
+
+    def list(self, org_id: str) -> list[ApiKeyInfo]:
+        resp = self._db.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
+            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}, ":sk": {"S": "APIKEY#"}},
+        )
+        return [_info(i) for i in resp["Items"]]
+
+    def revoke(self, org_id: str, key_id: str) -> ApiKeyInfo:
+        resp = self._db.get_item(TableName=self.table, Key=_org_item(org_id, key_id), ConsistentRead=True)
+        if "Item" not in resp:
+            raise NotFound(f"No API key {key_id} in organisation {org_id}")
+        hashed = resp["Item"]["key_hash"]["S"]
+        update = {
+            "UpdateExpression": "SET revoked = :yes",
+            "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+        }
+        self._db.transact_write_items(
+            TransactItems=[
+                {"Update": {"TableName": self.table, "Key": _key_item(hashed), **update}},
+                {"Update": {"TableName": self.table, "Key": _org_item(org_id, key_id), **update}},
+            ]
+        )
+        with self._lock:
+            self._cache.pop(hashed, None)
+        return _info({**resp["Item"], "revoked": {"BOOL": True}})
+
+
+def _key_item(hashed: str) -> dict[str, Any]:
+    return {"pk": {"S": f"APIKEY#{hashed}"}, "sk": {"S": "META"}}
+
+
+def _org_item(org_id: str, key_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"APIKEY#{key_id}"}}
+
+
+def _info(item: dict[str, Any]) -> ApiKeyInfo:
+    return ApiKeyInfo(
+        key_id=item["key_id"]["S"],
+        org_id=item["org_id"]["S"],
+        name=item["name"]["S"],
+        created_at=item["created_at"]["S"],
+        revoked=item.get("revoked", {}).get("BOOL", False),
+    )

@@ -1,0 +1,39 @@
+"""FastAPI dependencies that say who is calling (see interview_core.access)."""
+
+from fastapi import Depends, Request
+
+from interview_core.access import PUBLIC, Caller
+from interview_core.errors import Forbidden, Unauthorized
+from interview_core.observability import logger
+from interview_core.settings import get_settings
+from interview_core.wiring import api_keys
+
+
+def caller(request: Request) -> Caller:
+    """An organisation by `X-API-Key`, or a candidate by the session token (`X-Session-Token` or
+    `Authorization: Bearer`). With access control off, a request with neither acts for the public org."""
+    key = request.headers.get("x-api-key")
+    if key:
+        org = api_keys().org_for(key)
+        if org is None:
+            raise Unauthorized("Invalid or revoked API key")
+        logger.append_keys(org_id=org)
+        return Caller(org_id=org)
+    token = request.headers.get("x-session-token")
+    auth = request.headers.get("authorization", "")
+    if not token and auth.lower().startswith("bearer "):
+        token = auth[7:].strip()
+    if token:
+        return Caller(candidate_token=token)
+    if get_settings().auth_required:
+        raise Unauthorized("Missing X-API-Key header (candidates: their session token)")
+    return PUBLIC
+
+
+def organisation(who: Caller = Depends(caller)) -> Caller:
+    """Recruiter routes: an organisation's key; a candidate's session token is not enough."""
+    if who.org_id is None:
+        raise Forbidden(
+            "This call needs the organisation's X-API-Key; a candidate session token cannot make it"
+        )
+    return who

@@ -1,0 +1,219 @@
+"""Request and response models of the recruiter API (seed 002). Kept apart from the practice schemas:
+email validation and the larger models load only in the recruiter functions."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from interview_core.domain import IntegrityReport, QuestionType
+
+Success = Literal["success"]
+QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class CreateSessionRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # the seed's clients may send fields this API does not use
+
+    name: Name
+    email: EmailStr
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    job_id: str | None = Field(default=None, max_length=100)
+    questions: list[QuestionText] | None = Field(default=None, min_length=1, max_length=50)
+    question_types: list[QuestionType] | QuestionType | None = Field(
+        default=None, description="One type for all questions, or one per question (text or coding)"
+    )
+    max_questions: int | None = Field(default=None, ge=1, le=50)
+    text_question_timer: int = Field(default=120, ge=10, le=3600, description="Seconds per text question")
+    coding_question_timer: int = Field(default=300, ge=10, le=7200, description="Seconds per coding question")
+
+
+class UserDetails(BaseModel):
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class InterviewConfig(BaseModel):
+    total_questions: int
+    max_questions: int
+    text_question_timer: int
+    coding_question_timer: int
+    question_types: list[QuestionType]
+
+
+class CreateSessionResponse(BaseModel):
+    status: Success = "success"
+    session_id: str
+    livekit_room_name: str
+    livekit_token: str | None = Field(description="Candidate's LiveKit token; null in fallback mode")
+    livekit_url: str | None
+    livekit_fallback: bool = Field(description="True when LiveKit is not configured or was unreachable")
+    livekit_fallback_reason: str | None = None
+    candidate_token: str = Field(
+        description="The candidate's per-session secret (header X-Session-Token); shown only here"
+    )
+    user_details: UserDetails
+    interview_config: InterviewConfig
+    proctoring: dict[str, Any]
+
+
+class SessionRow(BaseModel):
+    proctoring_session_id: str
+    session_id: str
+    user_details: UserDetails
+    status: str
+    created_at: str
+    job_id: str | None = None
+    job_title: str | None = None
+    question_index: int
+    consent_received: bool
+
+
+class SessionListResponse(BaseModel):
+    status: Success = "success"
+    sessions: list[SessionRow]
+    total: int
+    limit: int
+    offset: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page: it reads only that page (offset re-reads the rows "
+        "it skips). Null on the last page."
+    )
+
+
+class SessionDetails(BaseModel):
+    session_id: str
+    user_details: UserDetails
+    status: str
+    is_active: bool
+    current_question_count: int
+    max_questions: int
+    consent_received: bool
+    reference_face_captured: bool
+    total_questions: int
+    current_question_index: int
+    current_question: str | None = None
+    current_question_type: QuestionType | None = None
+    current_deadline: int | None = Field(default=None, description="Epoch seconds; the server enforces it")
+    average_score: float | None
+    proctoring_violations_count: int
+    job_id: str | None = None
+    job_title: str | None = None
+    created_at: str
+    started_at: str | None = None
+    completed_at: str | None = None
+    evaluation_status: str
+
+
+class InterviewState(BaseModel):
+    dialogue_length: int
+    evaluations_count: int
+    text_question_timer: int
+    coding_question_timer: int
+    late_answers: int
+
+
+class LiveKitRoomInfo(BaseModel):
+    name: str
+    num_participants: int
+    creation_time: int | None
+    fallback: bool
+
+
+class SessionDetailResponse(BaseModel):
+    status: Success = "success"
+    session: SessionDetails
+    interview_state: InterviewState
+    livekit_room: LiveKitRoomInfo
+    integrity: IntegrityReport | None = None
+
+
+class StartResponse(BaseModel):
+    status: Success = "success"
+    message: str = "Interview session started"
+    session_id: str
+    livekit_room_name: str
+    current_question: str
+    question_number: int
+    question_type: QuestionType
+    deadline_at: int | None
+
+
+class EndResponse(BaseModel):
+    status: Success = "success"
+    message: str = "Interview session ended"
+    session_id: str
+    report_available: bool
+    questions_answered: int
+    average_score: float | None
+    report_url: str
+
+
+class DeleteResponse(BaseModel):
+    status: Success = "success"
+    message: str = "Session deleted"
+    session_id: str
+
+
+class Stats(BaseModel):
+    total_sessions: int
+    active_sessions: int
+    completed_sessions: int
+    initialized_sessions: int
+    abandoned_sessions: int
+    in_memory_sessions: int = Field(
+        description="Always 0: sessions live in DynamoDB, no process holds any (kept for the seed's clients)"
+    )
+    active_livekit_rooms: int
+
+
+class StatsResponse(BaseModel):
+    status: Success = "success"
+    stats: Stats
+
+
+class JobQuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: QuestionText
+    type: QuestionType = "text"
+
+
+class CreateJobRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: Name
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    questions: list[JobQuestionIn] = Field(min_length=1, max_length=50)
+
+
+class ProctoringEventIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"]
+    at: int | None = Field(default=None, description="Epoch milliseconds on the client's clock")
+    detail: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class ProctoringEventsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: list[ProctoringEventIn] = Field(min_length=1, max_length=50)
+
+
+class ProctoringEventsResponse(BaseModel):
+    status: Success = "success"
+    session_id: str
+    recorded: int
+    violations_count: int
+
+
+class FaceCheckResponse(BaseModel):
+    status: Success = "success"
+    session_id: str
+    faces: int
+    verdict: Literal["ok", "no_face", "multiple_faces"]
+    message: str
+
+
+class ConsentResponse(BaseModel):
+    status: Success = "success"
+    session_id: str
+    consent_received: bool = True

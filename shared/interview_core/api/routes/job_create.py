@@ -1,0 +1,24 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.access import Caller
+from interview_core.api.auth import organisation
+from interview_core.api.recruiter_schemas import CreateJobRequest
+from interview_core.api.schemas import ErrorResponse
+from interview_core.jobs import Job, JobQuestion, JobStore
+from interview_core.wiring import job_store
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+
+@router.post(
+    "",
+    response_model=Job,
+    status_code=201,
+    summary="Create a job: a question set sessions can be created from by job_id",
+    responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
+)
+def create_job(
+    body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(organisation)
+) -> Job:
+    questions = [JobQuestion(text=q.text, type=q.type) for q in body.questions]
+    return jobs.create(who.org_id, body.title, questions, body.description)

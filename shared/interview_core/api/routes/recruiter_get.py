@@ -1,0 +1,26 @@
+from fastapi import APIRouter, Depends
+
+from interview_core.access import Caller
+from interview_core.api.auth import organisation
+from interview_core.api.recruiter_schemas import SessionDetailResponse
+from interview_core.api.recruiter_views import session_detail
+from interview_core.api.schemas import ErrorResponse
+from interview_core.services.recruiter import RecruiterService
+from interview_core.wiring import recruiter_service
+
+router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
+
+
+@router.get(
+    "/session/{session_id}",
+    response_model=SessionDetailResponse,
+    summary="A session's progress, proctoring and LiveKit room",
+    responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+)
+def get_session(
+    session_id: str,
+    service: RecruiterService = Depends(recruiter_service),
+    who: Caller = Depends(organisation),
+) -> SessionDetailResponse:
+    session, report = service.get(session_id, who)
+    return session_detail(session, report, session.livekit_participants)

@@ -1,0 +1,98 @@
+"""Jobs: predefined question sets an organisation creates once and addresses by `job_id` at session creation.
+
+Items: ORG#<org> / JOB#<job_id>, so an organisation's jobs are one Query and another's are out of reach.
+"""
+
+import uuid
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from interview_core.aws import client
+from interview_core.domain import QuestionType, utc_now
+from interview_core.errors import NotFound
+
+_ser, _de = TypeSerializer(), TypeDeserializer()
+
+
+class JobQuestion(BaseModel):
+    text: str
+    type: QuestionType = "text"
+
+
+class Job(BaseModel):
+    job_id: str
+    org_id: str
+    title: str
+    description: str | None = None
+    questions: list[JobQuestion]
+    created_at: str
+
+
+def job_not_found(job_id: str) -> NotFound:
+    return NotFound(f"Job {job_id} not found")
+
+
+class JobStore:
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    @staticmethod
+    def _key(org_id: str, job_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"JOB#{job_id}"}}
+
+    def create(self, org_id: str, title: str, questions: list[JobQuestion], description: str | None) -> Job:
+        job = Job(
+            job_id=str(uuid.uuid4()),
+            org_id=org_id,
+            title=title,
+            description=description,
+            questions=questions,
+            created_at=utc_now(),
+        )
+        data = {k: _ser.serialize(v) for k, v in job.model_dump(mode="json").items() if v is not None}
+        self._db.put_item(
+            TableName=self.table,
+            Item={**self._key(org_id, job.job_id), **data},
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+        return job
+
+    def get(self, org_id: str, job_id: str) -> Job:
+        resp = self._db.get_item(TableName=self.table, Key=self._key(org_id, job_id), ConsistentRead=True)
+        if "Item" not in resp:
+            raise job_not_found(job_id)
+        return _job(resp["Item"])
+
+    def list(self, org_id: str) -> list[Job]:
+        jobs: list[Job] = []
+        for page in self._db.get_paginator("query").paginate(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :job)",
+            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}, ":job": {"S": "JOB#"}},
+        ):
+            jobs += [_job(i) for i in page["Items"]]
+        return sorted(jobs, key=lambda j: j.created_at, reverse=True)
+
+    def delete(self, org_id: str, job_id: str) -> None:
+        """Sessions made from the job keep their copy of its questions."""
+        try:
+            self._db.delete_item(
+                TableName=self.table,
+                Key=self._key(org_id, job_id),
+                ConditionExpression="attribute_exists(pk)",
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise job_not_found(job_id) from err
+            raise
+
+
+def _job(item: dict[str, Any]) -> Job:
+    return Job.model_validate({k: _de.deserialize(v) for k, v in item.items() if k not in ("pk", "sk")})

@@ -1,0 +1,163 @@
+"""Proctoring: a timeline of what happened around the answers, and an advisory integrity score.
+
+Events come from the candidate's browser (tab hidden, blur, paste, fullscreen exit), from server-side
+photo checks (no face, several faces) and from LiveKit webhooks (joins, leaves, extra participants).
+"""
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any, BinaryIO, Literal
+
+from interview_core.access import Caller, authorize
+from interview_core.blobs import MediaStore, session_prefix
+from interview_core.domain import IntegrityReport, ProctoringEvent, Session, epoch_now
+from interview_core.errors import FaceCheckFailed, PayloadTooLarge, SessionNotFound
+from interview_core.observability import count, logger, tag_session
+from interview_core.store import SessionStore
+
+CLIENT_EVENTS = ("tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces")
+# Points off 100 per occurrence: how strongly each suggests outside help, not proof of it.
+WEIGHTS = {
+    "tab_hidden": 5,
+    "window_blur": 3,
+    "paste": 8,
+    "fullscreen_exit": 4,
+    "no_face": 6,
+    "multiple_faces": 12,
+    "extra_participant": 15,
+}
+DESCRIBED = {
+    "tab_hidden": "left the interview tab",
+    "window_blur": "switched to another window",
+    "paste": "pasted text",
+    "fullscreen_exit": "left full screen",
+    "no_face": "no face on camera",
+    "multiple_faces": "more than one face on camera",
+    "extra_participant": "an unexpected participant joined the room",
+}
+MAX_EVENTS_PER_CALL = 50
+
+
+def make_event(
+    type_: str,
+    source: Literal["client", "server", "livekit"],
+    at_ms: int | None = None,
+    detail: str | None = None,
+    question_number: int | None = None,
+) -> ProctoringEvent:
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    # Clients say when it happened; a clock far off is replaced by ours so the timeline stays ordered.
+    at_ms = at_ms if at_ms is not None and abs(at_ms - now_ms) < 10 * 60 * 1000 else now_ms
+    return ProctoringEvent(
+        type=type_,
+        at=datetime.fromtimestamp(at_ms / 1000, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z"),
+        at_ms=at_ms,
+        source=source,
+        detail=detail,
+        question_number=question_number,
+        violation=type_ in WEIGHTS,
+    )
+
+
+def integrity(events: list[ProctoringEvent]) -> IntegrityReport:
+    violations = Counter(e.type for e in events if e.violation)
+    score = max(0, 100 - sum(WEIGHTS[t] * n for t, n in violations.items()))
+    reasons = [
+        f"{DESCRIBED[t]}: {n} time{'s' * (n != 1)} (-{WEIGHTS[t] * n})" for t, n in violations.most_common()
+    ]
+    level = "high" if score >= 85 else "medium" if score >= 60 else "low"
+    return IntegrityReport(
+        score=score,
+        level=level,
+        reasons=reasons or ["no proctoring events of concern"],
+        violations=dict(violations),
+        timeline=sorted(events, key=lambda e: e.at_ms),
+        advisory="Advisory only: review the timeline with the candidate before drawing any conclusion; "
+        "the score never rejects a candidate by itself.",
+    )
+
+
+class ProctoringService:
+    def __init__(self, store: SessionStore, media: MediaStore, max_image_bytes: int) -> None:
+        self.store = store
+        self.media = media
+        self.max_image_bytes = max_image_bytes
+
+    def session(self, session_id: str, caller: Caller) -> Session:
+        tag_session(session_id)
+        return authorize(
+            caller, self.store.get(session_id), SessionNotFound(f"Session {session_id} not found")
+        )
+
+    def record(self, session: Session, events: list[ProctoringEvent]) -> int:
+        if not events:
+            return 0
+        self.store.add_events(
+            session.session_id, [e.model_dump(mode="json") for e in events], sum(e.violation for e in events)
+        )
+        count("ProctoringEvents", len(events))
+        logger.info("proctoring events", extra={"types": sorted({e.type for e in events})})
+        return len(events)
+
+    def consent(self, session: Session) -> None:
+        self.store.set_fields(session.session_id, {"consent_received": True})
+        self.record(session, [make_event("consent_given", "server")])
+
+    def check_photo(self, session: Session, image: bytes, purpose: Literal["reference", "snapshot"]) -> Any:
+        """Face detection on a reference photo or webcam snapshot; the photo is kept in S3 either way.
+        A reference photo must hold exactly one face (422 otherwise); a snapshot's verdict is an event."""
+        from interview_core.faces import IMAGE_TYPES, check_faces  # OpenCV: only the photo functions load it
+
+        check = check_faces(image)
+        name = f"{purpose}-{epoch_now()}-{check.verdict}.{check.image_type}"
+        key = f"{session_prefix(session.session_id)}proctoring/{name}"
+        question = session.answered + 1 if session.is_active else None
+        if purpose == "reference":
+            if check.verdict != "ok":
+                self.record(session, [make_event(check.verdict, "server", detail="reference photo")])
+                raise FaceCheckFailed(
+                    "No face found in the photo: face the camera in good light and try again"
+                    if check.verdict == "no_face"
+                    else f"{check.faces} faces found in the photo: only the candidate may be in view"
+                )
+            self.media.put(key, image, IMAGE_TYPES[check.image_type])
+            self.store.set_fields(session.session_id, {"reference_face_key": key})
+            self.record(session, [make_event("reference_face_captured", "server")])
+        else:
+            self.media.put(key, image, IMAGE_TYPES[check.image_type])
+            self.record(
+                session, [make_event(check.verdict if check.verdict != "ok" else "face_ok", "server",
+                                     detail=key, question_number=question)]
+            )  # fmt: skip
+        return check
+
+    def read_image(self, file: BinaryIO, size: int | None) -> bytes:
+        if size is not None and size > self.max_image_bytes:
+            raise PayloadTooLarge(
+                f"The image is {size / 1e6:.1f} MB; the limit is {self.max_image_bytes / 1e6:g} MB"
+            )
+        data = file.read(self.max_image_bytes + 1)
+        if len(data) > self.max_image_bytes:
+            raise PayloadTooLarge(f"The image is over the {self.max_image_bytes / 1e6:g} MB limit")
+        return data
+
+    def participant_event(self, event: Any) -> bool:
+        """A verified LiveKit webhook (livekit_rooms.ParticipantEvent) on the timeline. Anyone but the
+        session's candidate joining its room is flagged; the count of people in the room is kept."""
+        if event.session_id is None or event.event not in ("participant_joined", "participant_left"):
+            return False
+        try:
+            session = self.store.get(event.session_id)
+        except SessionNotFound:
+            return False
+        joined = event.event == "participant_joined"
+        expected = event.identity == f"candidate-{session.session_id}"
+        kind = event.event if expected or not joined else "extra_participant"
+        self.store.set_fields(session.session_id, {}, add={"livekit_participants": 1 if joined else -1})
+        self.record(session, [make_event(kind, "livekit", event.at * 1000, detail=event.identity)])
+        return True
+
+    def events(self, session_id: str) -> list[ProctoringEvent]:
+        return [ProctoringEvent.model_validate(e) for e in self.store.events(session_id)]

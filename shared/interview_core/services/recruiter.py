@@ -1,0 +1,291 @@
+"""Recruiter sessions (seed 002): created for a named candidate from custom questions or a job, started,
+answered through the same answer endpoints as practice sessions (with server-side timers), ended, listed,
+counted. The same Session model and state machine as practice: initialized -> in_progress -> completed,
+or abandoned by the cleanup."""
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from interview_core.access import Caller, authorize, digest, new_secret
+from interview_core.domain import (
+    Candidate,
+    EvaluationStatus,
+    LiveKitRoom,
+    Question,
+    QuestionType,
+    Report,
+    Session,
+    SessionStatus,
+    Timers,
+    counter_scope,
+    epoch_now,
+    new_session_id,
+    utc_now,
+)
+from interview_core.errors import IllegalTransition, InterviewError, SessionNotFound
+from interview_core.jobs import JobStore
+from interview_core.observability import count, logger, tag_session
+from interview_core.queue import EvaluationQueue
+from interview_core.services.retention import RetentionService
+from interview_core.store import SessionStore
+
+RECRUITER = "recruiter"
+ROOM_SCOPE = "recruiter-room"  # sessions with an open LiveKit room count here, so rooms are counted for free
+ROOM_PREFIX = "interview-"
+
+
+class InvalidRequest(InterviewError):
+    """400: the request is well-formed JSON but asks for something inconsistent."""
+
+
+def not_found(session_id: str) -> SessionNotFound:
+    return SessionNotFound(f"Session {session_id} not found")
+
+
+@dataclass(frozen=True)
+class NewSession:
+    name: str
+    email: str
+    phone: str | None
+    job_id: str | None
+    questions: list[str] | None
+    question_types: list[QuestionType] | QuestionType | None
+    max_questions: int | None
+    text_question_timer: int
+    coding_question_timer: int
+
+
+@dataclass(frozen=True)
+class Created:
+    session: Session
+    candidate_token: str
+    room_token: str | None
+    room_url: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    next_cursor: str | None
+
+
+class RecruiterService:
+    def __init__(
+        self,
+        store: SessionStore,
+        jobs: JobStore,
+        queue: EvaluationQueue,
+        retention: RetentionService,
+        rooms: Callable[[], Any],  # -> LiveKitRooms, built on first use (livekit is a heavy import)
+    ) -> None:
+        self.store = store
+        self.jobs = jobs
+        self.queue = queue
+        self.retention = retention
+        self.rooms = rooms
+
+    # -- create ---------------------------------------------------------------------------------
+
+    def _questions(self, org_id: str, spec: NewSession) -> tuple[list[Question], str | None]:
+        if spec.job_id:
+            job = self.jobs.get(org_id, spec.job_id)
+            texts = [q.text for q in job.questions]
+            types: list[QuestionType] = [q.type for q in job.questions]
+            title: str | None = job.title
+            if spec.questions:
+                raise InvalidRequest("Send either job_id or questions, not both")
+        elif spec.questions:
+            texts, title = spec.questions, None
+            if isinstance(spec.question_types, list):
+                if len(spec.question_types) != len(texts):
+                    raise InvalidRequest(
+                        f"question_types has {len(spec.question_types)} entries for {len(texts)} questions"
+                    )
+                types = spec.question_types
+            else:
+                types = [spec.question_types or "text"] * len(texts)
+        else:
+            raise InvalidRequest("Either questions or job_id is required")
+        limit = spec.max_questions or len(texts)
+        return [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit], title
+
+    def create(self, org_id: str, spec: NewSession) -> Created:
+        questions, job_title = self._questions(org_id, spec)
+        session_id = new_session_id()
+        tag_session(session_id)
+        grant = self.rooms().open_room(session_id)
+        token = new_secret()
+        now = utc_now()
+        session = Session(
+            session_id=session_id,
+            kind=RECRUITER,
+            org_id=org_id,
+            scope=counter_scope(RECRUITER if grant.fallback else ROOM_SCOPE, org_id),
+            topic=job_title or "Custom interview",
+            difficulty="medium",
+            status=SessionStatus.INITIALIZED,
+            questions=questions,
+            created_at=now,
+            updated_at=now,
+            expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
+            candidate=Candidate(name=spec.name, email=spec.email, phone=spec.phone),
+            candidate_token_hash=digest(token),
+            job_id=spec.job_id,
+            job_title=job_title,
+            max_questions=spec.max_questions or len(questions),
+            timers=Timers(
+                text_question_timer=spec.text_question_timer, coding_question_timer=spec.coding_question_timer
+            ),
+            livekit=LiveKitRoom(
+                name=grant.room_name,
+                fallback=grant.fallback,
+                fallback_reason=grant.reason,
+                creation_time=grant.creation_time,
+            ),
+        )
+        self.store.create(session)
+        count("RecruiterSessionsCreated")
+        logger.info(
+            "recruiter session created",
+            extra={"questions": len(questions), "livekit_fallback": grant.fallback, "job": bool(spec.job_id)},
+        )
+        return Created(session, token, grant.token, grant.url)
+
+    # -- read -----------------------------------------------------------------------------------
+
+    def get(self, session_id: str, caller: Caller) -> tuple[Session, Report | None]:
+        tag_session(session_id)
+        try:
+            session, report = self.store.get_with_report(session_id)
+        except SessionNotFound:
+            raise not_found(session_id) from None
+        if session.kind != RECRUITER:
+            raise not_found(session_id)
+        authorize(caller, session, not_found(session_id))
+        return session, report
+
+    def _session(self, session_id: str, caller: Caller) -> Session:
+        tag_session(session_id)
+        try:
+            session = self.store.get(session_id)
+        except SessionNotFound:
+            raise not_found(session_id) from None
+        if session.kind != RECRUITER:
+            raise not_found(session_id)
+        return authorize(caller, session, not_found(session_id))
+
+    def list(
+        self, org_id: str, status: SessionStatus | None, limit: int, offset: int, cursor: str | None
+    ) -> Page:
+        scope = counter_scope(RECRUITER, org_id)
+        partition = f"{scope}#{status.value}" if status else scope
+        start = _decode_cursor(cursor, partition) if cursor else None
+        rows, last = self.store.list_sessions(scope, status, limit, 0 if start else offset, start)
+        counts = self.counts(org_id)
+        total = counts[status.value] if status else counts["total"]
+        return Page(rows, total, _encode_cursor(last) if last else None)
+
+    def counts(self, org_id: str) -> dict[str, int]:
+        """Sessions without a room and with one are counted apart; both together are the organisation's."""
+        plain = self.store.counts(counter_scope(RECRUITER, org_id))
+        rooms = self.store.counts(counter_scope(ROOM_SCOPE, org_id))
+        merged = {k: plain[k] + rooms[k] for k in plain}
+        merged["livekit_rooms_open"] = rooms["initialized"] + rooms["in_progress"]
+        return merged
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self, session_id: str, caller: Caller) -> Session:
+        session = self._session(session_id, caller)
+        if session.status is not SessionStatus.INITIALIZED:
+            raise IllegalTransition(
+                "Session already started"
+                if session.status is SessionStatus.IN_PROGRESS
+                else f"Session is {session.status.value}; it cannot be started"
+            )
+        now = epoch_now()
+        deadline = now + session.timers.seconds_for(session.questions[0]) if session.timers else None
+        started = utc_now()
+        self.store.transition(
+            session,
+            SessionStatus.IN_PROGRESS,
+            {"started_at": started, "current_deadline": deadline},
+            not_found(session_id),
+            due_at=self.store.lifecycle.after(self.store.lifecycle.inactivity, now),
+        )
+        count("RecruiterSessionsStarted")
+        return session.model_copy(
+            update={"status": SessionStatus.IN_PROGRESS, "started_at": started, "current_deadline": deadline}
+        )
+
+    def end(self, session_id: str, caller: Caller) -> Session:
+        """In progress -> completed, and the evaluation is queued. Ending an ended session changes nothing
+        (clients call /end after the last answer, which already completed it)."""
+        session = self._session(session_id, caller)
+        if session.status is SessionStatus.COMPLETED:
+            return session
+        if session.status is not SessionStatus.IN_PROGRESS:
+            raise IllegalTransition(
+                "Session has not started: start it before ending it"
+                if session.status is SessionStatus.INITIALIZED
+                else f"Session is {session.status.value}; it cannot be ended"
+            )
+        now = epoch_now()
+        completed = utc_now()
+        self.store.transition(
+            session,
+            SessionStatus.COMPLETED,
+            {
+                "completed_at": completed,
+                "ended_at": now,
+                "evaluation_status": EvaluationStatus.PENDING.value,
+                "current_deadline": None,
+            },
+            not_found(session_id),
+            due_at=self.store.lifecycle.after(self.store.lifecycle.evaluation_grace, now),
+        )
+        count("SessionsCompleted")
+        try:
+            self.queue.enqueue(session_id)
+        except Exception:
+            logger.exception("could not queue evaluation; the pending sweep will re-queue it")
+        self._close_room(session)
+        return session.model_copy(
+            update={
+                "status": SessionStatus.COMPLETED,
+                "completed_at": completed,
+                "evaluation_status": EvaluationStatus.PENDING,
+            }
+        )
+
+    def delete(self, session_id: str, caller: Caller) -> None:
+        session = self._session(session_id, caller)
+        self.retention.erase(session_id, caller, not_found(session_id))
+        self._close_room(session)
+
+    def _close_room(self, session: Session) -> None:
+        if session.livekit and not session.livekit.fallback:
+            self.rooms().close_room(session.livekit.name)
+
+
+def _encode_cursor(key: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
+    """Cursors are DynamoDB keys; one from another listing (or organisation) is refused."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        found = (key.get("status_pk") or key.get("list_pk") or {}).get("S", "")
+    except (ValueError, binascii.Error, AttributeError, TypeError):
+        raise InvalidRequest(
+            "Invalid cursor: pass next_cursor exactly as a previous page returned it"
+        ) from None
+    if found != partition:
+        raise InvalidRequest("Invalid cursor: pass next_cursor exactly as a previous page returned it")
+    return key
