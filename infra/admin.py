@@ -4,6 +4,11 @@
     python -m infra.admin --stack mock-interview erase <id>   # erase a session and everything it owns
     python -m infra.admin --stack mock-interview redrive      # move dead letters back after a fix
     python -m infra.admin --local cleanup                     # the same against ./scripts/run-local.sh
+    python -m infra.admin --stack mock-interview api-key create --org acme --name "ATS integration"
+    python -m infra.admin --stack mock-interview api-key list --org acme
+    python -m infra.admin --stack mock-interview api-key revoke --org acme <key_id>
+
+An API key is printed once, when it is created; only its SHA-256 hash is stored.
 
 Without --stack or --local the environment is used as it is (SESSIONS_TABLE, MEDIA_BUCKET,
 EVALUATION_QUEUE_URL, EVALUATION_DLQ_URL, AWS_ENDPOINT_URL...).
@@ -79,6 +84,15 @@ def main(argv: list[str] | None = None) -> None:
     erase.add_argument("session_id")
     again = commands.add_parser("redrive", help="move dead-lettered evaluations back to the queue")
     again.add_argument("--max", type=int, default=1000)
+    keys = commands.add_parser("api-key", help="create, list or revoke an organisation's API keys")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    for name in ("create", "list", "revoke"):
+        sub = key_commands.add_parser(name)
+        sub.add_argument("--org", required=True, help="organisation id (lowercase letters, digits, '-')")
+        if name == "create":
+            sub.add_argument("--name", default="api key", help="what the key is for")
+        if name == "revoke":
+            sub.add_argument("key_id")
     args = parser.parse_args(argv)
 
     if args.stack:
@@ -87,8 +101,8 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.update(local_env())
 
     # Imported after the environment is final: settings are read once.
-    from interview_core.errors import SessionNotFound
-    from interview_core.wiring import retention_service
+    from interview_core.errors import NotFound, SessionNotFound
+    from interview_core.wiring import api_keys, retention_service
     from interview_core.workers.cleanup import handle
 
     if args.command == "cleanup":
@@ -99,6 +113,22 @@ def main(argv: list[str] | None = None) -> None:
         except SessionNotFound:
             sys.exit(f"session {args.session_id} not found")
         print(json.dumps({"erased": args.session_id}))
+    elif args.command == "api-key":
+        keys = api_keys()
+        if args.key_command == "create":
+            try:
+                key, info = keys.create(args.org, args.name)
+            except ValueError as err:
+                sys.exit(str(err))
+            print(json.dumps({"api_key": key, **vars(info)}))
+            print("Store the api_key now: it is not shown again.", file=sys.stderr)
+        elif args.key_command == "list":
+            print(json.dumps([vars(i) for i in keys.list(args.org)]))
+        else:
+            try:
+                print(json.dumps(vars(keys.revoke(args.org, args.key_id))))
+            except NotFound as err:
+                sys.exit(err.detail)
     else:
         moved = redrive(os.environ["EVALUATION_DLQ_URL"], os.environ["EVALUATION_QUEUE_URL"], args.max)
         print(json.dumps({"redriven": moved}))

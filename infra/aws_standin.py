@@ -192,10 +192,15 @@ def _client(service: str, endpoint: str) -> Any:
     )
 
 
+# Where the local stand-in differs from a deployment's defaults: the seed's scripts send no API key, so
+# access control is off locally (AUTH_REQUIRED=true in the environment turns it on).
+LOCAL_PARAMETERS = {"RequireApiKey": "false"}
+
+
 def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """Create the template's resources on `endpoint`; return (Lambda environment, queue URLs by logical id)."""
     template = template or tpl.load()
-    refs: dict[str, str] = dict(tpl.parameter_defaults(template))
+    refs: dict[str, str] = {**tpl.parameter_defaults(template), **LOCAL_PARAMETERS}
     arns: dict[str, str] = {}
 
     ddb = _client("dynamodb", endpoint)

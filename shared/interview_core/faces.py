@@ -30,11 +30,15 @@ UNDECODABLE = "The image could not be decoded"
 TOO_SMALL = f"The image is too small: it must be at least {MIN_SIDE} pixels on each side"
 TOO_LARGE = f"The image is too large: it must be at most {MAX_SIDE} pixels on each side"
 
-# Detector parameters, tuned on scikit-image's bundled photos (see tests/unit/test_faces.py):
-WORK_SIDE = 640  # the cascade scans a copy this long at most: detection cost grows with pixels, accuracy doesn't
-SCALE_FACTOR = 1.15  # pyramid step: 1.1 is ~25% slower and found a face in the moon; 1.2 skips small faces
-MIN_NEIGHBORS = 8  # overlapping hits to accept a face: at 6 coins and cell textures pass, at 10 small faces drop
-MIN_FACE_FRACTION = 0.1  # of the shorter side: smaller "faces" are mostly texture, or someone far behind
+# Detector parameters, tuned on scikit-image's bundled photos (see tests/unit/test_faces.py).
+# The cascade scans a copy at most this long: its cost grows with the pixels, its accuracy does not.
+WORK_SIDE = 640
+# Pyramid step: 1.1 is ~25% slower and found a face in the moon; 1.2 missed the smaller of two faces.
+SCALE_FACTOR = 1.15
+# Overlapping hits needed to accept a face: at 6 coins and cell textures pass, at 10 small faces drop out.
+MIN_NEIGHBORS = 8
+# Of the shorter side: smaller "faces" are mostly texture, or someone far behind the candidate.
+MIN_FACE_FRACTION = 0.1
 
 CASCADE_PATH = os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml")
 
@@ -103,7 +107,7 @@ def _decode(data: bytes) -> np.ndarray:
         gray = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     except cv2.error as err:  # raised (not None returned) when the header declares too many pixels
         raise ImageRejected(TOO_LARGE if "CV_IO_MAX_IMAGE" in str(err) else UNDECODABLE) from err
-    if gray is None or gray.ndim != 2 or gray.size == 0:
+    if gray is None or gray.size == 0:
         raise ImageRejected(UNDECODABLE)
     return gray
 

@@ -235,7 +235,12 @@ def test_works_when_called_from_async_code(stub: LiveKitStub) -> None:
     async def route() -> RoomGrant:  # e.g. an async FastAPI route: a loop is already running here
         return rooms.open_room("abc123")
 
-    assert asyncio.run(route()).fallback is False
+    # Not asyncio.run: it leaves the main thread without an event loop, which Mangum (later tests) needs.
+    loop = asyncio.new_event_loop()
+    try:
+        assert loop.run_until_complete(route()).fallback is False
+    finally:
+        loop.close()
 
 
 def test_ws_url_is_used_over_http_and_returned_as_configured(stub: LiveKitStub) -> None:

@@ -332,3 +332,25 @@ def test_personal_data_never_reaches_the_logs(orgs, caplog, capsys) -> None:
     assert made["session_id"] in logged  # the logs are there...
     for secret in (*CANDIDATE.values(), made["candidate_token"]):
         assert secret not in logged  # ...without name, email, phone or the candidate's token
+
+
+def test_operators_create_list_and_revoke_keys_from_the_command_line(orgs, capsys) -> None:
+    import json
+
+    from infra import admin
+
+    admin.main(["api-key", "create", "--org", "initech", "--name", "ATS"])
+    created = json.loads(capsys.readouterr().out)
+    assert created["api_key"].startswith("mik_") and created["org_id"] == "initech"
+    api = ApiGateway({"x-api-key": created["api_key"]})
+    assert api.get(f"{P}/stats").status_code == 200
+    admin.main(["api-key", "list", "--org", "initech"])
+    listed = json.loads(capsys.readouterr().out)
+    assert [k["key_id"] for k in listed] == [created["key_id"]] and created["api_key"] not in str(listed)
+    admin.main(["api-key", "revoke", "--org", "initech", created["key_id"]])
+    assert json.loads(capsys.readouterr().out)["revoked"] is True
+    assert api.get(f"{P}/stats").status_code == 401
+    with pytest.raises(SystemExit, match="No API key nope in organisation initech"):
+        admin.main(["api-key", "revoke", "--org", "initech", "nope"])
+    with pytest.raises(SystemExit, match="organisation ids"):
+        admin.main(["api-key", "create", "--org", "Bad Org!"])

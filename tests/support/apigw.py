@@ -181,7 +181,11 @@ class ApiGateway:
         return self.request("POST", path, json_body=json, **kw)
 
     def post_files(
-        self, path: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str] | None = None, **kw: Any
+        self,
+        path: str,
+        files: dict[str, tuple[str, bytes, str]],
+        data: dict[str, str] | None = None,
+        **kw: Any,
     ) -> Response:
         """A multipart/form-data POST, as `requests.post(url, files=..., data=...)` sends it."""
         return self.request("POST", path, raw_body=Multipart.encode(files, data), **kw)
