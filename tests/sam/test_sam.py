@@ -60,11 +60,32 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(out, ignore_errors=True)
 
 
-def _invoke_built(build_dir: Path, logical_id: str, event: dict, env: dict[str, str], tmp_path: Path) -> dict:
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+
+
+@pytest.fixture(scope="module")
+def lambda_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stands in for /var/runtime: the python3.11 runtime ships boto3 and its dependencies, and the
+    layers do not (see shared/requirements.txt)."""
+    import importlib
+
+    runtime = tmp_path_factory.mktemp("var-runtime")
+    for name in RUNTIME_PACKAGES:
+        module = importlib.import_module(name)
+        source = Path(module.__file__)
+        source = source.parent if source.name == "__init__.py" else source
+        (runtime / source.name).symlink_to(source)
+    return runtime
+
+
+def _invoke_built(
+    build_dir: Path, logical_id: str, event: dict, env: dict[str, str], tmp_path: Path, runtime: Path
+) -> dict:
     built = tpl.load(build_dir / "template.yaml")
     props = built["Resources"][logical_id]["Properties"]
     global_layers = built["Globals"]["Function"]["Layers"]
     layers = [str(build_dir / ref["Ref"] / "python") for ref in [*global_layers, *props.get("Layers", [])]]
+    layers.append(str(runtime))  # Lambda searches the runtime's own packages last
     event_file = tmp_path / f"{logical_id}.json"
     event_file.write_text(json.dumps(event))
     proc = subprocess.run(
@@ -95,7 +116,9 @@ def _event(name: str, session_id: str | None = None) -> dict:
     return json.loads(text)
 
 
-def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_path: Path) -> None:
+def test_each_built_function_serves_its_sample_event(
+    build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
+) -> None:
     env = {
         **aws.env,
         "AWS_ENDPOINT_URL": aws.endpoint,
@@ -110,7 +133,7 @@ def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_p
     }
 
     def call(name: str, session_id: str | None = None) -> dict:
-        return _invoke_built(build_dir, ids[name], _event(name, session_id), env, tmp_path)
+        return _invoke_built(build_dir, ids[name], _event(name, session_id), env, tmp_path, lambda_runtime)
 
     start = call("start_interview")
     assert start["statusCode"] == 200, start
@@ -132,7 +155,7 @@ def test_each_built_function_serves_its_sample_event(build_dir: Path, aws, tmp_p
 
 
 def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
-    build_dir: Path, aws, tmp_path: Path
+    build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:
     """In AWS the zip functions carry PyAV (audio layer) but not faster-whisper: speech goes to OpenAI
     (here a local server speaking its wire format), and the offline engine is a clear 503."""
@@ -159,7 +182,9 @@ def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
     }
 
     def call(name: str, session_id: str | None = None, **extra: str) -> dict:
-        return _invoke_built(build_dir, ids[name], _event(name, session_id), {**env, **extra}, tmp_path)
+        return _invoke_built(
+            build_dir, ids[name], _event(name, session_id), {**env, **extra}, tmp_path, lambda_runtime
+        )
 
     try:
         sid = json.loads(call("start_interview")["body"])["session_id"]
@@ -190,3 +215,74 @@ def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
         assert base64.b64decode(spoken["body"]) == stub.speech_audio
     finally:
         stub.stop()
+
+
+def test_built_recruiter_functions_with_their_layers(
+    build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
+) -> None:
+    """The recruiter functions as deployed (access control on), each with only its own layers: LiveKit
+    (here unreachable: fallback), OpenCV for the photo checks, the runtime's boto3."""
+    from interview_core import wiring
+
+    key, _ = wiring.api_keys().create("acme", "sam test")
+    env = {
+        **aws.env,
+        "AWS_ENDPOINT_URL": aws.endpoint,
+        "AUTH_REQUIRED": "true",
+        "LLM_PROVIDER": "offline",
+        "LIVEKIT_URL": "ws://127.0.0.1:9",  # nothing listens there
+        "LIVEKIT_API_KEY": "devkey",
+        "LIVEKIT_API_SECRET": "test-secret-0123456789abcdefghijklmnop",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    ids = {
+        Path(p["CodeUri"]).name: lid
+        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
+    }
+    swaps = {"mik_example-key-replace-with-one-from-infra-admin": key}
+
+    def call(name: str) -> tuple[int, dict]:
+        text = (ROOT / "events" / f"{name}.json").read_text()
+        for old, new in swaps.items():
+            text = text.replace(old, new)
+        event = json.loads(text)
+        if event.get("isBase64Encoded"):  # a multipart form: the ids inside it are swapped too
+            raw = base64.b64decode(event["body"])
+            for old, new in swaps.items():
+                raw = raw.replace(old.encode(), new.encode())
+            event["body"] = base64.b64encode(raw).decode()
+            event["headers"]["content-length"] = str(len(raw))
+        result = _invoke_built(build_dir, ids[name], event, env, tmp_path, lambda_runtime)
+        body = result.get("body", "")
+        return result["statusCode"], json.loads(body) if body.startswith("{") else {}
+
+    status, created = call("recruiter_create")
+    assert status == 200, created
+    assert created["livekit_fallback"] is True and "unreachable" in created["livekit_fallback_reason"]
+    swaps["f47ac10b-58cc-4372-a567-0e02b2c3d479"] = created["session_id"]
+    swaps["candidate-token-returned-by-create"] = created["candidate_token"]
+    for name in (
+        "recruiter_list",
+        "recruiter_get",
+        "recruiter_stats",
+        "recruiter_consent",
+        "proctoring_events",
+    ):
+        status, body = call(name)
+        assert status == 200, (name, body)
+    status, face = call("capture_reference_face")
+    assert status == 200 and face["faces"] == 1, face
+    assert call("recruiter_start")[0] == 200
+    status, snap = call("proctoring_snapshot")
+    assert status == 200 and snap["verdict"] == "ok", snap
+    assert call("recruiter_end")[0] == 200
+    status, job = call("job_create")
+    assert status == 201, job
+    swaps["5b1f3c2a-7d4e-4a6b-9c8d-0e1f2a3b4c5d"] = job["job_id"]
+    assert [call(n)[0] for n in ("job_list", "job_get", "job_delete")] == [200, 200, 200]
+    status, webhook = call("livekit_webhook")  # the sample's signature is a placeholder
+    assert status == 401, webhook
+    assert call("recruiter_delete")[0] == 200
+    assert call("recruiter_get")[0] == 404

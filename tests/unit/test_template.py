@@ -69,3 +69,35 @@ def test_no_secret_is_a_plain_template_value() -> None:
     env = T["Globals"]["Function"]["Environment"]["Variables"]
     assert "OPENAI_API_KEY" not in env
     assert env["OPENAI_API_KEY_PARAMETER"] == {"Ref": "OpenAIApiKeyParameter"}
+
+
+def _with_layer(layer: str) -> set[str]:
+    return {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if {"Ref": layer} in props.get("Layers", [])
+    }
+
+
+def test_livekit_and_opencv_load_only_where_they_are_used() -> None:
+    assert _with_layer("LiveKitLayer") == {
+        "RecruiterCreateFunction",
+        "RecruiterEndFunction",
+        "RecruiterDeleteFunction",
+        "LiveKitWebhookFunction",
+    }
+    assert _with_layer("VisionLayer") == {"CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"}
+
+
+def test_deployments_require_api_keys_by_default_and_keep_secrets_in_ssm() -> None:
+    assert T["Parameters"]["RequireApiKey"]["Default"] == "true"
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["AUTH_REQUIRED"] == {"Ref": "RequireApiKey"}
+    assert "LIVEKIT_API_SECRET" not in env
+    assert env["LIVEKIT_API_SECRET_PARAMETER"] == {"Ref": "LiveKitApiSecretParameter"}
+
+
+def test_listings_read_sparse_indexes() -> None:
+    indexes = {i["IndexName"]: i for i in RES["SessionsTable"]["Properties"]["GlobalSecondaryIndexes"]}
+    assert [k["AttributeName"] for k in indexes["ListIndex"]["KeySchema"]] == ["list_pk", "list_sk"]
+    assert [k["AttributeName"] for k in indexes["StatusIndex"]["KeySchema"]] == ["status_pk", "list_sk"]
