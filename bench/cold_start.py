@@ -8,6 +8,7 @@ noise hits every function alike; compare the ratios.
 """
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,25 @@ from infra import aws_standin  # noqa: E402
 from infra import template as tpl  # noqa: E402
 
 SAMPLE_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
+KEY = "mik_example-key-replace-with-one-from-infra-admin"
+TOKEN = "candidate-token-returned-by-create"
+JOB_ID = "5b1f3c2a-7d4e-4a6b-9c8d-0e1f2a3b4c5d"
+
+
+def render(template: str, swaps: dict[str, str]) -> dict:
+    """A sample event with its placeholders replaced, inside a base64 multipart body too."""
+    for old, new in swaps.items():
+        template = template.replace(old, new)
+    event = json.loads(template)
+    if event.get("isBase64Encoded"):
+        raw = base64.b64decode(event["body"])
+        for old, new in swaps.items():
+            raw = raw.replace(old.encode(), new.encode())
+        event["body"] = base64.b64encode(raw).decode()
+        event["headers"]["content-length"] = str(len(raw))
+    return event
+
+
 _CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
@@ -68,25 +89,53 @@ def main() -> None:
     # A real session, so that every sample event finds what it asks for.
     os.environ.update(env)
     from interview_core import wiring
+    from interview_core.access import PUBLIC
+    from interview_core.jobs import JobQuestion
     from interview_core.providers.offline import OfflineLanguageModel
 
     def new_session() -> str:
         return wiring.interview_service().start(OfflineLanguageModel(), "Python", "simple", 10).session_id
 
-    # Real sessions, so every sample event finds what it asks for; delete_session gets a fresh one per run.
-    shared = new_session()
+    from interview_core.services.recruiter import NewSession
+
+    key, _ = wiring.api_keys().create("public", "bench")  # the sample events carry a placeholder key
+    spec = NewSession("Bench", "bench@example.com", None, None, ["Q1?", "Q2?"], None, None, 120, 300)
+
+    def recruiter_session(started: bool = False) -> tuple[str, str]:
+        created = wiring.recruiter_service().create("public", spec)
+        if started:
+            wiring.recruiter_service().start(created.session.session_id, PUBLIC)
+        return created.session.session_id, created.candidate_token
+
+    def job_id() -> str:
+        return wiring.job_store().create("public", "Bench job", [JobQuestion(text="Q?")], None).job_id
+
+    # Real sessions and jobs, so every sample event finds what it asks for; events that change or delete
+    # what they touch get a fresh one per run.
+    shared, shared_recruiter, shared_job = new_session(), recruiter_session(True), job_id()
+    fresh: dict[str, Callable[[], dict[str, str]]] = {
+        "delete_session": lambda: {SAMPLE_ID: new_session()},
+        "audio_answer": lambda: {SAMPLE_ID: new_session()},
+        "recruiter_start": lambda: dict(zip((SAMPLE_ID, TOKEN), recruiter_session(), strict=True)),
+        "recruiter_end": lambda: dict(zip((SAMPLE_ID, TOKEN), recruiter_session(True), strict=True)),
+        "recruiter_delete": lambda: dict(zip((SAMPLE_ID, TOKEN), recruiter_session(), strict=True)),
+        "job_delete": lambda: {JOB_ID: job_id()},
+    }
     targets: dict[str, tuple[Path, list[Path]]] = {
         "floor": (ROOT / "bench" / "floor_handler", [ROOT / "events/health.json"] * args.runs)
     }
     for code_uri in sorted(tpl.http_routes(tpl.load())):
         name = Path(code_uri).name
         template = (ROOT / "events" / f"{name}.json").read_text()
+        recruiting = name.startswith(("recruiter_", "proctoring_", "capture_"))
         files = []
         for run in range(args.runs):
-            # fresh sessions where the event changes one (an audio answer would add a recording to the shared one)
-            sid = new_session() if name in ("delete_session", "audio_answer") else shared
+            swaps = {KEY: key, SAMPLE_ID: shared, JOB_ID: shared_job}
+            if recruiting:
+                swaps.update(zip((SAMPLE_ID, TOKEN), shared_recruiter, strict=True))
+            swaps.update(fresh[name]() if name in fresh else {})
             files.append(tmp / f"{name}-{run}.json")
-            files[-1].write_text(template.replace(SAMPLE_ID, sid))
+            files[-1].write_text(json.dumps(render(template, swaps)))
         targets[name] = (ROOT / code_uri, files)
 
     samples: dict[str, list[dict]] = {name: [] for name in targets}
@@ -114,7 +163,7 @@ def main() -> None:
     # Speech functions load PyAV and, offline, a Whisper model or espeak-ng: their cost is the work itself.
     speech = {"audio_answer", "transcribe_audio", "text_to_speech"}
     worst = max(med(n, "wall_ms") / floor_wall for n in targets if n != "floor" and n not in speech)
-    print(f"worst non-speech function / floor (process): {worst:.2f}x (target <= 1.25x)")
+    print(f"worst non-speech function / floor (process): {worst:.2f}x (target for the practice API <= 1.25x)")
 
 
 if __name__ == "__main__":

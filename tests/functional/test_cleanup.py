@@ -8,9 +8,9 @@ import pytest
 
 from interview_core import wiring
 from interview_core.blobs import MediaStore
+from interview_core.domain import PUBLIC_ORG, epoch_now
 from interview_core.domain import EvaluationStatus as E
 from interview_core.domain import SessionStatus as S
-from interview_core.domain import epoch_now
 from interview_core.services.retention import RetentionService
 from interview_core.store import COUNTED_FIELDS
 from tests.support.apigw import ApiGateway, invoke
@@ -77,7 +77,7 @@ def test_ten_thousand_sessions_one_run_cleans_exactly_what_it_should_and_a_secon
     assert (
         media_sessions(bucket) == with_media_before & set(ids["reported_audio"]) == set(ids["reported_audio"])
     )
-    assert wiring.interview_service().counts() == dict.fromkeys(COUNTED_FIELDS, 0) | state["counts"]
+    assert wiring.interview_service().counts(PUBLIC_ORG) == dict.fromkeys(COUNTED_FIELDS, 0) | state["counts"]
     assert sorted(queued_session_ids(queue)) == sorted(ids["stuck"])
     assert (first.abandoned, first.requeued, first.postponed) == (400, 60, 20)
     assert first.erased == 400 + 50 + 200 + 20
@@ -114,13 +114,13 @@ def test_a_crash_in_the_middle_of_a_batch_then_a_rerun_loses_nothing_and_counts_
         crashing.sweep(now=now, batch_size=7)
     half = table_state(table)
     assert any(status == S.ERASING.value for status in half["sessions"].values())  # stopped mid-erasure
-    assert wiring.interview_service().counts()["total"] == half["counts"]["total"]
+    assert wiring.interview_service().counts(PUBLIC_ORG)["total"] == half["counts"]["total"]
 
     base.sweep(now=now, batch_size=7)
     state = table_state(table)
     assert state["sessions"] == expected_after_one_run(ids)
     assert media_sessions(bucket) == set(ids["reported_audio"])
-    counts = wiring.interview_service().counts()
+    counts = wiring.interview_service().counts(PUBLIC_ORG)
     assert (counts["total"], counts["in_progress"], counts["abandoned"], counts["completed"]) == (
         30 + 20 + 20 + 5, 30, 20, 20 + 5
     )  # fmt: skip
@@ -146,7 +146,7 @@ def test_two_runs_at_once_do_the_work_once(env) -> None:
         t.join()
     state = table_state(table)
     assert state["sessions"] == expected_after_one_run(ids)
-    counts = wiring.interview_service().counts()
+    counts = wiring.interview_service().counts(PUBLIC_ORG)
     assert (counts["total"], counts["in_progress"], counts["abandoned"], counts["completed"]) == (
         140,
         50,

@@ -16,6 +16,7 @@ import boto3
 from interview_core.blobs import session_prefix
 from interview_core.domain import (
     COUNTED_STATES,
+    PUBLIC_ORG,
     Answer,
     EvaluationStatus,
     KeyPoint,
@@ -25,6 +26,7 @@ from interview_core.domain import (
     Session,
     SessionStatus,
     TokenUsage,
+    counter_scope,
     epoch_now,
 )
 from interview_core.store import REPORT, SessionStore, _to_item, session_key
@@ -131,7 +133,7 @@ def seed(
             requests = (
                 db.batch_write_item(RequestItems={table: requests}).get("UnprocessedItems", {}).get(table, [])
             )
-    counter = {"pk": {"S": "COUNTER#practice"}, "sk": {"S": "SHARD#00"}}
+    counter = {"pk": {"S": f"COUNTER#{counter_scope('practice', PUBLIC_ORG)}"}, "sk": {"S": "SHARD#00"}}
     counter.update({field: {"N": str(value)} for field, value in counts.items()})
     db.put_item(TableName=table, Item=counter)
     return ids
