@@ -21,6 +21,7 @@ if [ -z "$python" ]; then
 fi
 
 debian_packages=(espeak-ng ffmpeg)
+[ "$with_sam" = 1 ] && debian_packages+=(chromium)  # browser tests (the test setup; the local run needs none)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

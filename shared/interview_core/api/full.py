@@ -1,6 +1,10 @@
 """Every router in one app: the local server (Swagger UI at /docs, ReDoc at /redoc)."""
 
+import os
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from interview_core.api.app import create_app
 from interview_core.api.routes import (
@@ -70,5 +74,11 @@ ROUTE_MODULES = [
 ]
 
 
+WEB_DIR = Path(os.environ.get("WEB_DIR", Path(__file__).resolve().parents[3] / "web"))
+
+
 def build() -> FastAPI:
-    return create_app(*(m.router for m in ROUTE_MODULES), docs=True)
+    app = create_app(*(m.router for m in ROUTE_MODULES), docs=True)
+    if WEB_DIR.is_dir():  # the web app: static files, the same ones a deployment serves from S3/CloudFront
+        app.mount("/app", StaticFiles(directory=WEB_DIR, html=True), name="app")
+    return app
