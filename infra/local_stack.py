@@ -67,6 +67,7 @@ def main() -> None:
     import uvicorn
 
     from infra.admin import LOCAL_STATE
+    from infra.cors import add_cors
     from infra.sqs_poller import SqsPoller
     from interview_core.api.full import build
     from interview_core.workers import cleanup, evaluate
@@ -79,7 +80,9 @@ def main() -> None:
         "AWS stand-in at %s; API at http://%s:%d (docs at /docs)", standin.endpoint, args.host, args.port
     )
     try:
-        uvicorn.run(build(), host=args.host, port=args.port, log_level="info")
+        app = build()
+        add_cors(app)  # the HttpApi's CorsConfiguration, as API Gateway applies it
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
         LOCAL_STATE.unlink(missing_ok=True)
         cleaner.stop()

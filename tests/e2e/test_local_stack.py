@@ -89,3 +89,24 @@ def test_operator_commands_reach_the_running_local_stack(local_stack: str) -> No
                            text=True, timeout=60, cwd=HERE.parents[1])  # fmt: skip
     assert erase.returncode == 0, erase.stderr
     assert requests.get(f"{local_stack}/session/{sid}", timeout=5).status_code == 404
+
+
+def test_browsers_on_another_origin_pass_the_cors_preflight(local_stack: str) -> None:
+    """The seed's React example runs on its own dev server (another origin)."""
+    origin = "http://localhost:5173"
+    preflight = requests.options(
+        f"{local_stack}/start-interview",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-api-key",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", origin)
+    assert "x-api-key" in preflight.headers["access-control-allow-headers"].lower()
+    r = requests.post(
+        f"{local_stack}/start-interview", json={"topic": "Python"}, headers={"Origin": origin}, timeout=30
+    )
+    assert r.status_code == 200 and r.headers["access-control-allow-origin"] in ("*", origin)

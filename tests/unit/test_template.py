@@ -101,3 +101,10 @@ def test_listings_read_sparse_indexes() -> None:
     indexes = {i["IndexName"]: i for i in RES["SessionsTable"]["Properties"]["GlobalSecondaryIndexes"]}
     assert [k["AttributeName"] for k in indexes["ListIndex"]["KeySchema"]] == ["list_pk", "list_sk"]
     assert [k["AttributeName"] for k in indexes["StatusIndex"]["KeySchema"]] == ["status_pk", "list_sk"]
+
+
+def test_browsers_on_other_origins_may_call_the_api() -> None:
+    cors = RES["HttpApi"]["Properties"]["CorsConfiguration"]
+    assert cors["AllowOrigins"] == {"Fn::Split": [",", {"Ref": "CorsAllowedOrigins"}]}
+    assert {"content-type", "x-api-key", "x-session-token"} <= set(cors["AllowHeaders"])
+    assert {"GET", "POST", "DELETE"} <= set(cors["AllowMethods"])
