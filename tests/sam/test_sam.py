@@ -60,6 +60,21 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(out, ignore_errors=True)
 
 
+FUNCTION_IDS = {
+    Path(p["CodeUri"]).name: lid for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
+}
+
+
+def _built_env(aws, **settings: str) -> dict[str, str]:  # noqa: ANN001
+    """What Lambda would give the function, pointed at the moto stand-in, plus `settings`."""
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    return {**aws.env, "AWS_ENDPOINT_URL": aws.endpoint, **credentials, **settings}
+
+
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
 
 
@@ -119,21 +134,15 @@ def _event(name: str, session_id: str | None = None) -> dict:
 def test_each_built_function_serves_its_sample_event(
     build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:
-    env = {
-        **aws.env,
-        "AWS_ENDPOINT_URL": aws.endpoint,
-        "LLM_PROVIDER": "offline",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    ids = {
-        Path(p["CodeUri"]).name: lid
-        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
-    }
+    env = _built_env(
+        aws,
+        LLM_PROVIDER="offline",
+    )
 
     def call(name: str, session_id: str | None = None) -> dict:
-        return _invoke_built(build_dir, ids[name], _event(name, session_id), env, tmp_path, lambda_runtime)
+        return _invoke_built(
+            build_dir, FUNCTION_IDS[name], _event(name, session_id), env, tmp_path, lambda_runtime
+        )
 
     start = call("start_interview")
     assert start["statusCode"] == 200, start
@@ -164,26 +173,23 @@ def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
 
     stub = OpenAIStub().start()
     stub.speech_audio = speech("Tell me about arrays.", "mp3")
-    env = {
-        **aws.env,
-        "AWS_ENDPOINT_URL": aws.endpoint,
-        "LLM_PROVIDER": "offline",
-        "STT_PROVIDER": "openai",
-        "TTS_PROVIDER": "openai",
-        "OPENAI_API_KEY": "sk-test-placeholder",
-        "OPENAI_BASE_URL": stub.base_url,
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    ids = {
-        Path(p["CodeUri"]).name: lid
-        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
-    }
+    env = _built_env(
+        aws,
+        LLM_PROVIDER="offline",
+        STT_PROVIDER="openai",
+        TTS_PROVIDER="openai",
+        OPENAI_API_KEY="sk-test-placeholder",
+        OPENAI_BASE_URL=stub.base_url,
+    )
 
     def call(name: str, session_id: str | None = None, **extra: str) -> dict:
         return _invoke_built(
-            build_dir, ids[name], _event(name, session_id), {**env, **extra}, tmp_path, lambda_runtime
+            build_dir,
+            FUNCTION_IDS[name],
+            _event(name, session_id),
+            {**env, **extra},
+            tmp_path,
+            lambda_runtime,
         )
 
     try:
@@ -225,22 +231,14 @@ def test_built_recruiter_functions_with_their_layers(
     from interview_core import wiring
 
     key, _ = wiring.api_keys().create("acme", "sam test")
-    env = {
-        **aws.env,
-        "AWS_ENDPOINT_URL": aws.endpoint,
-        "AUTH_REQUIRED": "true",
-        "LLM_PROVIDER": "offline",
-        "LIVEKIT_URL": "ws://127.0.0.1:9",  # nothing listens there
-        "LIVEKIT_API_KEY": "devkey",
-        "LIVEKIT_API_SECRET": "test-secret-0123456789abcdefghijklmnop",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    ids = {
-        Path(p["CodeUri"]).name: lid
-        for lid, p in tpl.resources(tpl.load(), "AWS::Serverless::Function").items()
-    }
+    env = _built_env(
+        aws,
+        AUTH_REQUIRED="true",
+        LLM_PROVIDER="offline",
+        LIVEKIT_URL="ws://127.0.0.1:9",  # nothing listens there
+        LIVEKIT_API_KEY="devkey",
+        LIVEKIT_API_SECRET="test-secret-0123456789abcdefghijklmnop",
+    )
     swaps = {"mik_example-key-replace-with-one-from-infra-admin": key}
 
     def call(name: str) -> tuple[int, dict]:
@@ -254,7 +252,7 @@ def test_built_recruiter_functions_with_their_layers(
                 raw = raw.replace(old.encode(), new.encode())
             event["body"] = base64.b64encode(raw).decode()
             event["headers"]["content-length"] = str(len(raw))
-        result = _invoke_built(build_dir, ids[name], event, env, tmp_path, lambda_runtime)
+        result = _invoke_built(build_dir, FUNCTION_IDS[name], event, env, tmp_path, lambda_runtime)
         body = result.get("body", "")
         return result["statusCode"], json.loads(body) if body.startswith("{") else {}
 
