@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     # Where clients fetch reports; relative unless a public base URL is configured.
     public_base_url: str = ""
 
+    # The live channel over API Gateway WebSocket: its connections table, and the management API endpoint
+    # (empty: https://{domainName}/{stage} from each event; tests point it at a local stand-in).
+    connections_table: str = "ConnectionsTable"
+    ws_management_endpoint: str = ""
+
     @field_validator("openai_base_url", "openai_api_key", "livekit_api_secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

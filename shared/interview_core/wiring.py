@@ -125,3 +125,31 @@ def reset() -> None:
         aws.reset_clients,
     ):
         (fn.cache_clear if hasattr(fn, "cache_clear") else fn)()
+
+
+# -- the live channel (WebSocket) -------------------------------------------------------------------
+# Built on each use from the cached services above (cheap, and never stale after reset()); imported
+# lazily so that only the functions serving the channel load it.
+
+if TYPE_CHECKING:
+    from interview_core.live.channel import LiveChannel
+    from interview_core.live.connections import ConnectionStore
+
+
+def live_channel() -> "LiveChannel":
+    from interview_core.live.channel import LiveChannel
+
+    return LiveChannel(
+        interview_service(),
+        recruiter_service(),
+        proctoring_service(),
+        evaluation_service(),
+        api_keys(),
+        get_settings(),
+    )
+
+
+def live_connections() -> "ConnectionStore":
+    from interview_core.live.connections import ConnectionStore
+
+    return ConnectionStore(get_settings().connections_table)

@@ -85,6 +85,7 @@ def test_livekit_and_opencv_load_only_where_they_are_used() -> None:
         "RecruiterEndFunction",
         "RecruiterDeleteFunction",
         "LiveKitWebhookFunction",
+        "WsDefaultFunction",  # the live channel's `end` closes the room, as RecruiterEndFunction does
     }
     assert _with_layer("VisionLayer") == {"CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"}
 

@@ -22,6 +22,7 @@ from interview_core.api.routes import (
     job_get,
     job_list,
     list_sessions,
+    live_ws,
     livekit_webhook,
     proctoring_events,
     proctoring_snapshot,
@@ -71,6 +72,7 @@ ROUTE_MODULES = [
     proctoring_events,
     proctoring_snapshot,
     livekit_webhook,
+    live_ws,
 ]
 
 

@@ -1,0 +1,3 @@
+from interview_core.live.lambda_handlers import disconnect as handler
+
+__all__ = ["handler"]

@@ -1,0 +1,354 @@
+"""The live channel, independent of its transport: who may connect, what each client message does, and
+which messages go back. Both transports (FastAPI locally, API Gateway WebSocket in AWS) call only this,
+and this calls only the core services the HTTP routes use, so the rules are the HTTP API's: the same
+access checks, the same conditional answer write (racing answers record one), the server's deadlines.
+
+Nothing here keeps state between calls: everything lives in DynamoDB, so a dropped connection resumes
+from `on_connect` on any server or Lambda instance."""
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from interview_core.access import PUBLIC, ApiKeys, Caller
+from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
+from interview_core.errors import (
+    AnswerConflict,
+    IllegalTransition,
+    InterviewError,
+    NotFound,
+    ProviderUnavailable,
+    SessionNotActive,
+    SessionNotFound,
+    Unauthorized,
+)
+from interview_core.live.protocol import (
+    CLIENT_MESSAGES,
+    CLIENT_TYPES,
+    MAX_FRAME_BYTES,
+    TIMER_WARNINGS,
+    AckMessage,
+    AnswerMessage,
+    ClientMessage,
+    CompletedMessage,
+    EndMessage,
+    ErrorCode,
+    ErrorMessage,
+    PingMessage,
+    PongMessage,
+    ProctoringMessage,
+    ProctoringRecordedMessage,
+    QuestionMessage,
+    ReportReadyMessage,
+    ServerMessage,
+    StartMessage,
+    StateMessage,
+    StateRequest,
+    TimerMessage,
+)
+from interview_core.observability import logger, tag_session
+from interview_core.services.evaluation import EvaluationService
+from interview_core.services.interview import PRACTICE, InterviewService
+from interview_core.services.proctoring import ProctoringService, make_event
+from interview_core.services.recruiter import RecruiterService
+from interview_core.settings import Settings
+
+# Checked in order: the first matching class names the code (HTTP's status for the same error in brackets).
+_ERROR_CODES: tuple[tuple[type[InterviewError], ErrorCode], ...] = (
+    (SessionNotFound, "not_found"),  # 404
+    (NotFound, "not_found"),  # 404
+    (SessionNotActive, "not_active"),  # 400
+    (AnswerConflict, "conflict"),  # 409
+    (IllegalTransition, "illegal_state"),  # 409
+    (Unauthorized, "unauthorized"),  # 401
+    (ProviderUnavailable, "unavailable"),  # 503
+)
+
+# A handler's replies, and the session as it is afterwards when the handler read it (else None).
+Handled = tuple[list[ServerMessage], Session | None]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """From the connection's query string: browsers cannot set headers on a WebSocket."""
+
+    token: str | None = None  # the candidate's per-session token (candidate_token from create)
+    api_key: str | None = None  # an organisation's API key
+
+
+@dataclass(frozen=True)
+class Connection:
+    session_id: str
+    caller: Caller
+    base_url: str = ""  # where report links point when PUBLIC_BASE_URL is not set; empty: relative links
+
+
+class Refused(Exception):
+    """The connection is refused. Close code 4000 + the HTTP status the same request would get."""
+
+    def __init__(self, status: int, code: ErrorCode, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+    @property
+    def close_code(self) -> int:
+        return 4000 + self.status
+
+    def message(self) -> ErrorMessage:
+        return ErrorMessage(code=self.code, detail=self.detail, in_reply_to=None)
+
+
+def error(code: ErrorCode, detail: str, in_reply_to: str | None = None) -> ErrorMessage:
+    return ErrorMessage(code=code, detail=detail, in_reply_to=in_reply_to)
+
+
+def seconds_until(deadline: int) -> int:
+    return max(0, math.ceil(deadline - time.time()))
+
+
+def warning_times(question: QuestionMessage) -> list[float]:
+    """Epoch seconds at which a pushing transport checks the clock for this question: each warning still
+    ahead when the question was sent, then the deadline itself (`expired`)."""
+    if question.deadline_at is None or question.seconds_left is None:
+        return []
+    ahead = [w for w in TIMER_WARNINGS if w < question.seconds_left]
+    return [float(question.deadline_at - w) for w in ahead] + [float(question.deadline_at)]
+
+
+class LiveChannel:
+    def __init__(
+        self,
+        interview: InterviewService,
+        recruiter: RecruiterService,
+        proctoring: ProctoringService,
+        evaluation: EvaluationService,
+        api_keys: ApiKeys,
+        settings: Settings,
+    ) -> None:
+        self.interview = interview
+        self.recruiter = recruiter
+        self.proctoring = proctoring
+        self.evaluation = evaluation
+        self.api_keys = api_keys
+        self.settings = settings
+
+    # -- connect ----------------------------------------------------------------------------------
+
+    def on_connect(
+        self, session_id: str, credentials: Credentials, base_url: str = ""
+    ) -> tuple[Connection, list[ServerMessage]]:
+        """Authenticate (raises Refused) and return the connection with what to send first: `state`, then
+        the current `question` or `completed` (and `report_ready`). One Query, credentials aside."""
+        if not session_id:
+            raise Refused(400, "bad_request", "session_id is required in the query string")
+        tag_session(session_id)
+        conn = Connection(session_id, self._caller(credentials), base_url)
+        try:
+            session, report = self.evaluation.report(session_id, conn.caller)
+        except SessionNotFound:
+            # A session these credentials do not open looks exactly like a missing one (as over HTTP).
+            raise Refused(404, "not_found", "Session not found") from None
+        logger.info("live connection opened", extra={"kind": session.kind})
+        return conn, self._snapshot(conn, session, report)
+
+    def _caller(self, credentials: Credentials) -> Caller:
+        """The rule of api/auth.py, from the query string instead of headers."""
+        if credentials.api_key:
+            org = self.api_keys.org_for(credentials.api_key)
+            if org is None:
+                raise Refused(401, "unauthorized", "Invalid or revoked API key")
+            logger.append_keys(org_id=org)
+            return Caller(org_id=org)
+        if credentials.token:
+            return Caller(candidate_token=credentials.token)
+        if self.settings.auth_required:
+            raise Refused(
+                401,
+                "unauthorized",
+                "Missing credentials: add token (the candidate's) or api_key to the query",
+            )
+        return PUBLIC
+
+    # -- messages ---------------------------------------------------------------------------------
+
+    def on_message(
+        self, conn: Connection, raw: str | bytes, *, greet: bool = False, clock: bool = False
+    ) -> list[ServerMessage]:
+        """The replies to one client frame; never raises. A refused frame gets one `error` and changes
+        nothing. `greet`: also send the connect snapshot first (a transport that could not send it at
+        connect). `clock`: end with the current question's `timer` (a transport that cannot push one)."""
+        tag_session(conn.session_id)
+        message = self._parse(raw)
+        replies: list[ServerMessage] = []
+        if greet and not isinstance(message, StateRequest):
+            replies += self._run(None, lambda: (self._state(conn), None))[0]
+        after: Session | None = None
+        if isinstance(message, ErrorMessage):
+            replies.append(message)
+        else:
+            handler = self._HANDLERS[type(message)]
+            out, after = self._run(message.type, lambda: handler(self, conn, message))
+            replies += out
+        if clock and not any(isinstance(m, QuestionMessage) for m in replies):
+            replies += [timer] if (timer := self.clock(conn, after)) else []
+        return replies
+
+    def clock(self, conn: Connection, session: Session | None = None) -> TimerMessage | None:
+        """The current question's clock, if it is timed: seconds left, or expired."""
+        try:
+            session = session or self.interview.get(conn.session_id, conn.caller)
+        except InterviewError:
+            return None
+        if session.current_question is None or session.current_deadline is None:
+            return None
+        left = seconds_until(session.current_deadline)
+        return TimerMessage(
+            question_number=session.answered + 1,
+            deadline_at=session.current_deadline,
+            seconds_left=left,
+            expired=left == 0,
+        )
+
+    def _parse(self, raw: str | bytes) -> ClientMessage | ErrorMessage:
+        if isinstance(raw, bytes):
+            return error("invalid_json", "Send JSON text frames, not binary ones")
+        if len(raw) > MAX_FRAME_BYTES or len(raw.encode()) > MAX_FRAME_BYTES:
+            return error("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes")
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return error("invalid_json", 'Frames are JSON objects with a type, e.g. {"type": "state"}')
+        if not isinstance(data, dict):
+            return error("invalid_json", 'Frames are JSON objects with a type, e.g. {"type": "state"}')
+        kind = data.get("type")
+        if kind not in CLIENT_TYPES:
+            return error("unknown_type", f"Unknown message type {kind!r}; one of: {', '.join(CLIENT_TYPES)}")
+        try:
+            return CLIENT_MESSAGES.validate_python(data)  # type: ignore[no-any-return]
+        except ValidationError as err:
+            detail = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'][1:]) or 'message'}: {e['msg']}" for e in err.errors()
+            )
+            return error("invalid_message", detail, kind)
+
+    @staticmethod
+    def _run(in_reply_to: str | None, handle: Callable[[], Handled]) -> Handled:
+        """A handler's result, or the error its refusal maps to. A refusal changes nothing: the services
+        check before they write, and each write is one conditional, all-or-nothing request."""
+        try:
+            return handle()
+        except InterviewError as err:
+            code = next((c for cls, c in _ERROR_CODES if isinstance(err, cls)), "bad_request")
+            return [error(code, err.detail, in_reply_to)], None
+        except Exception:
+            logger.exception("live message failed", extra={"message_type": in_reply_to})
+            detail = 'Internal server error; send {"type": "state"} to see where the session stands'
+            return [error("internal", detail, in_reply_to)], None
+
+    # -- handlers ---------------------------------------------------------------------------------
+
+    def _answer(self, conn: Connection, m: AnswerMessage) -> Handled:
+        outcome = self.interview.submit_answer(
+            conn.session_id, m.answer, m.question_number, caller=conn.caller
+        )
+        s = outcome.session
+        ack = AckMessage(question_number=m.question_number, late=s.answers[-1].late)
+        return [ack, *self._progress(conn, s, None)], s
+
+    def _proctoring(self, conn: Connection, m: ProctoringMessage) -> Handled:
+        s = self.proctoring.session(conn.session_id, conn.caller)
+        question = s.answered + 1 if s.is_active else None
+        events = [make_event(e.type, "client", e.at, e.detail, question) for e in m.events]
+        recorded = self.proctoring.record(s, events)
+        violations = s.proctoring_violations + sum(e.violation for e in events)
+        return [ProctoringRecordedMessage(recorded=recorded, violations_count=violations)], s
+
+    def _ping(self, conn: Connection, m: PingMessage) -> Handled:
+        return [PongMessage(server_time=time.time())], None
+
+    def _start(self, conn: Connection, m: StartMessage) -> Handled:
+        self._recruiter_only(conn, "Practice sessions start when they are created")
+        s = self.recruiter.start(conn.session_id, conn.caller)
+        return self._snapshot(conn, s, None), s
+
+    def _end(self, conn: Connection, m: EndMessage) -> Handled:
+        self._recruiter_only(conn, "Practice sessions end with their last answer")
+        s = self.recruiter.end(conn.session_id, conn.caller)
+        report = None
+        if s.evaluation_status is EvaluationStatus.READY:  # it had ended before: the report may be there
+            s, report = self.evaluation.report(conn.session_id, conn.caller)
+        return self._progress(conn, s, report), s
+
+    def _state_request(self, conn: Connection, m: StateRequest) -> Handled:
+        return self._state(conn), None
+
+    _HANDLERS: dict[type[ClientMessage], Callable[..., Handled]] = {
+        AnswerMessage: _answer,
+        ProctoringMessage: _proctoring,
+        PingMessage: _ping,
+        StartMessage: _start,
+        EndMessage: _end,
+        StateRequest: _state_request,
+    }
+
+    # -- views ------------------------------------------------------------------------------------
+
+    def _recruiter_only(self, conn: Connection, detail: str) -> None:
+        if self.interview.get(conn.session_id, conn.caller).kind == PRACTICE:
+            raise IllegalTransition(detail)
+
+    def _state(self, conn: Connection) -> list[ServerMessage]:
+        session, report = self.evaluation.report(conn.session_id, conn.caller)
+        return self._snapshot(conn, session, report)
+
+    def _snapshot(self, conn: Connection, s: Session, report: Report | None) -> list[ServerMessage]:
+        state = StateMessage(
+            session_id=s.session_id,
+            kind=s.kind,
+            status=s.status,
+            answered=s.answered,
+            total_questions=s.total_questions,
+            evaluation_status=s.evaluation_status,
+            consent_received=s.consent_received,
+            reference_face_captured=s.reference_face_key is not None,
+            proctoring_violations=s.proctoring_violations,
+        )
+        return [state, *self._progress(conn, s, report)]
+
+    def _progress(self, conn: Connection, s: Session, report: Report | None) -> list[ServerMessage]:
+        """What comes next: the current question, or completed (and report_ready once the report exists).
+        An initialized session waits for `start`; an abandoned one has nothing more."""
+        question = s.current_question
+        if question is not None:
+            deadline = s.current_deadline
+            return [
+                QuestionMessage(
+                    question_number=s.answered + 1,
+                    total_questions=s.total_questions,
+                    text=question.text,
+                    question_type=question.type,
+                    deadline_at=deadline,
+                    seconds_left=seconds_until(deadline) if deadline is not None else None,
+                )
+            ]
+        if s.status is not SessionStatus.COMPLETED:
+            return []
+        url = self._report_url(conn)
+        done: list[ServerMessage] = [
+            CompletedMessage(
+                session_id=s.session_id,
+                answered=s.answered,
+                total_questions=s.total_questions,
+                evaluation_status=s.evaluation_status,
+                report_url=url,
+            )
+        ]
+        return done + ([ReportReadyMessage(report_url=url)] if report is not None else [])
+
+    def _report_url(self, conn: Connection) -> str:
+        base = self.settings.public_base_url or conn.base_url
+        return f"{base.rstrip('/')}/api/reports/{conn.session_id}"
