@@ -284,3 +284,40 @@ def test_built_recruiter_functions_with_their_layers(
     assert status == 401, webhook
     assert call("recruiter_delete")[0] == 200
     assert call("recruiter_get")[0] == 404
+
+
+def test_built_live_channel_functions(build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path) -> None:
+    """$connect authenticates and remembers the connection, $default answers through post_to_connection
+    (a local endpoint speaking the management API), $disconnect forgets it: as built, layers only."""
+    from interview_core import wiring
+    from interview_core.services.recruiter import NewSession
+    from tests.support.ws_gateway import ManagementApi
+
+    management = ManagementApi().start()
+    spec = NewSession("Sam", "sam@example.com", None, None, ["Q1?"], None, None, 120, 300)
+    created = wiring.recruiter_service().create("public", spec)
+    env = _built_env(aws, LLM_PROVIDER="offline", WS_MANAGEMENT_ENDPOINT=management.endpoint)
+    swaps = {
+        "f47ac10b-58cc-4372-a567-0e02b2c3d479": created.session.session_id,
+        "candidate-token-returned-by-create": created.candidate_token,
+    }
+
+    def call(name: str) -> dict:
+        text = (ROOT / "events" / f"{name}.json").read_text()
+        for old, new in swaps.items():
+            text = text.replace(old, new)
+        return _invoke_built(build_dir, FUNCTION_IDS[name], json.loads(text), env, tmp_path, lambda_runtime)
+
+    try:
+        assert call("ws_connect")["statusCode"] == 200
+        connection = json.loads((ROOT / "events" / "ws_default.json").read_text())["requestContext"][
+            "connectionId"
+        ]
+        assert call("ws_default")["statusCode"] == 200
+        sent = [m["type"] for m in management.take(connection)]
+        assert sent[0] == "state" and "question" not in sent  # initialized: the candidate starts it
+        assert call("ws_disconnect")["statusCode"] == 200
+        swaps["candidate-token-returned-by-create"] = "wrong-token"
+        assert call("ws_connect")["statusCode"] in (401, 404)
+    finally:
+        management.stop()
