@@ -34,7 +34,7 @@ def fake_media(folder: Path) -> list[str]:
         y4m = folder / "camera.y4m"
         subprocess.run(
             ["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(png), "-t", "2",
-             "-vf", "scale=640:480,format=yuv420p", "-r", "10", str(y4m)],
+             "-vf", "scale=480:480,pad=640:480:80:0,format=yuv420p", "-r", "10", str(y4m)],
             check=True,
             timeout=120,
         )  # fmt: skip
@@ -42,6 +42,6 @@ def fake_media(folder: Path) -> list[str]:
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={wav}",
-        f"--use-file-for-fake-video-capture={y4m}",
+        f"--use-file-for-fake-video-capture={y4m}",  # letterboxed: a stretched face is not detected
         "--autoplay-policy=no-user-gesture-required",
     ]
