@@ -146,3 +146,45 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
     expect(page.get_by_test_id("question-card")).to_have_count(2)
     shot(page, "recruiter-session-report")
     recruiter.close()
+
+
+def tab_to(page: Page, name: str, limit: int = 40) -> None:
+    """Press Tab until the focused control's accessible name is `name` (keyboard only, no clicks)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; if (!e) return "";
+                const label = e.labels && e.labels[0] ? e.labels[0].textContent : "";
+                return (e.getAttribute("aria-label") || label || e.textContent || "").trim(); }"""
+        )
+        if focused.startswith(name):
+            return
+    raise AssertionError(f"{name!r} cannot be reached with Tab")
+
+
+def test_the_practice_flow_works_by_keyboard_alone_and_every_control_is_labelled(
+    page: Page, local_stack: str
+) -> None:
+    unlabelled = """() => [...document.querySelectorAll("main input, main select, main textarea, main button")]
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
+                     && !e.getAttribute("aria-labelledby") && !(e.tagName === "BUTTON" && e.textContent.trim()))
+        .map(e => e.outerHTML.slice(0, 80))"""
+    for view in ("#/", "#/practice", "#/recruiter", "#/join"):
+        page.goto(f"{local_stack}/app/{view}")
+        page.locator("main").wait_for()
+        page.wait_for_timeout(300)
+        assert page.evaluate(unlabelled) == [], view
+    page.goto(f"{local_stack}/app/#/practice")
+    page.locator("main").get_by_label("Topic").wait_for()
+    tab_to(page, "Topic")
+    page.keyboard.type("Python")
+    tab_to(page, "Start interview")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("question-text")).to_be_visible(timeout=30_000)
+    tab_to(page, "Your answer")
+    page.keyboard.type("A list is mutable, a tuple is immutable and hashable.")
+    tab_to(page, "Submit answer")
+    page.keyboard.press("Enter")
+    expect(page.locator("main").get_by_role("progressbar")).to_have_accessible_name(
+        re.compile("Question 2 of")
+    )
