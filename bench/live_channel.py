@@ -6,11 +6,7 @@
 
 import argparse
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,12 +15,9 @@ import requests
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.stack import local_stack  # noqa: E402
 
 
 def receive_until(ws, kind: str) -> dict:  # noqa: ANN001
@@ -40,23 +33,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--answers", type=int, default=200)
     args = parser.parse_args()
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
-    stack = subprocess.Popen(
-        [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
-        cwd=ROOT,
-        env={**env, "LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+    with local_stack() as base:
+        ws_base = base.replace("http://", "ws://")
         http = requests.Session()
 
         def start() -> str:
@@ -67,7 +45,7 @@ def main() -> None:
         ws_ms: list[float] = []
         while len(http_ms) < args.answers:
             sid_http, sid_ws = start(), start()
-            with connect(f"ws://127.0.0.1:{port}/ws/interview?session_id={sid_ws}") as ws:
+            with connect(f"{ws_base}/ws/interview?session_id={sid_ws}") as ws:
                 receive_until(ws, "question")  # sent on connect, after the state
                 for n in range(1, 10):  # nine answers that each lead to a next question
                     t = time.perf_counter()
@@ -89,9 +67,6 @@ def main() -> None:
         print(f"  HTTP POST /submit-answer  median {h:.2f} ms  p90 {h90:.2f} ms (a kept-alive connection)")
         print(f"  WebSocket answer message  median {w:.2f} ms  p90 {w90:.2f} ms")
         print(f"  ratio WebSocket / HTTP    {w / h:.2f}x median, {w90 / h90:.2f}x p90 (target: <= 1.0x)")
-    finally:
-        stack.send_signal(signal.SIGINT)  # uvicorn re-raises SIGTERM, which would skip the stack's cleanup
-        stack.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,6 @@ process that only imports the handler.
 
 import argparse
 import itertools
-import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from bench.stack import clean_env, local_stack  # noqa: E402
 from interview_core.audio import inspect  # noqa: E402
 from tests.support.audio import concat, speech  # noqa: E402
 
@@ -54,36 +52,6 @@ _PEAK = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
     "print('maxrss_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
 )
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
-    return {**env, "PYTHONPATH": f"{ROOT / 'shared'}{os.pathsep}{ROOT}", **extra}
-
-
-def start_stack(log: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
-        cwd=ROOT,
-        env=clean_env(),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("local stack exited:\n" + log.read_text())
-        try:
-            if requests.get(f"{base}/health", timeout=1).ok:
-                return proc, base
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("local stack did not become healthy within 60 s:\n" + log.read_text())
 
 
 def answer_ms(base: str, fmt: str, data: bytes) -> float:
@@ -145,21 +113,12 @@ def run(runs: int, tmp: Path) -> None:
     audio = {fmt: path.read_bytes() for fmt, path in (("wav", wav), ("webm", webm))}
     duration = {fmt: inspect(data, 600).duration_seconds for fmt, data in audio.items()}
 
-    proc, base = start_stack(tmp / "stack.log")
-    try:
+    with local_stack() as base:
         first = answer_ms(base, "wav", audio["wav"])
         samples: dict[str, list[float]] = {fmt: [] for fmt in audio}
         for _ in range(runs):  # interleaved, so machine noise hits both formats alike
             for fmt, data in audio.items():
                 samples[fmt].append(answer_ms(base, fmt, data))
-    finally:
-        # SIGINT, not SIGTERM: uvicorn re-raises SIGTERM after shutting down, which kills local_stack
-        # before its own cleanup runs (it would leave .local-stack.json behind).
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
     print(f"upload to next question, POST /audio-answer on the local stack, {runs} runs per format")
     print(f"{'format':<7}{'KB':>6}{'audio s':>9}{'median ms':>11}{'p90 ms':>9}{'x audio':>9}")

@@ -1,0 +1,59 @@
+"""The local stack as a separate process on a free port, for benchmarks that talk to it over the network."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without AWS/OpenAI/LLM settings: the stack provisions its own stand-in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
+    return {**env, "PYTHONPATH": f"{ROOT / 'shared'}{os.pathsep}{ROOT}", **extra}
+
+
+@contextmanager
+def local_stack() -> Iterator[str]:
+    """Yields the base URL; the stack's output goes to a temporary log, shown if it fails to start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
+            cwd=ROOT,
+            env=clean_env(LOG_LEVEL="WARNING"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError("local stack did not become healthy:\n" + log.read())
+                try:
+                    if requests.get(f"{base}/health", timeout=1).ok:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            yield base
+        finally:
+            # SIGINT, not SIGTERM: uvicorn re-raises SIGTERM after shutting down, which kills local_stack
+            # before its own cleanup runs (it would leave .local-stack.json behind).
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
