@@ -20,6 +20,7 @@ from interview_core.domain import PUBLIC_ORG, Session, utc_now
 from interview_core.errors import NotFound, SessionNotFound
 
 KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
+MAX_CACHED_KEYS = 1024
 ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
@@ -90,6 +91,8 @@ class ApiKeys:
         item = resp.get("Item")
         org = item["org_id"]["S"] if item and not item.get("revoked", {}).get("BOOL", False) else None
         with self._lock:
+            if len(self._cache) >= MAX_CACHED_KEYS:  # a flood of made-up keys must not grow a warm function
+                self._cache.clear()
             self._cache[hashed] = (now, org)
         return org
 

@@ -50,7 +50,9 @@ def test_the_reference_photo_must_show_exactly_one_face(api: ApiGateway, aws) ->
         r = photo(candidate, sid, image)
         assert r.status_code == 422 and detail in r.json()["detail"], r.text
     assert objects(aws, sid) == [], "a refused reference photo is not kept"
-    assert api.get(f"{P}/session/{sid}").json()["session"]["reference_face_captured"] is False
+    details = api.get(f"{P}/session/{sid}").json()["session"]
+    assert details["reference_face_captured"] is False
+    assert details["proctoring_violations_count"] == 0, "retaking the reference photo is not a violation"
 
     ok = photo(candidate, sid, astronaut_jpeg())
     assert ok.status_code == 200 and ok.json()["faces"] == 1 and ok.json()["verdict"] == "ok"

@@ -17,7 +17,7 @@ from interview_core.domain import (
     new_session_id,
     utc_now,
 )
-from interview_core.errors import AnswerConflict, SessionNotActive, SessionNotFound
+from interview_core.errors import AnswerConflict, SessionNotActive
 from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
 from interview_core.queue import EvaluationQueue
@@ -71,11 +71,7 @@ class InterviewService:
         return session
 
     def get(self, session_id: str, caller: Caller | None = None) -> Session:
-        return authorize(caller, self.store.get(session_id), self._not_found(session_id))
-
-    @staticmethod
-    def _not_found(session_id: str) -> SessionNotFound:
-        return SessionNotFound()
+        return authorize(caller, self.store.get(session_id))
 
     def submit_answer(
         self,

@@ -116,7 +116,8 @@ class ProctoringService:
         question = session.answered + 1 if session.is_active else None
         if purpose == "reference":
             if check.verdict != "ok":
-                self.record(session, [make_event(check.verdict, "server", detail="reference photo")])
+                # A retake in bad light is not a violation: noted on the timeline, not scored.
+                self.record(session, [make_event("reference_face_rejected", "server", detail=check.verdict)])
                 raise FaceCheckFailed(
                     "No face found in the photo: face the camera in good light and try again"
                     if check.verdict == "no_face"
