@@ -17,7 +17,7 @@ from typing import Any
 
 from interview_core.aws import client
 from interview_core.domain import PUBLIC_ORG, Session, utc_now
-from interview_core.errors import NotFound, SessionNotFound
+from interview_core.errors import NotFound, SessionNotFound, Unauthorized
 
 KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
 MAX_CACHED_KEYS = 1024
@@ -46,6 +46,23 @@ class Caller:
 
 
 PUBLIC = Caller(org_id=PUBLIC_ORG)
+
+
+def identify(
+    api_key: str | None, token: str | None, keys: "ApiKeys", auth_required: bool, missing: str
+) -> Caller:
+    """The one rule for every transport: an organisation's key, else a candidate's token, else (with
+    access control off) the public organisation. `missing` says where the credentials were expected."""
+    if api_key:
+        org = keys.org_for(api_key)
+        if org is None:
+            raise Unauthorized("Invalid or revoked API key")
+        return Caller(org_id=org)
+    if token:
+        return Caller(candidate_token=token)
+    if auth_required:
+        raise Unauthorized(missing)
+    return PUBLIC
 
 
 def authorize(caller: Caller | None, session: Session, not_found: Exception | None = None) -> Session:

@@ -2,8 +2,8 @@
 
 from fastapi import Depends, Request
 
-from interview_core.access import PUBLIC, Caller
-from interview_core.errors import Forbidden, Unauthorized
+from interview_core.access import Caller, identify
+from interview_core.errors import Forbidden
 from interview_core.observability import logger
 from interview_core.settings import get_settings
 from interview_core.wiring import api_keys
@@ -12,22 +12,20 @@ from interview_core.wiring import api_keys
 def caller(request: Request) -> Caller:
     """An organisation by `X-API-Key`, or a candidate by the session token (`X-Session-Token` or
     `Authorization: Bearer`). With access control off, a request with neither acts for the public org."""
-    key = request.headers.get("x-api-key")
-    if key:
-        org = api_keys().org_for(key)
-        if org is None:
-            raise Unauthorized("Invalid or revoked API key")
-        logger.append_keys(org_id=org)
-        return Caller(org_id=org)
     token = request.headers.get("x-session-token")
     auth = request.headers.get("authorization", "")
     if not token and auth.lower().startswith("bearer "):
         token = auth[7:].strip()
-    if token:
-        return Caller(candidate_token=token)
-    if get_settings().auth_required:
-        raise Unauthorized("Missing X-API-Key header (candidates: their session token)")
-    return PUBLIC
+    who = identify(
+        request.headers.get("x-api-key"),
+        token,
+        api_keys(),
+        get_settings().auth_required,
+        "Missing X-API-Key header (candidates: their session token)",
+    )
+    if who.org_id:
+        logger.append_keys(org_id=who.org_id)
+    return who
 
 
 def organisation(who: Caller = Depends(caller)) -> Caller:

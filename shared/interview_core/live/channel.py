@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from interview_core.access import PUBLIC, ApiKeys, Caller
+from interview_core.access import ApiKeys, Caller, identify
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     AnswerConflict,
@@ -157,21 +157,19 @@ class LiveChannel:
 
     def _caller(self, credentials: Credentials) -> Caller:
         """The rule of api/auth.py, from the query string instead of headers."""
-        if credentials.api_key:
-            org = self.api_keys.org_for(credentials.api_key)
-            if org is None:
-                raise Refused(401, "unauthorized", "Invalid or revoked API key")
-            logger.append_keys(org_id=org)
-            return Caller(org_id=org)
-        if credentials.token:
-            return Caller(candidate_token=credentials.token)
-        if self.settings.auth_required:
-            raise Refused(
-                401,
-                "unauthorized",
+        try:
+            who = identify(
+                credentials.api_key,
+                credentials.token,
+                self.api_keys,
+                self.settings.auth_required,
                 "Missing credentials: add token (the candidate's) or api_key to the query",
             )
-        return PUBLIC
+        except Unauthorized as err:
+            raise Refused(401, "unauthorized", err.detail) from None
+        if who.org_id:
+            logger.append_keys(org_id=who.org_id)
+        return who
 
     # -- messages ---------------------------------------------------------------------------------
 
