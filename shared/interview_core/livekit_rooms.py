@@ -6,18 +6,15 @@ unreachable or stalled server means a fallback answer, never a hang and never an
 Secrets and tokens are never logged nor put in a reason or detail.
 """
 
+from __future__ import annotations
+
 import asyncio
 import contextlib
 import datetime
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
-
-import aiohttp
-import jwt
-from google.protobuf.json_format import ParseError
-from livekit import api
+from typing import TYPE_CHECKING, TypeVar
 
 from interview_core.errors import ProviderUnavailable, Unauthorized
 from interview_core.observability import logger
@@ -28,6 +25,12 @@ CANDIDATE_PREFIX = "candidate-"
 NOT_CONFIGURED = "LiveKit is not configured"
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from livekit import api
+
+# livekit-api, aiohttp and PyJWT cost ~0.3 s of imports: each method that talks to LiveKit imports them
+# itself, so a deployment without LiveKit (or a session in fallback mode) never pays for them.
 
 
 class WebhookRejected(Unauthorized):
@@ -73,6 +76,9 @@ def server_api_url(url: str) -> str:
 
 
 def _reason(err: BaseException) -> str:
+    import aiohttp
+    from livekit import api
+
     if isinstance(err, ProviderUnavailable):
         return err.detail
     if isinstance(err, api.ServerError):
@@ -90,6 +96,22 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
         return await make()
 
     def on_private_loop() -> T:
+        # Not asyncio.run: on 3.11 it joins the default executor, so a DNS lookup stuck in a resolver
+        # thread would outlast the timeout. loop.close() leaves that thread behind instead of waiting.
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(main())
+        finally:
+            loop.close()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return on_private_loop()
+    # Called from async code: this thread's loop is busy, so run ours on another thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(on_private_loop).result()
+
         # Not asyncio.run: on 3.11 it joins the default executor, so a DNS lookup stuck in a resolver
         # thread would outlast the timeout. loop.close() leaves that thread behind instead of waiting.
         loop = asyncio.new_event_loop()
@@ -131,6 +153,9 @@ class LiveKitRooms:
             ) from err
 
     def _call(self, secret: str, call: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
+        import aiohttp
+        from livekit import api
+
         timeout = self._settings.livekit_timeout_seconds
 
         async def bounded() -> T:
@@ -151,6 +176,8 @@ class LiveKitRooms:
         return _run(bounded)
 
     def _mint(self, session_id: str, secret: str, name: str | None) -> str:
+        from livekit import api
+
         token = (
             api.AccessToken(self._settings.livekit_api_key, secret)
             .with_identity(f"{CANDIDATE_PREFIX}{session_id}")
@@ -173,6 +200,8 @@ class LiveKitRooms:
         room = room_name_for(session_id)
         if not self.configured:
             return RoomGrant(room, None, None, True, NOT_CONFIGURED, None)
+        from livekit import api
+
         request = api.CreateRoomRequest(
             name=room,
             empty_timeout=self._settings.livekit_empty_timeout_seconds,
@@ -192,6 +221,8 @@ class LiveKitRooms:
         """True when the room is gone (deleted now, or already); best effort."""
         if not self.configured:
             return False
+        from livekit import api
+
         try:
             secret = self._secret()
             self._call(secret, lambda lk: lk.room.delete_room(api.DeleteRoomRequest(room=room_name)))
@@ -208,6 +239,8 @@ class LiveKitRooms:
     def participant_count(self, room_name: str) -> int | None:
         if not self.configured:
             return None
+        from livekit import api
+
         try:
             secret = self._secret()
             listed = self._call(
@@ -224,6 +257,10 @@ class LiveKitRooms:
         """`body` must be the exact text LiveKit signed. Raises WebhookRejected when it does not verify,
         ProviderUnavailable when LiveKit is not configured here (nothing to verify against)."""
         secret = self._secret()
+        import jwt
+        from google.protobuf.json_format import ParseError
+        from livekit import api
+
         token = (authorization or "").strip()
         # LiveKit sends the bare JWT; tolerate a Bearer prefix added by a proxy or client library.
         token = token[len("Bearer ") :].strip() if token.lower().startswith("bearer ") else token

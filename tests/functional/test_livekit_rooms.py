@@ -307,3 +307,18 @@ def test_verify_webhook_needs_livekit_configured() -> None:
     body, authorization = sign_webhook(participant_event("participant_left", "interview-a", "candidate-a"))
     with pytest.raises(ProviderUnavailable):
         rooms.verify_webhook(body, authorization)
+
+
+def test_without_livekit_its_sdk_is_never_imported() -> None:
+    """livekit-api and aiohttp cost ~0.3 s of cold start: a deployment without LiveKit never loads them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from interview_core.livekit_rooms import LiveKitRooms; "
+        "from interview_core.settings import Settings; "
+        "grant = LiveKitRooms(Settings(livekit_url='')).open_room('abc'); "
+        "print(grant.fallback, sorted(m for m in ('livekit', 'aiohttp', 'jwt') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "[]"], out.stdout + out.stderr
