@@ -112,22 +112,6 @@ def _run(make: Callable[[], Awaitable[T]]) -> T:
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(on_private_loop).result()
 
-        # Not asyncio.run: on 3.11 it joins the default executor, so a DNS lookup stuck in a resolver
-        # thread would outlast the timeout. loop.close() leaves that thread behind instead of waiting.
-        loop = asyncio.new_event_loop()
-        try:
-            return loop.run_until_complete(main())
-        finally:
-            loop.close()
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return on_private_loop()
-    # Called from async code: this thread's loop is busy, so run ours on another thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(on_private_loop).result()
-
 
 class LiveKitRooms:
     def __init__(self, settings: Settings) -> None:
