@@ -176,7 +176,11 @@ class Session(BaseModel):
     current_deadline: int | None = None  # epoch seconds: when the current question's time runs out
     consent_received: bool = False
     reference_face_key: str | None = None
-    proctoring_violations: int = 0
+    proctoring_violations: int = 0  # every violation, including those beyond the stored timeline
+    proctoring_events_stored: int = 0  # timeline items (capped); later events are only counted by type
+    proctoring_events_dropped: int = 0
+    proctoring_minute: int = 0  # epoch minute of proctoring_minute_events (the per-minute rate limit)
+    proctoring_minute_events: int = 0
     livekit: LiveKitRoom | None = None
     livekit_participants: int = 0  # joins minus leaves, from LiveKit's signed webhooks
 
@@ -230,6 +234,7 @@ class IntegrityReport(BaseModel):
     reasons: list[str]
     violations: dict[str, int]
     timeline: list[ProctoringEvent]
+    events_not_listed: int = 0  # beyond the stored cap: counted in the score, not in the timeline
     advisory: str
 
 

@@ -55,3 +55,11 @@ class ImageRejected(InterviewError):
 
 class FaceCheckFailed(InterviewError):
     """A photo that was checked and holds no face or several."""
+
+
+class RateLimited(InterviewError):
+    """Too many requests of a kind in a short time; `retry_after` seconds until it is worth trying again."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
 
     # Proctoring photos (reference face, snapshots) are uploaded directly; 2 MB is a large webcam JPEG.
     max_image_bytes: int = Field(default=2_000_000, ge=1)
+    # Proctoring events per session: a candidate must not be able to flood their own session.
+    proctoring_max_events: int = Field(default=2000, ge=1)  # on the timeline; later ones only counted
+    proctoring_events_per_minute: int = Field(default=300, ge=1)
 
     # Where clients fetch reports; relative unless a public base URL is configured.
     public_base_url: str = ""

@@ -15,6 +15,7 @@ DueIndex (due_shard, due_at) lets cleanup read only what is due: its cost follow
 """
 
 import random
+import time
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,9 @@ from interview_core.errors import AnswerConflict, IllegalTransition, SessionNotA
 
 META = "META"
 REPORT = "REPORT"
+DROPPED_EVENTS = "DROPPED_EVENTS"  # per-type counts of proctoring events beyond the stored cap
+MAX_BATCH_ATTEMPTS = 5
+EVENT_PAGE = 500
 COUNTED_FIELDS = ("total", *(s.value for s in COUNTED_STATES))
 DUE_INDEX = "DueIndex"
 LIST_INDEX = "ListIndex"
@@ -198,16 +202,26 @@ class SessionStore:
         return _session(data)
 
     def get_with_report(self, session_id: str) -> tuple[Session, Report | None]:
-        """The session and its report, if written, in one Query."""
+        """The session and its report, if written: two keyed reads in one BatchGetItem, so nothing else in
+        the partition (however many proctoring events) can push either off the page."""
         if not _valid_id(session_id):
             raise SessionNotFound()
-        resp = self._db.query(
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"SESSION#{session_id}"}},
-            ConsistentRead=True,
-        )
-        items = {i["sk"]["S"]: _from_item(i) for i in resp["Items"]}
+        request: dict[str, Any] = {
+            self.table: {
+                "Keys": [session_key(session_id), session_key(session_id, REPORT)],
+                "ConsistentRead": True,
+            }
+        }
+        items: dict[str, dict[str, Any]] = {}
+        for attempt in range(MAX_BATCH_ATTEMPTS):
+            resp = self._db.batch_get_item(RequestItems=request)
+            items.update({i["sk"]["S"]: _from_item(i) for i in resp["Responses"].get(self.table, [])})
+            request = resp.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(0.05 * 2**attempt)  # throttled: back off as the SDKs do
+        else:
+            raise RuntimeError("DynamoDB kept the session read unprocessed; try again")
         if not _is_live(items.get(META)):
             raise SessionNotFound()
         report = items.get(REPORT)
@@ -387,8 +401,59 @@ class SessionStore:
                 raise SessionNotFound() from err
             raise
 
-    def add_events(self, session_id: str, events: list[dict[str, Any]], violations: int) -> None:
-        """Events and the session's violation count in one transaction (at most 99 events)."""
+    def add_events(
+        self,
+        session_id: str,
+        kept: list[dict[str, Any]],
+        dropped: dict[str, int],
+        violations: int,
+        window: "EventWindow",
+        limits: "EventLimits",
+    ) -> None:
+        """Store `kept` as timeline items and count `dropped` (beyond the stored cap) by type, with the
+        session's violation count and this minute's event count, in one transaction.
+
+        Conditional on the session being live, on this minute's count leaving room for the whole batch and
+        on the stored count leaving room for `kept`, so racing calls can never pass either cap. Raises
+        EventWindowChanged with the session's current counts when a condition fails on a live session."""
+        n = len(kept) + sum(dropped.values())
+        conditions = ["attribute_exists(pk)", "#s <> :erasing"]
+        values: dict[str, Any] = {
+            ":erasing": {"S": SessionStatus.ERASING.value},
+            ":minute": {"N": str(window.minute)},
+            ":n": {"N": str(n)},
+            ":v": {"N": str(violations)},
+        }
+        adds = ["proctoring_violations :v"]
+        if window.fresh:  # the first events of this minute start its count
+            sets = ["proctoring_minute = :minute", "proctoring_minute_events = :n"]
+            conditions.append("(attribute_not_exists(proctoring_minute) OR proctoring_minute < :minute)")
+        else:
+            sets = []
+            adds.append("proctoring_minute_events :n")
+            conditions.append("proctoring_minute = :minute AND proctoring_minute_events <= :room")
+            values[":room"] = {"N": str(limits.per_minute - n)}
+        if kept:
+            adds.append("proctoring_events_stored :k")
+            conditions.append(
+                "(attribute_not_exists(proctoring_events_stored) OR proctoring_events_stored <= :stored_room)"
+            )
+            values[":k"] = {"N": str(len(kept))}
+            values[":stored_room"] = {"N": str(limits.max_stored - len(kept))}
+        if dropped:
+            adds.append("proctoring_events_dropped :d")
+            values[":d"] = {"N": str(sum(dropped.values()))}
+        update = {
+            "Update": {
+                "TableName": self.table,
+                "Key": session_key(session_id),
+                "UpdateExpression": (f"SET {', '.join(sets)} " if sets else "") + "ADD " + ", ".join(adds),
+                "ConditionExpression": " AND ".join(conditions),
+                "ExpressionAttributeNames": {"#s": "status"},
+                "ExpressionAttributeValues": values,
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
         puts = [
             {
                 "Put": {
@@ -399,39 +464,58 @@ class SessionStore:
                     },
                 }
             }
-            for e in events
+            for e in kept
         ]
-        update = {
-            "Update": {
-                "TableName": self.table,
-                "Key": session_key(session_id),
-                "UpdateExpression": "ADD proctoring_violations :n",
-                "ConditionExpression": "attribute_exists(pk) AND #s <> :erasing",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {
-                    ":n": {"N": str(violations)},
-                    ":erasing": {"S": SessionStatus.ERASING.value},
-                },
-            }
-        }
+        if dropped:
+            types = list(dropped)
+            puts.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": session_key(session_id, DROPPED_EVENTS),
+                        "UpdateExpression": "ADD " + ", ".join(f"#t{i} :c{i}" for i in range(len(types))),
+                        "ExpressionAttributeNames": {f"#t{i}": t for i, t in enumerate(types)},
+                        "ExpressionAttributeValues": {
+                            f":c{i}": {"N": str(dropped[t])} for i, t in enumerate(types)
+                        },
+                    }
+                }
+            )
         try:
             self._db.transact_write_items(TransactItems=[update, *puts])
         except ClientError as err:
-            if err.response["Error"]["Code"] == "TransactionCanceledException":
+            reasons = err.response.get("CancellationReasons") or [{}]
+            if err.response["Error"]["Code"] != "TransactionCanceledException" or (
+                reasons[0].get("Code") != "ConditionalCheckFailed"
+            ):
+                raise
+            old = reasons[0].get("Item")
+            current = _from_item(old) if old else None
+            if not current or current.get("status") == SessionStatus.ERASING.value:
                 raise SessionNotFound() from err
-            raise
+            raise EventWindowChanged(EventCounts.of(current)) from err
 
-    def events(self, session_id: str) -> list[dict[str, Any]]:
-        """The session's proctoring events in time order."""
+    def events(self, session_id: str, limit: int) -> tuple[list[dict[str, Any]], dict[str, int]]:
+        """The session's stored proctoring events in time order (at most `limit`, read page by page) and
+        the per-type counts of those dropped beyond the cap."""
         out: list[dict[str, Any]] = []
-        for page in self._db.get_paginator("query").paginate(
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :event)",
-            ExpressionAttributeValues={":pk": {"S": f"SESSION#{session_id}"}, ":event": {"S": "EVENT#"}},
-            ConsistentRead=True,
-        ):
-            out += [_from_item(i) for i in page["Items"]]
-        return out
+        args: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :event)",
+            "ExpressionAttributeValues": {":pk": {"S": f"SESSION#{session_id}"}, ":event": {"S": "EVENT#"}},
+            "ConsistentRead": True,
+        }
+        while len(out) < limit:
+            resp = self._db.query(**args, Limit=min(EVENT_PAGE, limit - len(out)))
+            out += [_from_item(i) for i in resp["Items"]]
+            if "LastEvaluatedKey" not in resp:
+                break
+            args["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        resp = self._db.get_item(
+            TableName=self.table, Key=session_key(session_id, DROPPED_EVENTS), ConsistentRead=True
+        )
+        dropped = {k: int(v) for k, v in _from_item(resp.get("Item", {})).items() if k not in ("pk", "sk")}
+        return out, dropped
 
     # -- evaluation ---------------------------------------------------------------------------
 
@@ -694,6 +778,43 @@ class DueItem:
             lease_until=int(data.get("evaluation_lease_until", 0)),
             ended_at=int(data["ended_at"]) if "ended_at" in data else None,
         )
+
+
+@dataclass(frozen=True)
+class EventLimits:
+    max_stored: int  # timeline items kept per session; later events are only counted
+    per_minute: int  # events accepted per session and minute (HTTP and the live channel together)
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """The proctoring counters on a session item."""
+
+    stored: int = 0
+    minute: int = 0  # epoch minute the per-minute count belongs to
+    in_minute: int = 0
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "EventCounts":
+        return cls(
+            int(data.get("proctoring_events_stored", 0)),
+            int(data.get("proctoring_minute", 0)),
+            int(data.get("proctoring_minute_events", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    minute: int
+    fresh: bool  # no events counted in this minute yet (as last read)
+
+
+class EventWindowChanged(Exception):
+    """Another call changed the session's proctoring counters since they were read."""
+
+    def __init__(self, current: EventCounts) -> None:
+        super().__init__("proctoring counters changed")
+        self.current = current
 
 
 class EvaluationBusy(Exception):

@@ -16,7 +16,7 @@ from interview_core.services.recruiter import RecruiterService
 from interview_core.services.retention import RetentionService
 from interview_core.services.voice import VoiceService
 from interview_core.settings import get_settings
-from interview_core.store import SessionStore
+from interview_core.store import EventLimits, SessionStore
 
 if TYPE_CHECKING:
     from interview_core.livekit_rooms import LiveKitRooms
@@ -78,7 +78,8 @@ def job_store() -> JobStore:
 @cache
 def proctoring_service() -> ProctoringService:
     s = get_settings()
-    return ProctoringService(_store(), MediaStore(s.media_bucket), s.max_image_bytes)
+    limits = EventLimits(s.proctoring_max_events, s.proctoring_events_per_minute)
+    return ProctoringService(_store(), MediaStore(s.media_bucket), s.max_image_bytes, limits)
 
 
 @cache
@@ -101,7 +102,9 @@ def voice_service() -> VoiceService:
 
 @cache
 def evaluation_service() -> EvaluationService:
-    return EvaluationService(_store(), timedelta(seconds=get_settings().evaluation_lease_seconds))
+    return EvaluationService(
+        _store(), timedelta(seconds=get_settings().evaluation_lease_seconds), proctoring_service().integrity
+    )
 
 
 def reset() -> None:

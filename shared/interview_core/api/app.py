@@ -21,6 +21,7 @@ from interview_core.errors import (
     NotFound,
     PayloadTooLarge,
     ProviderUnavailable,
+    RateLimited,
     SessionNotActive,
     SessionNotFound,
     Unauthorized,
@@ -40,13 +41,15 @@ STATUS_OF = {
     NotFound: 404,
     ImageRejected: 400,
     FaceCheckFailed: 422,
+    RateLimited: 429,
 }
 
 
 async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InterviewError)
     status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
-    return JSONResponse({"detail": exc.detail}, status_code=status)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
 
 
 # The recruiter API's contract (seed 002) says 400 for invalid input; the practice API keeps FastAPI's 422.

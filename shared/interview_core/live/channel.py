@@ -18,10 +18,12 @@ from interview_core.access import ApiKeys, Caller, identify
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     AnswerConflict,
+    Forbidden,
     IllegalTransition,
     InterviewError,
     NotFound,
     ProviderUnavailable,
+    RateLimited,
     SessionNotActive,
     SessionNotFound,
     Unauthorized,
@@ -66,6 +68,8 @@ _ERROR_CODES: tuple[tuple[type[InterviewError], ErrorCode], ...] = (
     (IllegalTransition, "illegal_state"),  # 409
     (Unauthorized, "unauthorized"),  # 401
     (ProviderUnavailable, "unavailable"),  # 503
+    (RateLimited, "rate_limited"),  # 429
+    (Forbidden, "forbidden"),  # 403
 )
 
 # A handler's replies, and the session as it is afterwards when the handler read it (else None).

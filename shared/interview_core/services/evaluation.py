@@ -6,6 +6,7 @@ per-answer scores, so an interview of N questions costs N scoring calls.
 
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,6 @@ from interview_core.access import Caller, authorize
 from interview_core.domain import (
     Difficulty,
     IntegrityReport,
-    ProctoringEvent,
     Question,
     QuestionScore,
     Report,
@@ -28,10 +28,11 @@ from interview_core.domain import (
 from interview_core.insights import FAST_WPM, SLOW_WPM
 from interview_core.observability import count, milliseconds
 from interview_core.providers.base import AnswerScore, LanguageModel
-from interview_core.services.proctoring import integrity
+from interview_core.services.proctoring import shorten_timeline
 from interview_core.store import SessionStore
 
 STRENGTH_THRESHOLD = 7
+MAX_REPORT_BYTES = 350_000  # DynamoDB items are at most 400 KB; the report is one item
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,12 @@ def _epoch(iso: str) -> float:
 
 
 class EvaluationService:
-    def __init__(self, store: SessionStore, lease: timedelta) -> None:
+    def __init__(
+        self, store: SessionStore, lease: timedelta, integrity: Callable[[str], IntegrityReport]
+    ) -> None:
         self.store = store
         self.lease = lease
+        self.integrity = integrity  # a recruiter session's proctoring summary (ProctoringService.integrity)
 
     def evaluate_session(self, llm: LanguageModel, session_id: str) -> EvaluationOutcome:
         """Idempotent: a lease guards concurrent deliveries and the report is written at most once.
@@ -181,7 +185,7 @@ class EvaluationService:
             score.question_type = session.questions[answer.question_number - 1].type
         summary = summarize(scores, llm, session.topic)
         speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
-        return Report(
+        report = Report(
             session_id=session.session_id,
             topic=session.topic,
             difficulty=session.difficulty,
@@ -199,11 +203,15 @@ class EvaluationService:
             generated_at=utc_now(),
             evaluation_seconds=round(time.monotonic() - started, 3),
         )
+        excess = len(report.model_dump_json()) - MAX_REPORT_BYTES
+        if excess > 0 and report.integrity:
+            report.integrity = shorten_timeline(report.integrity, excess)
+        return report
 
     def _integrity(self, session: Session) -> IntegrityReport | None:
         if session.kind != "recruiter":
             return None
-        return integrity([ProctoringEvent.model_validate(e) for e in self.store.events(session.session_id)])
+        return self.integrity(session.session_id)
 
     def report(self, session_id: str, caller: Caller | None = None) -> tuple[Session, Report | None]:
         session, report = self.store.get_with_report(session_id)

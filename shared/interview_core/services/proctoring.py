@@ -4,6 +4,7 @@ Events come from the candidate's browser (tab hidden, blur, paste, fullscreen ex
 photo checks (no face, several faces) and from LiveKit webhooks (joins, leaves, extra participants).
 """
 
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, Literal
@@ -11,11 +12,10 @@ from typing import Any, BinaryIO, Literal
 from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import IntegrityReport, ProctoringEvent, Session, epoch_now
-from interview_core.errors import FaceCheckFailed, PayloadTooLarge, SessionNotFound
+from interview_core.errors import FaceCheckFailed, PayloadTooLarge, RateLimited, SessionNotFound
 from interview_core.observability import count, logger, tag_session
-from interview_core.store import SessionStore
+from interview_core.store import EventCounts, EventLimits, EventWindow, EventWindowChanged, SessionStore
 
-CLIENT_EVENTS = ("tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces")
 # Points off 100 per occurrence: how strongly each suggests outside help, not proof of it.
 WEIGHTS = {
     "tab_hidden": 5,
@@ -35,7 +35,6 @@ DESCRIBED = {
     "multiple_faces": "more than one face on camera",
     "extra_participant": "an unexpected participant joined the room",
 }
-MAX_EVENTS_PER_CALL = 50
 
 
 def make_event(
@@ -61,8 +60,11 @@ def make_event(
     )
 
 
-def integrity(events: list[ProctoringEvent]) -> IntegrityReport:
+def integrity(events: list[ProctoringEvent], dropped: dict[str, int] | None = None) -> IntegrityReport:
+    """`dropped`: events beyond the stored timeline, by type; they count as much as the listed ones."""
+    dropped = dropped or {}
     violations = Counter(e.type for e in events if e.violation)
+    violations.update({t: n for t, n in dropped.items() if t in WEIGHTS})
     score = max(0, 100 - sum(WEIGHTS[t] * n for t, n in violations.items()))
     reasons = [
         f"{DESCRIBED[t]}: {n} time{'s' * (n != 1)} (-{WEIGHTS[t] * n})" for t, n in violations.most_common()
@@ -74,16 +76,43 @@ def integrity(events: list[ProctoringEvent]) -> IntegrityReport:
         reasons=reasons or ["no proctoring events of concern"],
         violations=dict(violations),
         timeline=sorted(events, key=lambda e: e.at_ms),
+        events_not_listed=sum(dropped.values()),
         advisory="Advisory only: review the timeline with the candidate before drawing any conclusion; "
         "the score never rejects a candidate by itself.",
     )
 
 
+MAX_RECORD_ATTEMPTS = 5
+
+
+def shorten_timeline(report: IntegrityReport, free_bytes: int) -> IntegrityReport:
+    """The report with events left off its timeline until about `free_bytes` of JSON are saved: plain
+    events before violations, the latest first. Left-off events stay in the counts and the score."""
+    timeline = report.timeline
+    order = sorted(range(len(timeline)), key=lambda i: (timeline[i].violation, -timeline[i].at_ms))
+    dropped: set[int] = set()
+    freed = 0
+    for i in order:
+        if freed >= free_bytes:
+            break
+        dropped.add(i)
+        freed += len(timeline[i].model_dump_json()) + 1
+    return report.model_copy(
+        update={
+            "timeline": [e for i, e in enumerate(timeline) if i not in dropped],
+            "events_not_listed": report.events_not_listed + len(dropped),
+        }
+    )
+
+
 class ProctoringService:
-    def __init__(self, store: SessionStore, media: MediaStore, max_image_bytes: int) -> None:
+    def __init__(
+        self, store: SessionStore, media: MediaStore, max_image_bytes: int, limits: EventLimits
+    ) -> None:
         self.store = store
         self.media = media
         self.max_image_bytes = max_image_bytes
+        self.limits = limits
 
     def session(self, session_id: str, caller: Caller) -> Session:
         tag_session(session_id)
@@ -92,11 +121,40 @@ class ProctoringService:
         )
 
     def record(self, session: Session, events: list[ProctoringEvent]) -> int:
+        """Events on the timeline, up to the session's cap; beyond it they are only counted by type (the
+        integrity score still counts them). More than `per_minute` in a minute: RateLimited, nothing kept."""
         if not events:
             return 0
-        self.store.add_events(
-            session.session_id, [e.model_dump(mode="json") for e in events], sum(e.violation for e in events)
+        seen = EventCounts(
+            session.proctoring_events_stored, session.proctoring_minute, session.proctoring_minute_events
         )
+        violations = sum(e.violation for e in events)
+        for _ in range(MAX_RECORD_ATTEMPTS):
+            now = time.time()
+            minute = int(now // 60)
+            fresh = seen.minute < minute
+            if (0 if fresh else seen.in_minute) + len(events) > self.limits.per_minute:
+                raise RateLimited(
+                    f"At most {self.limits.per_minute} proctoring events per minute are accepted for a "
+                    "session; nothing from this call was recorded",
+                    retry_after=60 - int(now % 60),
+                )
+            room = max(0, self.limits.max_stored - seen.stored)
+            kept, over = events[:room], events[room:]
+            try:
+                self.store.add_events(
+                    session.session_id,
+                    [e.model_dump(mode="json") for e in kept],
+                    dict(Counter(e.type for e in over)),
+                    violations,
+                    EventWindow(minute, fresh),
+                    self.limits,
+                )
+                break
+            except EventWindowChanged as changed:  # a racing call moved the counters: decide again
+                seen = changed.current
+        else:
+            raise RateLimited("Too many proctoring calls at once for this session; try again", retry_after=1)
         count("ProctoringEvents", len(events))
         logger.info("proctoring events", extra={"types": sorted({e.type for e in events})})
         return len(events)
@@ -160,5 +218,6 @@ class ProctoringService:
         self.record(session, [make_event(kind, "livekit", event.at * 1000, detail=event.identity)])
         return True
 
-    def events(self, session_id: str) -> list[ProctoringEvent]:
-        return [ProctoringEvent.model_validate(e) for e in self.store.events(session_id)]
+    def integrity(self, session_id: str) -> IntegrityReport:
+        stored, dropped = self.store.events(session_id, self.limits.max_stored)
+        return integrity([ProctoringEvent.model_validate(e) for e in stored], dropped)
