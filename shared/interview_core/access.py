@@ -13,11 +13,12 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from interview_core.aws import client
 from interview_core.domain import PUBLIC_ORG, Session, utc_now
-from interview_core.errors import NotFound, SessionNotFound, Unauthorized
+from interview_core.errors import Forbidden, NotFound, SessionNotFound, Unauthorized
 
 KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
 MAX_CACHED_KEYS = 1024
@@ -46,6 +47,98 @@ class Caller:
 
 
 PUBLIC = Caller(org_id=PUBLIC_ORG)
+
+
+class Role(StrEnum):
+    ORGANISATION = "organisation"  # the organisation's X-API-Key (anyone while access control is off)
+    CANDIDATE = "candidate"  # the candidate token of the session in the path, body or query
+    PUBLIC = "public"  # no credentials
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    note: str = ""  # what the services check beyond the role
+
+    @property
+    def who(self) -> str:
+        return " or ".join(r.value for r in Role if r in self.roles)
+
+
+_ORG = frozenset({Role.ORGANISATION})
+_BOTH = frozenset({Role.ORGANISATION, Role.CANDIDATE})
+_ANYONE = frozenset({Role.PUBLIC})
+
+# Who may call what: the one table. HTTP routes are enforced by api.auth.caller, live-channel messages by
+# live.channel; both then check that a candidate token belongs to the session it names (else 404). The
+# README and docs/design.md show this table (render_table), and a test drives every row.
+ROUTES: dict[str, Rule] = {
+    "GET /": Rule(_ANYONE),
+    "GET /health": Rule(_ANYONE),
+    "POST /start-interview": Rule(_ORG),
+    "POST /submit-answer": Rule(_BOTH),
+    "POST /audio-answer/{session_id}": Rule(_BOTH),
+    "POST /audio-upload/{session_id}": Rule(_BOTH),
+    "POST /transcribe-audio": Rule(_ORG),
+    "POST /text-to-speech": Rule(_ORG),
+    "GET /session/{session_id}": Rule(_BOTH),
+    "DELETE /session/{session_id}": Rule(_ORG, "practice sessions only: a recruiter session answers 403"),
+    "GET /sessions": Rule(_ORG),
+    "POST /generate-questions": Rule(_ORG),
+    "POST /evaluate-answers": Rule(_ORG),
+    "GET /api/reports/{session_id}": Rule(
+        _BOTH, "candidate: only what the organisation released (release-report), never the integrity details"
+    ),
+    "POST /api/parallel_interview/create": Rule(_ORG),
+    "GET /api/parallel_interview/sessions": Rule(_ORG),
+    "GET /api/parallel_interview/session/{session_id}": Rule(_ORG),
+    "POST /api/parallel_interview/session/{session_id}/start": Rule(_BOTH),
+    "POST /api/parallel_interview/session/{session_id}/end": Rule(
+        _BOTH, "candidate: only after the last answer or once the current question's time is up"
+    ),
+    "POST /api/parallel_interview/session/{session_id}/release-report": Rule(_ORG),
+    "POST /api/parallel_interview/session/{session_id}/consent": Rule(_BOTH),
+    "DELETE /api/parallel_interview/session/{session_id}": Rule(_ORG),
+    "GET /api/parallel_interview/stats": Rule(_ORG),
+    "POST /api/jobs": Rule(_ORG),
+    "GET /api/jobs": Rule(_ORG),
+    "GET /api/jobs/{job_id}": Rule(_ORG),
+    "DELETE /api/jobs/{job_id}": Rule(_ORG),
+    "POST /capture_reference_face": Rule(_BOTH),
+    "POST /api/proctoring/{session_id}/snapshot": Rule(_BOTH),
+    "POST /api/proctoring/{session_id}/events": Rule(_BOTH, "at most 300 events a minute per session"),
+    "POST /api/livekit/webhook": Rule(_ANYONE, "signed by LiveKit with the deployment's API secret"),
+}
+
+# The live channel: connecting needs the organisation's key or the session's candidate token; each message
+# then calls the same services as its HTTP counterpart, with the same notes.
+MESSAGES: dict[str, Rule] = {
+    "connect": Rule(_BOTH),
+    "state": Rule(_BOTH),
+    "ping": Rule(_BOTH),
+    "answer": Rule(_BOTH),
+    "proctoring": Rule(_BOTH, "at most 300 events a minute per session, with the HTTP route's"),
+    "start": Rule(_BOTH, "recruiter sessions"),
+    "end": Rule(_BOTH, "recruiter sessions; candidate: only after the last answer or once the time is up"),
+}
+
+
+def check(caller: Caller, rule: Rule) -> Caller:
+    """Refuse a caller whose role the rule does not list (403): a candidate token on an organisation's
+    call. Callers without credentials never get this far when access control is on (identify: 401)."""
+    if caller.org_id is None and Role.CANDIDATE not in rule.roles and Role.PUBLIC not in rule.roles:
+        raise Forbidden(
+            "This call needs the organisation's X-API-Key; a candidate session token cannot make it"
+        )
+    return caller
+
+
+def render_table() -> str:
+    """The access table as Markdown (README and docs/design.md carry it; a test keeps them in step)."""
+    rows = ["| call | who may call it | also checked |", "|---|---|---|"]
+    rows += [f"| `{call}` | {rule.who} | {rule.note} |" for call, rule in ROUTES.items()]
+    rows += [f"| live channel `{m}` | {rule.who} | {rule.note} |" for m, rule in MESSAGES.items()]
+    return "\n".join(rows)
 
 
 def identify(

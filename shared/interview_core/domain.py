@@ -69,6 +69,8 @@ class KeyPoint(BaseModel):
 
 
 QuestionType = Literal["text", "coding"]
+# What a recruiter session's candidate may read of their report: nothing, the feedback, or also the scores.
+ReportShare = Literal["none", "feedback", "scores"]
 
 
 class Question(BaseModel):
@@ -183,6 +185,7 @@ class Session(BaseModel):
     proctoring_minute_events: int = 0
     livekit: LiveKitRoom | None = None
     livekit_participants: int = 0  # joins minus leaves, from LiveKit's signed webhooks
+    report_share: ReportShare = "none"  # set by the organisation (release-report, or its job's default)
 
     @property
     def total_questions(self) -> int:
@@ -272,6 +275,57 @@ class Report(BaseModel):
     token_usage: TokenUsage
     generated_at: str
     evaluation_seconds: float
+
+
+class CandidateQuestion(BaseModel):
+    question_number: int
+    question: str
+    answer: str
+    feedback: str
+    evidence: list[str]  # quotes from the candidate's own answer
+    score: int | None = None  # only when the organisation shares scores
+
+
+class CandidateReport(BaseModel):
+    """What a recruiter session's candidate may read: the released part of the report. Never the integrity
+    details, the key points missed or anything else the organisation keeps to itself."""
+
+    session_id: str
+    topic: str
+    share: ReportShare
+    overall_score: float | None = None  # only when the organisation shares scores
+    questions: list[CandidateQuestion]
+    strengths: list[str]
+    improvements: list[str]
+    summary: str
+    speaking_summary: str | None = None
+    generated_at: str
+
+    @classmethod
+    def of(cls, report: Report, share: ReportShare) -> "CandidateReport":
+        scores = share == "scores"
+        return cls(
+            session_id=report.session_id,
+            topic=report.topic,
+            share=share,
+            overall_score=report.overall_score if scores else None,
+            questions=[
+                CandidateQuestion(
+                    question_number=q.question_number,
+                    question=q.question,
+                    answer=q.answer,
+                    feedback=q.feedback,
+                    evidence=q.evidence,
+                    score=q.score if scores else None,
+                )
+                for q in report.questions
+            ],
+            strengths=report.strengths,
+            improvements=report.improvements,
+            summary=report.summary,
+            speaking_summary=report.speaking_summary,
+            generated_at=report.generated_at,
+        )
 
 
 def utc_now() -> str:

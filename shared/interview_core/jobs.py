@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from interview_core.aws import client
-from interview_core.domain import QuestionType, utc_now
+from interview_core.domain import QuestionType, ReportShare, utc_now
 from interview_core.errors import NotFound
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
@@ -28,6 +28,7 @@ class Job(BaseModel):
     title: str
     description: str | None = None
     questions: list[JobQuestion]
+    candidate_report: ReportShare = "none"  # what its sessions' candidates may read of their reports
     created_at: str
 
 
@@ -47,13 +48,21 @@ class JobStore:
     def _key(org_id: str, job_id: str) -> dict[str, Any]:
         return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"JOB#{job_id}"}}
 
-    def create(self, org_id: str, title: str, questions: list[JobQuestion], description: str | None) -> Job:
+    def create(
+        self,
+        org_id: str,
+        title: str,
+        questions: list[JobQuestion],
+        description: str | None,
+        candidate_report: ReportShare = "none",
+    ) -> Job:
         job = Job(
             job_id=str(uuid.uuid4()),
             org_id=org_id,
             title=title,
             description=description,
             questions=questions,
+            candidate_report=candidate_report,
             created_at=utc_now(),
         )
         data = {k: _ser.serialize(v) for k, v in job.model_dump(mode="json").items() if v is not None}

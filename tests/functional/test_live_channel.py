@@ -145,7 +145,10 @@ def test_recruiter_interview_with_the_candidate_token(client: TestClient, orgs, 
         )  # fmt: skip
         ack, q3 = ask(ws, answer(2, code), 2)
         assert ack["type"] == "ack" and q3["question_number"] == 3
-        [done] = ask(ws, {"type": "end"}, 1)
+        [early_end] = ask(ws, {"type": "end"}, 1)  # a candidate may not end with a question left
+        assert early_end["code"] == "forbidden" and "1 unanswered question" in early_end["detail"]
+        assert acme.post(f"{P}/session/{sid}/end").json()["questions_answered"] == 2  # the organisation may
+        [state, done] = ask(ws, {"type": "state"}, 2)
         assert done["type"] == "completed" and done["answered"] == 2 and done["total_questions"] == 3
         assert aws.drain_evaluations() == 1
         # Ending an ended session is a no-op, as over HTTP; its report is ready by now.

@@ -429,7 +429,6 @@ function liveStep(stage, { sessionId, token, ctx, done }) {
     question = { number, total, text, type, deadlineMs, skewMs };
     intro.hidden = true;
     qArea.hidden = false;
-    finishButton.hidden = false;
     proctoring = true;
     qHeading.textContent = `Question ${number} of ${total}`;
     qProgress.max = total || 1;
@@ -453,6 +452,7 @@ function liveStep(stage, { sessionId, token, ctx, done }) {
       submittedFor = null;
       warned = new Set();
       late.hidden = true;
+      finishButton.hidden = true; // the server lets a candidate finish early only once the time is up
       setAnswerStatus("");
       setSubmitting(false);
       conn.set("Connected.");
@@ -484,6 +484,7 @@ function liveStep(stage, { sessionId, token, ctx, done }) {
   function expired() {
     if (late.hidden) {
       late.hidden = false;
+      finishButton.hidden = false;
       announce("Time is up for this question. You can still submit; the answer will be marked late.");
     }
   }

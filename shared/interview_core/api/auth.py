@@ -1,8 +1,8 @@
 """FastAPI dependencies that say who is calling (see interview_core.access)."""
 
-from fastapi import Depends, Request
+from fastapi import Request
 
-from interview_core.access import Caller, identify
+from interview_core.access import ROUTES, Caller, check, identify
 from interview_core.errors import Forbidden
 from interview_core.observability import logger
 from interview_core.settings import get_settings
@@ -11,7 +11,11 @@ from interview_core.wiring import api_keys
 
 def caller(request: Request) -> Caller:
     """An organisation by `X-API-Key`, or a candidate by the session token (`X-Session-Token` or
-    `Authorization: Bearer`). With access control off, a request with neither acts for the public org."""
+    `Authorization: Bearer`), allowed by the route's rule in access.ROUTES (a route missing there is
+    refused to everyone). With access control off, a request with neither acts for the public org."""
+    rule = ROUTES.get(f"{request.method} {request.scope['route'].path}")
+    if rule is None:
+        raise Forbidden("This call has no access rule")
     token = request.headers.get("x-session-token")
     auth = request.headers.get("authorization", "")
     if not token and auth.lower().startswith("bearer "):
@@ -25,13 +29,4 @@ def caller(request: Request) -> Caller:
     )
     if who.org_id:
         logger.append_keys(org_id=who.org_id)
-    return who
-
-
-def organisation(who: Caller = Depends(caller)) -> Caller:
-    """Recruiter routes: an organisation's key; a candidate's session token is not enough."""
-    if who.org_id is None:
-        raise Forbidden(
-            "This call needs the organisation's X-API-Key; a candidate session token cannot make it"
-        )
-    return who
+    return check(who, rule)

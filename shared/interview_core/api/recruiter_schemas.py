@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from interview_core.domain import IntegrityReport, QuestionType
+from interview_core.domain import IntegrityReport, QuestionType, ReportShare
 
 Success = Literal["success"]
 QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -26,6 +26,11 @@ class CreateSessionRequest(BaseModel):
     max_questions: int | None = Field(default=None, ge=1, le=50)
     text_question_timer: int = Field(default=120, ge=10, le=3600, description="Seconds per text question")
     coding_question_timer: int = Field(default=300, ge=10, le=7200, description="Seconds per coding question")
+    candidate_report: ReportShare | None = Field(
+        default=None,
+        description="What the candidate may read of their report: none (default, or the job's "
+        "candidate_report), feedback, or scores; release-report changes it later",
+    )
 
 
 class UserDetails(BaseModel):
@@ -150,6 +155,20 @@ class EndResponse(BaseModel):
     report_url: str
 
 
+class ReleaseReportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    share: ReportShare = Field(
+        description="none: the candidate reads nothing; feedback: the feedback without scores; scores: both. "
+        "Never the integrity details, reference answers or key points."
+    )
+
+
+class ReleaseReportResponse(BaseModel):
+    status: Success = "success"
+    session_id: str
+    share: ReportShare
+
+
 class DeleteResponse(BaseModel):
     status: Success = "success"
     message: str = "Session deleted"
@@ -184,6 +203,9 @@ class CreateJobRequest(BaseModel):
     title: Name
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
     questions: list[JobQuestionIn] = Field(min_length=1, max_length=50)
+    candidate_report: ReportShare = Field(
+        default="none", description="Default for its sessions: what candidates may read of their reports"
+    )
 
 
 class ProctoringEventIn(BaseModel):

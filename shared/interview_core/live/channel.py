@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from interview_core.access import ApiKeys, Caller, identify
+from interview_core.access import MESSAGES, ApiKeys, Caller, check, identify
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     AnswerConflict,
@@ -169,8 +169,11 @@ class LiveChannel:
                 self.settings.auth_required,
                 "Missing credentials: add token (the candidate's) or api_key to the query",
             )
+            check(who, MESSAGES["connect"])
         except Unauthorized as err:
             raise Refused(401, "unauthorized", err.detail) from None
+        except Forbidden as err:
+            raise Refused(403, "forbidden", err.detail) from None
         if who.org_id:
             logger.append_keys(org_id=who.org_id)
         return who
@@ -193,7 +196,12 @@ class LiveChannel:
             replies.append(message)
         else:
             handler = self._HANDLERS[type(message)]
-            out, after = self._run(message.type, lambda: handler(self, conn, message))
+
+            def handle() -> Handled:
+                check(conn.caller, MESSAGES[message.type])
+                return handler(self, conn, message)
+
+            out, after = self._run(message.type, handle)
             replies += out
         if clock and not any(isinstance(m, QuestionMessage) for m in replies):
             replies += [timer] if (timer := self.clock(conn, after)) else []

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    CandidateReport,
     Difficulty,
     IntegrityReport,
     Question,
@@ -25,6 +26,7 @@ from interview_core.domain import (
     epoch_now,
     utc_now,
 )
+from interview_core.errors import Forbidden
 from interview_core.insights import FAST_WPM, SLOW_WPM
 from interview_core.observability import count, milliseconds
 from interview_core.providers.base import AnswerScore, LanguageModel
@@ -217,3 +219,19 @@ class EvaluationService:
         session, report = self.store.get_with_report(session_id)
         authorize(caller, session)
         return session, report
+
+    def readable_report(
+        self, session_id: str, caller: Caller
+    ) -> tuple[Session, Report | CandidateReport | None]:
+        """The report as `caller` may read it: in full for the organisation (and a practice session's
+        owner); for a recruiter session's candidate, only what the organisation released (403 before)."""
+        session, report = self.report(session_id, caller)
+        if not is_candidate_of_recruiter_session(caller, session):
+            return session, report
+        if session.report_share == "none":
+            raise Forbidden("The organisation has not released this report")
+        return session, CandidateReport.of(report, session.report_share) if report else None
+
+
+def is_candidate_of_recruiter_session(caller: Caller | None, session: Session) -> bool:
+    return caller is not None and caller.org_id is None and session.kind == "recruiter"

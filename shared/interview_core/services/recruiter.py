@@ -18,6 +18,7 @@ from interview_core.domain import (
     Question,
     QuestionType,
     Report,
+    ReportShare,
     Session,
     SessionStatus,
     Timers,
@@ -26,7 +27,7 @@ from interview_core.domain import (
     new_session_id,
     utc_now,
 )
-from interview_core.errors import IllegalTransition, InterviewError, SessionNotFound
+from interview_core.errors import Forbidden, IllegalTransition, InterviewError, SessionNotFound
 from interview_core.jobs import JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
@@ -57,6 +58,7 @@ class NewSession:
     max_questions: int | None
     text_question_timer: int
     coding_question_timer: int
+    candidate_report: ReportShare | None = None  # None: the job's default, else "none"
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,14 @@ class RecruiterService:
 
     # -- create ---------------------------------------------------------------------------------
 
-    def _questions(self, org_id: str, spec: NewSession) -> tuple[list[Question], str | None]:
+    def _questions(self, org_id: str, spec: NewSession) -> tuple[list[Question], str | None, ReportShare]:
+        share: ReportShare = spec.candidate_report or "none"
         if spec.job_id:
             job = self.jobs.get(org_id, spec.job_id)
             texts = [q.text for q in job.questions]
             types: list[QuestionType] = [q.type for q in job.questions]
             title: str | None = job.title
+            share = spec.candidate_report or job.candidate_report
             if spec.questions:
                 raise InvalidRequest("Send either job_id or questions, not both")
         elif spec.questions:
@@ -112,10 +116,11 @@ class RecruiterService:
         else:
             raise InvalidRequest("Either questions or job_id is required")
         limit = spec.max_questions or len(texts)
-        return [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit], title
+        questions = [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit]
+        return questions, title, share
 
     def create(self, org_id: str, spec: NewSession) -> Created:
-        questions, job_title = self._questions(org_id, spec)
+        questions, job_title, share = self._questions(org_id, spec)
         session_id = new_session_id()
         tag_session(session_id)
         grant = self.rooms().open_room(session_id)
@@ -147,6 +152,7 @@ class RecruiterService:
                 fallback_reason=grant.reason,
                 creation_time=grant.creation_time,
             ),
+            report_share=share,
         )
         self.store.create(session)
         count("RecruiterSessionsCreated")
@@ -236,6 +242,12 @@ class RecruiterService:
                 else f"Session is {session.status.value}; it cannot be ended"
             )
         now = epoch_now()
+        time_up = session.current_deadline is not None and now > session.current_deadline
+        if caller.org_id is None and not time_up:  # the candidate: the organisation may end it any time
+            raise Forbidden(
+                f"The interview has {session.total_questions - session.answered} unanswered question(s): "
+                "a candidate can end it only after the last answer or once the current question's time is up"
+            )
         completed = utc_now()
         self.store.transition(
             session,
@@ -262,6 +274,16 @@ class RecruiterService:
                 "evaluation_status": EvaluationStatus.PENDING,
             }
         )
+
+    def release_report(self, session_id: str, caller: Caller, share: ReportShare) -> Session:
+        """What the candidate may read of their report from now on (`none` withdraws it again)."""
+        session = self._session(session_id, caller)
+        try:
+            self.store.set_fields(session_id, {"report_share": share})
+        except SessionNotFound:
+            raise not_found(session_id) from None
+        logger.info("candidate report share set", extra={"share": share})
+        return session.model_copy(update={"report_share": share})
 
     def delete(self, session_id: str, caller: Caller) -> None:
         session = self._session(session_id, caller)

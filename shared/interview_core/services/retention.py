@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import EvaluationStatus, Lifecycle, SessionStatus, epoch_now
-from interview_core.errors import SessionNotFound
+from interview_core.errors import Forbidden, SessionNotFound
 from interview_core.observability import count, logger
 from interview_core.queue import EvaluationQueue
 from interview_core.store import DUE_SHARDS, DueItem, SessionStore, due_shard_name
@@ -113,14 +113,26 @@ class RetentionService:
             result.skipped += 1
 
     def erase(
-        self, session_id: str, caller: Caller | None = None, not_found: Exception | None = None
+        self,
+        session_id: str,
+        caller: Caller | None = None,
+        not_found: Exception | None = None,
+        kind: str | None = None,
     ) -> None:
-        """Erase a session and everything it owns now (erasure on request), not when TTL gets to it."""
-        if caller is not None:
+        """Erase a session and everything it owns now (erasure on request), not when TTL gets to it.
+        `kind`: only sessions of that kind (the practice route must never erase a recruiter session)."""
+        if caller is not None or kind is not None:
             try:
-                authorize(caller, self.store.get(session_id), not_found)
+                session = self.store.get(session_id)
+                if caller is not None:
+                    authorize(caller, session, not_found)
             except SessionNotFound:
                 raise not_found or SessionNotFound() from None
+            if kind is not None and session.kind != kind:
+                raise Forbidden(
+                    "This is a recruiter session: only its organisation can erase it, with "
+                    "DELETE /api/parallel_interview/session/{session_id}"
+                )
         for _ in range(MAX_ERASE_ATTEMPTS):
             found = self.store.status_of(session_id)
             if found is None:

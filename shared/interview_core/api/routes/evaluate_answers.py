@@ -1,13 +1,13 @@
 from fastapi import APIRouter, Depends
 
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
 from interview_core.domain import Question
 from interview_core.providers.base import LanguageModel
 from interview_core.services.evaluation import score_answers, summarize
 from interview_core.wiring import language_model
 
-router = APIRouter(dependencies=[Depends(organisation)], tags=["utility"])
+router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
 
 
 @router.post(

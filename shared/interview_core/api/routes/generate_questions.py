@@ -1,11 +1,11 @@
 from fastapi import APIRouter, Depends
 
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import GeneratedQuestionsResponse, InterviewSpec
 from interview_core.providers.base import LanguageModel
 from interview_core.wiring import language_model
 
-router = APIRouter(dependencies=[Depends(organisation)], tags=["utility"])
+router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
 
 
 @router.post(

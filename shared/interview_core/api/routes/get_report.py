@@ -5,7 +5,7 @@ from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, ReportPendingResponse
 from interview_core.api.views import report_url
-from interview_core.domain import EvaluationStatus, Report
+from interview_core.domain import CandidateReport, EvaluationStatus, Report
 from interview_core.services.evaluation import EvaluationService
 from interview_core.wiring import evaluation_service
 
@@ -20,10 +20,13 @@ _PENDING_DETAIL = {
 
 @router.get(
     "/api/reports/{session_id}",
-    response_model=Report,
+    response_model=Report | CandidateReport,
     summary="A session's evaluation report",
+    description="The full report for the organisation (and a practice session's owner). A recruiter "
+    "session's candidate reads only what the organisation released with release-report (CandidateReport).",
     responses={
         202: {"model": ReportPendingResponse, "description": "Not ready yet"},
+        403: {"model": ErrorResponse, "description": "A candidate, before the organisation released it"},
         404: {"model": ErrorResponse},
     },
 )
@@ -32,8 +35,8 @@ def get_report(
     session_id: str,
     service: EvaluationService = Depends(evaluation_service),
     who: Caller = Depends(caller),
-) -> Report | JSONResponse:
-    session, report = service.report(session_id, who)
+) -> Report | CandidateReport | JSONResponse:
+    session, report = service.readable_report(session_id, who)
     if report is not None:
         return report
     detail = _PENDING_DETAIL.get(session.evaluation_status, "The evaluation is queued")

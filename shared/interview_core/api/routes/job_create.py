@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import CreateJobRequest
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobQuestion, JobStore
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
     responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}},
 )
 def create_job(
-    body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(organisation)
+    body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)
 ) -> Job:
     questions = [JobQuestion(text=q.text, type=q.type) for q in body.questions]
-    return jobs.create(who.org_id, body.title, questions, body.description)
+    return jobs.create(who.org_id, body.title, questions, body.description, body.candidate_report)

@@ -2,7 +2,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import JobStore
 from interview_core.wiring import job_store
@@ -22,8 +22,6 @@ class JobDeleted(BaseModel):
     summary="Delete a job (sessions created from it keep their questions)",
     responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
-def delete_job(
-    job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(organisation)
-) -> JobDeleted:
+def delete_job(job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> JobDeleted:
     jobs.delete(who.org_id, job_id)
     return JobDeleted(job_id=job_id)

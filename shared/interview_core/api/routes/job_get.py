@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobStore
 from interview_core.wiring import job_store
@@ -15,5 +15,5 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
     summary="One job",
     responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
-def get_job(job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(organisation)) -> Job:
+def get_job(job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> Job:
     return jobs.get(who.org_id, job_id)

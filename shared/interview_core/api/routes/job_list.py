@@ -2,7 +2,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobStore
 from interview_core.wiring import job_store
@@ -18,6 +18,6 @@ class JobList(BaseModel):
 @router.get(
     "", response_model=JobList, summary="The organisation's jobs", responses={401: {"model": ErrorResponse}}
 )
-def list_jobs(jobs: JobStore = Depends(job_store), who: Caller = Depends(organisation)) -> JobList:
+def list_jobs(jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> JobList:
     found = jobs.list(who.org_id)
     return JobList(jobs=found, total=len(found))

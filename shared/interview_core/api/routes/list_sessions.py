@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import SessionCountsResponse
 from interview_core.services.interview import InterviewService
 from interview_core.wiring import interview_service
@@ -16,7 +16,7 @@ router = APIRouter(tags=["interview"])
     description="Counts come from counters updated with every state change (one read, never a table scan).",
 )
 def list_sessions(
-    service: InterviewService = Depends(interview_service), who: Caller = Depends(organisation)
+    service: InterviewService = Depends(interview_service), who: Caller = Depends(caller)
 ) -> SessionCountsResponse:
     c = service.counts(who.org_id)
     return SessionCountsResponse(

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import CreateSessionRequest, CreateSessionResponse
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.schemas import ErrorResponse
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 def create_session(
     body: CreateSessionRequest,
     service: RecruiterService = Depends(recruiter_service),
-    who: Caller = Depends(organisation),
+    who: Caller = Depends(caller),
 ) -> CreateSessionResponse:
     created = service.create(who.org_id, NewSession(**body.model_dump()))
     s = created.session

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import DeleteResponse
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.recruiter import RecruiterService
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 def delete_session(
     session_id: str,
     service: RecruiterService = Depends(recruiter_service),
-    who: Caller = Depends(organisation),
+    who: Caller = Depends(caller),
 ) -> DeleteResponse:
     service.delete(session_id, who)
     return DeleteResponse(session_id=session_id)

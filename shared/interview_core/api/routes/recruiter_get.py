@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import SessionDetailResponse
 from interview_core.api.recruiter_views import session_detail
 from interview_core.api.schemas import ErrorResponse
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 def get_session(
     session_id: str,
     service: RecruiterService = Depends(recruiter_service),
-    who: Caller = Depends(organisation),
+    who: Caller = Depends(caller),
 ) -> SessionDetailResponse:
     session, report = service.get(session_id, who)
     return session_detail(session, report, session.livekit_participants)

@@ -3,7 +3,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import SessionListResponse
 from interview_core.api.recruiter_views import session_row
 from interview_core.api.schemas import ErrorResponse
@@ -28,7 +28,7 @@ def list_sessions(
     offset: int = Query(default=0, ge=0, le=10_000),
     cursor: str | None = Query(default=None, max_length=2000),
     service: RecruiterService = Depends(recruiter_service),
-    who: Caller = Depends(organisation),
+    who: Caller = Depends(caller),
 ) -> SessionListResponse:
     page = service.list(who.org_id, SessionStatus(status) if status else None, limit, offset, cursor)
     return SessionListResponse(

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import Stats, StatsResponse
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.recruiter import RecruiterService
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
     responses={401: {"model": ErrorResponse}},
 )
 def stats(
-    service: RecruiterService = Depends(recruiter_service), who: Caller = Depends(organisation)
+    service: RecruiterService = Depends(recruiter_service), who: Caller = Depends(caller)
 ) -> StatsResponse:
     c = service.counts(who.org_id)
     return StatsResponse(

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
 from interview_core.providers.base import LanguageModel
 from interview_core.services.interview import InterviewService
@@ -15,7 +15,7 @@ def start_interview(
     spec: InterviewSpec,
     service: InterviewService = Depends(interview_service),
     llm: LanguageModel = Depends(language_model),
-    who: Caller = Depends(organisation),
+    who: Caller = Depends(caller),
 ) -> StartInterviewResponse:
     session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.org_id)
     return StartInterviewResponse(

@@ -1,11 +1,11 @@
 from fastapi import APIRouter, Depends, Response
 
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, TextToSpeechRequest
 from interview_core.providers.base import TextToSpeech
 from interview_core.wiring import text_to_speech as speech_provider
 
-router = APIRouter(dependencies=[Depends(organisation)], tags=["speech"])
+router = APIRouter(dependencies=[Depends(caller)], tags=["speech"])
 
 
 @router.post(

@@ -1,12 +1,12 @@
 from fastapi import APIRouter, Depends, File, UploadFile
 
-from interview_core.api.auth import organisation
+from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, TranscriptionResponse
 from interview_core.providers.base import SpeechToText
 from interview_core.services.voice import VoiceService
 from interview_core.wiring import speech_to_text, voice_service
 
-router = APIRouter(dependencies=[Depends(organisation)], tags=["speech"])
+router = APIRouter(dependencies=[Depends(caller)], tags=["speech"])
 
 
 @router.post(

@@ -1,0 +1,291 @@
+"""Who may do what: every row of access.ROUTES and access.MESSAGES driven with the organisation's key, the
+session's candidate token and no credentials, with access control on; and the rules the services add
+(a candidate never erases a recruiter session, reads only the released report, ends only when done)."""
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interview_core import wiring
+from interview_core.access import MESSAGES, ROUTES, Role, render_table
+from tests.support.apigw import ApiGateway
+from tests.support.ws_gateway import ManagementApi, WebSocketGateway
+
+ROOT = Path(__file__).resolve().parents[2]
+P = "/api/parallel_interview"
+CANDIDATE = {"name": "Rae Candidate", "email": "rae@example.com"}
+PRINCIPALS = ("organisation", "candidate", "nobody")
+
+
+@pytest.fixture
+def gateway(aws, monkeypatch) -> Iterator[WebSocketGateway]:
+    mgmt = ManagementApi().start()
+    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", mgmt.endpoint)
+    yield WebSocketGateway(mgmt)
+    mgmt.stop()
+
+
+@pytest.fixture
+def acme(gateway, monkeypatch) -> ApiGateway:
+    monkeypatch.setenv("AUTH_REQUIRED", "true")
+    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
+    wiring.reset()
+    key, _ = wiring.api_keys().create("acme", "tests")
+    return ApiGateway({"x-api-key": key})
+
+
+def recruiter_session(acme: ApiGateway, questions: int = 2, **extra: Any) -> tuple[str, ApiGateway]:
+    body = {**CANDIDATE, "questions": [f"Question {i + 1}?" for i in range(questions)], **extra}
+    made = acme.post(f"{P}/create", json=body).json()
+    return made["session_id"], ApiGateway({"x-session-token": made["candidate_token"]})
+
+
+def practice_session(acme: ApiGateway) -> str:
+    return acme.post("/start-interview", json={"topic": "SQL", "num_questions": 1}).json()["session_id"]
+
+
+# One request per row, with ids that exist; bodies may be incomplete: a caller who is let in then gets a
+# validation error (400/422), one who is refused gets 401/403 before the body is looked at.
+Sample = Callable[[dict[str, str]], tuple[str, str, dict[str, Any]]]
+SAMPLES: dict[str, Sample] = {
+    "GET /": lambda ids: ("GET", "/", {}),
+    "GET /health": lambda ids: ("GET", "/health", {}),
+    "POST /start-interview": lambda ids: ("POST", "/start-interview", {"json_body": {"topic": "SQL"}}),
+    "POST /submit-answer": lambda ids: (
+        "POST", "/submit-answer", {"json_body": {"session_id": ids["recruiter"], "answer": "An answer."}}
+    ),
+    "POST /audio-answer/{session_id}": lambda ids: ("POST", f"/audio-answer/{ids['recruiter']}", {"json_body": {}}),
+    "POST /audio-upload/{session_id}": lambda ids: (
+        "POST", f"/audio-upload/{ids['recruiter']}", {"json_body": {"content_type": "audio/webm"}}
+    ),
+    "POST /transcribe-audio": lambda ids: ("POST", "/transcribe-audio", {"json_body": {}}),
+    "POST /text-to-speech": lambda ids: ("POST", "/text-to-speech", {"json_body": {}}),
+    "GET /session/{session_id}": lambda ids: ("GET", f"/session/{ids['recruiter']}", {}),
+    "DELETE /session/{session_id}": lambda ids: ("DELETE", f"/session/{ids['practice']}", {}),
+    "GET /sessions": lambda ids: ("GET", "/sessions", {}),
+    "POST /generate-questions": lambda ids: ("POST", "/generate-questions", {"json_body": {}}),
+    "POST /evaluate-answers": lambda ids: ("POST", "/evaluate-answers", {"json_body": []}),
+    "GET /api/reports/{session_id}": lambda ids: ("GET", f"/api/reports/{ids['recruiter']}", {}),
+    "POST /api/parallel_interview/create": lambda ids: ("POST", f"{P}/create", {"json_body": {}}),
+    "GET /api/parallel_interview/sessions": lambda ids: ("GET", f"{P}/sessions", {}),
+    "GET /api/parallel_interview/session/{session_id}": lambda ids: ("GET", f"{P}/session/{ids['recruiter']}", {}),
+    "POST /api/parallel_interview/session/{session_id}/start": lambda ids: (
+        "POST", f"{P}/session/{ids['recruiter']}/start", {}
+    ),
+    "POST /api/parallel_interview/session/{session_id}/end": lambda ids: (
+        "POST", f"{P}/session/{ids['recruiter']}/end", {}
+    ),
+    "POST /api/parallel_interview/session/{session_id}/release-report": lambda ids: (
+        "POST", f"{P}/session/{ids['recruiter']}/release-report", {"json_body": {"share": "scores"}}
+    ),
+    "POST /api/parallel_interview/session/{session_id}/consent": lambda ids: (
+        "POST", f"{P}/session/{ids['recruiter']}/consent", {}
+    ),
+    "DELETE /api/parallel_interview/session/{session_id}": lambda ids: (
+        "DELETE", f"{P}/session/{ids['recruiter']}", {}
+    ),
+    "GET /api/parallel_interview/stats": lambda ids: ("GET", f"{P}/stats", {}),
+    "POST /api/jobs": lambda ids: ("POST", "/api/jobs", {"json_body": {}}),
+    "GET /api/jobs": lambda ids: ("GET", "/api/jobs", {}),
+    "GET /api/jobs/{job_id}": lambda ids: ("GET", f"/api/jobs/{ids['job']}", {}),
+    "DELETE /api/jobs/{job_id}": lambda ids: ("DELETE", f"/api/jobs/{ids['job']}", {}),
+    "POST /capture_reference_face": lambda ids: ("POST", "/capture_reference_face", {"json_body": {}}),
+    "POST /api/proctoring/{session_id}/snapshot": lambda ids: (
+        "POST", f"/api/proctoring/{ids['recruiter']}/snapshot", {"json_body": {}}
+    ),
+    "POST /api/proctoring/{session_id}/events": lambda ids: (
+        "POST", f"/api/proctoring/{ids['recruiter']}/events", {"json_body": {"events": [{"type": "paste"}]}}
+    ),
+    "POST /api/livekit/webhook": lambda ids: ("POST", "/api/livekit/webhook", {"json_body": {}}),
+}  # fmt: skip
+
+
+def test_every_route_has_a_rule_and_a_sample() -> None:
+    from interview_core.api.full import build
+
+    paths = build().openapi()["paths"]
+    served = {f"{method.upper()} {path}" for path, ops in paths.items() for method in ops}
+    served -= {"GET /docs", "GET /redoc"}
+    assert served == set(ROUTES) == set(SAMPLES)
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_each_route_lets_in_exactly_who_its_rule_names(acme: ApiGateway, route: str) -> None:
+    rule = ROUTES[route]
+    for principal in PRINCIPALS:
+        sid, candidate = recruiter_session(acme)  # fresh state for every caller: some calls delete
+        acme.post(f"{P}/session/{sid}/release-report", json={"share": "feedback"})
+        ids = {
+            "recruiter": sid,
+            "practice": practice_session(acme),
+            "job": acme.post("/api/jobs", json={"title": "Role", "questions": [{"text": "Q?"}]}).json()[
+                "job_id"
+            ],
+        }
+        client = {"organisation": acme, "candidate": candidate, "nobody": ApiGateway()}[principal]
+        method, path, kwargs = SAMPLES[route](ids)
+        status = client.request(method, path, **kwargs).status_code
+        allowed = Role.PUBLIC in rule.roles or (principal != "nobody" and Role(principal) in rule.roles)
+        if allowed:
+            assert status not in (401, 403), (route, principal, status)
+        else:
+            assert status == (401 if principal == "nobody" else 403), (route, principal, status)
+
+
+@pytest.mark.parametrize("message", [m for m in MESSAGES if m != "connect"])
+def test_each_live_channel_message_lets_in_who_its_rule_names(
+    acme: ApiGateway, gateway, message: str
+) -> None:
+    frames = {
+        "state": {"type": "state"},
+        "ping": {"type": "ping"},
+        "start": {"type": "start"},
+        "answer": {"type": "answer", "question_number": 1, "answer": "An answer."},
+        "proctoring": {"type": "proctoring", "events": [{"type": "paste"}]},
+        "end": {"type": "end"},
+    }
+    for principal in ("organisation", "candidate"):
+        sid, candidate = recruiter_session(acme, questions=1)
+        acme.post(f"{P}/session/{sid}/start")
+        if message == "end":  # a candidate's end needs the interview done: answer first
+            candidate.post("/submit-answer", json={"session_id": sid, "answer": "Done."})
+        query = {"session_id": sid}
+        query |= (
+            {"api_key": acme.headers["x-api-key"]}
+            if principal == "organisation"
+            else {"token": candidate.headers["x-session-token"]}
+        )
+        status, conn = gateway.connect(query)
+        assert status == 200
+        replies = gateway.send(conn, frames[message])
+        errors = [m for m in replies if m["type"] == "error"]
+        assert not [e for e in errors if e["code"] in ("unauthorized", "forbidden")], (
+            message,
+            principal,
+            errors,
+        )
+    assert gateway.connect({"session_id": sid})[0] == 401, "connecting needs credentials"
+
+
+def test_the_access_table_in_the_readme_and_design_notes_is_the_enforced_one() -> None:
+    table = render_table()
+    for doc in ("README.md", "docs/design.md"):
+        assert table in (ROOT / doc).read_text(), f"{doc}: paste access.render_table() output"
+
+
+def test_the_practice_delete_never_erases_a_recruiter_session(acme: ApiGateway) -> None:
+    sid, candidate = recruiter_session(acme)
+    for who in (candidate, acme):
+        r = who.delete(f"/session/{sid}")
+        assert r.status_code == 403, r.text
+    assert "only its organisation can erase it" in acme.delete(f"/session/{sid}").json()["detail"]
+    assert acme.get(f"{P}/session/{sid}").status_code == 200, "nothing was erased"
+    assert candidate.delete(f"{P}/session/{sid}").status_code == 403
+    practice = practice_session(acme)
+    assert acme.delete(f"/session/{practice}").status_code == 200
+    assert acme.delete(f"{P}/session/{sid}").status_code == 200
+
+
+def finish(acme: ApiGateway, candidate: ApiGateway, sid: str, aws) -> None:
+    assert candidate.post(f"{P}/session/{sid}/start").status_code == 200
+    for text in ("A hash map stores key value pairs in buckets.", "Reverse the pointers one by one."):
+        assert candidate.post("/submit-answer", json={"session_id": sid, "answer": text}).status_code == 200
+    candidate.post(f"/api/proctoring/{sid}/events", json={"events": [{"type": "paste"}]})
+    assert aws.drain_evaluations() == 1
+
+
+def test_a_candidate_reads_only_what_the_organisation_released(acme: ApiGateway, aws) -> None:
+    sid, candidate = recruiter_session(acme)
+    finish(acme, candidate, sid, aws)
+    refused = candidate.get(f"/api/reports/{sid}")
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "The organisation has not released this report"}
+    full = acme.get(f"/api/reports/{sid}").json()
+    assert full["integrity"]["reasons"] and full["questions"][0]["missing"] is not None
+
+    acme.post(f"{P}/session/{sid}/release-report", json={"share": "feedback"})
+    feedback = candidate.get(f"/api/reports/{sid}")
+    assert feedback.status_code == 200
+    body = feedback.json()
+    assert body["share"] == "feedback" and body["overall_score"] is None
+    assert [q["score"] for q in body["questions"]] == [None, None]
+    assert [q["feedback"] for q in body["questions"]] == [q["feedback"] for q in full["questions"]]
+    for secret in ("integrity", "missing", "timeline", "reasons", "violations"):
+        assert secret not in feedback.text, secret
+
+    released = acme.post(f"{P}/session/{sid}/release-report", json={"share": "scores"})
+    assert released.status_code == 200 and released.json()["share"] == "scores"
+    scores = candidate.get(f"/api/reports/{sid}").json()
+    assert scores["overall_score"] == full["overall_score"]
+    assert [q["score"] for q in scores["questions"]] == [q["score"] for q in full["questions"]]
+    assert "integrity" not in scores
+
+    assert candidate.post(f"{P}/session/{sid}/release-report", json={"share": "scores"}).status_code == 403
+    acme.post(f"{P}/session/{sid}/release-report", json={"share": "none"})
+    assert candidate.get(f"/api/reports/{sid}").status_code == 403, "a release can be withdrawn"
+    bad = acme.post(f"{P}/session/{sid}/release-report", json={"share": "everything"})
+    assert bad.status_code == 400 and "share" in bad.json()["detail"]
+
+
+def test_a_job_sets_the_default_release_and_a_session_may_override_it(acme: ApiGateway, aws) -> None:
+    job = acme.post(
+        "/api/jobs",
+        json={
+            "title": "Backend",
+            "questions": [{"text": "Q1?"}, {"text": "Q2?"}],
+            "candidate_report": "scores",
+        },
+    ).json()
+    assert job["candidate_report"] == "scores"
+    made = acme.post(f"{P}/create", json={**CANDIDATE, "job_id": job["job_id"]}).json()
+    sid, candidate = made["session_id"], ApiGateway({"x-session-token": made["candidate_token"]})
+    finish(acme, candidate, sid, aws)
+    assert candidate.get(f"/api/reports/{sid}").json()["overall_score"] is not None
+    other = acme.post(
+        f"{P}/create", json={**CANDIDATE, "job_id": job["job_id"], "candidate_report": "none"}
+    ).json()
+    other_candidate = ApiGateway({"x-session-token": other["candidate_token"]})
+    assert other_candidate.get(f"/api/reports/{other['session_id']}").status_code == 403
+
+
+def test_a_practice_report_stays_its_owners_in_full(acme: ApiGateway, aws) -> None:
+    sid = acme.post("/start-interview", json={"topic": "SQL", "num_questions": 1}).json()["session_id"]
+    acme.post("/submit-answer", json={"session_id": sid, "answer": "SELECT with a JOIN on keys."})
+    aws.drain_evaluations()
+    report = acme.get(f"/api/reports/{sid}").json()
+    assert "overall_score" in report and report["questions"][0]["missing"] is not None
+
+
+def test_a_candidate_ends_only_after_the_last_answer_or_the_deadline(acme: ApiGateway, monkeypatch) -> None:
+    sid, candidate = recruiter_session(acme)
+    candidate.post(f"{P}/session/{sid}/start")
+    early = candidate.post(f"{P}/session/{sid}/end")
+    assert early.status_code == 403 and "2 unanswered question(s)" in early.json()["detail"]
+    assert acme.get(f"{P}/session/{sid}").json()["session"]["status"] == "in_progress"
+
+    org_ended, _ = recruiter_session(acme)
+    acme.post(f"{P}/session/{org_ended}/start")
+    assert acme.post(f"{P}/session/{org_ended}/end").json()["questions_answered"] == 0, "the org may end it"
+
+    timed, timed_candidate = recruiter_session(acme, text_question_timer=10)
+    timed_candidate.post(f"{P}/session/{timed}/start")
+    later = time.time() + 11
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert timed_candidate.post(f"{P}/session/{timed}/end").status_code == 200, "the time was up"
+
+    candidate.post("/submit-answer", json={"session_id": sid, "answer": "One."})
+    candidate.post("/submit-answer", json={"session_id": sid, "answer": "Two."})
+    assert candidate.post(f"{P}/session/{sid}/end").status_code == 200, "after the last answer: a no-op"
+
+
+def test_a_candidate_cannot_end_early_over_the_live_channel(acme: ApiGateway, gateway) -> None:
+    sid, candidate = recruiter_session(acme)
+    status, conn = gateway.connect({"session_id": sid, "token": candidate.headers["x-session-token"]})
+    assert status == 200
+    gateway.send(conn, {"type": "start"})
+    refused = gateway.send(conn, {"type": "end"})
+    assert [m["code"] for m in refused if m["type"] == "error"] == ["forbidden"], refused
+    assert acme.get(f"{P}/session/{sid}").json()["session"]["status"] == "in_progress"
