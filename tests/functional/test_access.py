@@ -230,6 +230,22 @@ def test_a_candidate_reads_only_what_the_organisation_released(acme: ApiGateway,
     assert bad.status_code == 400 and "share" in bad.json()["detail"]
 
 
+def test_the_live_channel_announces_the_report_to_a_candidate_only_once_released(
+    acme: ApiGateway, gateway, aws
+) -> None:
+    sid, candidate = recruiter_session(acme)
+    finish(acme, candidate, sid, aws)
+    status, conn = gateway.connect({"session_id": sid, "token": candidate.headers["x-session-token"]})
+    assert status == 200
+    assert [m["type"] for m in gateway.send(conn, {"type": "state"})] == ["state", "completed"]
+    acme.post(f"{P}/session/{sid}/release-report", json={"share": "feedback"})
+    assert [m["type"] for m in gateway.send(conn, {"type": "state"})] == [
+        "state",
+        "completed",
+        "report_ready",
+    ]
+
+
 def test_a_job_sets_the_default_release_and_a_session_may_override_it(acme: ApiGateway, aws) -> None:
     job = acme.post(
         "/api/jobs",

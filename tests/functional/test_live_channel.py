@@ -151,7 +151,10 @@ def test_recruiter_interview_with_the_candidate_token(client: TestClient, orgs, 
         [state, done] = ask(ws, {"type": "state"}, 2)
         assert done["type"] == "completed" and done["answered"] == 2 and done["total_questions"] == 3
         assert aws.drain_evaluations() == 1
-        # Ending an ended session is a no-op, as over HTTP; its report is ready by now.
+        # Ending an ended session is a no-op, as over HTTP; its report is ready by now, and announced to
+        # the candidate once the organisation released it.
+        assert types(ask(ws, {"type": "end"}, 1)) == ["completed"]
+        acme.post(f"{P}/session/{sid}/release-report", json={"share": "feedback"})
         assert types(ask(ws, {"type": "end"}, 2)) == ["completed", "report_ready"]
     detail = acme.get(f"{P}/session/{sid}").json()["session"]
     assert detail["status"] == "completed" and detail["current_question_count"] == 2

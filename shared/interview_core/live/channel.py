@@ -53,7 +53,7 @@ from interview_core.live.protocol import (
     TimerMessage,
 )
 from interview_core.observability import logger, tag_session
-from interview_core.services.evaluation import EvaluationService
+from interview_core.services.evaluation import EvaluationService, may_read_report
 from interview_core.services.interview import PRACTICE, InterviewService
 from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.services.recruiter import RecruiterService
@@ -291,7 +291,7 @@ class LiveChannel:
         report = None
         if s.evaluation_status is EvaluationStatus.READY:  # it had ended before: the report may be there
             s, report = self.evaluation.report(conn.session_id, conn.caller)
-        return self._progress(conn, s, report), s
+        return self._progress(conn, s, self._readable(conn, s, report)), s
 
     def _state_request(self, conn: Connection, m: StateRequest) -> Handled:
         return self._state(conn), None
@@ -315,7 +315,12 @@ class LiveChannel:
         session, report = self.evaluation.report(conn.session_id, conn.caller)
         return self._snapshot(conn, session, report)
 
+    def _readable(self, conn: Connection, s: Session, report: Report | None) -> Report | None:
+        """report_ready only for a report the caller may open (a candidate's, once released)."""
+        return report if may_read_report(conn.caller, s) else None
+
     def _snapshot(self, conn: Connection, s: Session, report: Report | None) -> list[ServerMessage]:
+        report = self._readable(conn, s, report)
         state = StateMessage(
             session_id=s.session_id,
             kind=s.kind,

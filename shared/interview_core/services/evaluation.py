@@ -226,12 +226,17 @@ class EvaluationService:
         """The report as `caller` may read it: in full for the organisation (and a practice session's
         owner); for a recruiter session's candidate, only what the organisation released (403 before)."""
         session, report = self.report(session_id, caller)
-        if not is_candidate_of_recruiter_session(caller, session):
-            return session, report
-        if session.report_share == "none":
+        if not may_read_report(caller, session):
             raise Forbidden("The organisation has not released this report")
-        return session, CandidateReport.of(report, session.report_share) if report else None
+        if report is None or not _is_recruiters_candidate(caller, session):
+            return session, report
+        return session, CandidateReport.of(report, session.report_share)
 
 
-def is_candidate_of_recruiter_session(caller: Caller | None, session: Session) -> bool:
+def _is_recruiters_candidate(caller: Caller | None, session: Session) -> bool:
     return caller is not None and caller.org_id is None and session.kind == "recruiter"
+
+
+def may_read_report(caller: Caller | None, session: Session) -> bool:
+    """A recruiter session's candidate reads their report only once the organisation released it."""
+    return not _is_recruiters_candidate(caller, session) or session.report_share != "none"
