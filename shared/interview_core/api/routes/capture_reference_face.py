@@ -22,7 +22,7 @@ router = APIRouter(tags=["proctoring"])
     },
 )
 def capture_reference_face(
-    session_id: str = Form(max_length=100),
+    session_id: str = Form(min_length=1, max_length=100),  # an empty form field reads as a missing one
     image: UploadFile = File(description="A webcam photo (JPEG, PNG or WebP)"),
     service: ProctoringService = Depends(proctoring_service),
     who: Caller = Depends(caller),
