@@ -21,7 +21,7 @@ class WebhookAck(BaseModel):
     response_model=WebhookAck,
     summary="LiveKit's signed webhooks: participant joins and leaves become proctoring events",
     responses=documented(
-        401, 503, _401="Signature missing or invalid", _503="LiveKit is not configured here"
+        401, 429, 503, _401="Signature missing or invalid", _503="LiveKit is not configured here"
     ),
 )
 async def livekit_webhook(
