@@ -8,6 +8,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from interview_core import jobs
 from interview_core.api.full import build
 from tests.support.apigw import ApiGateway, Multipart
 
@@ -241,3 +242,17 @@ def test_the_live_channel_refuses_the_same_odd_answers_and_stays_open(api: ApiGa
             assert (reply["type"], reply["code"]) == ("error", "invalid_message"), (frame, reply)
         ws.send_text(json.dumps({"type": "state"}))
         assert ws.receive_json()["answered"] == 0
+
+
+@pytest.mark.parametrize("job_id", ["x" * 1100, "not-a-uuid", "6C1E7F43-0D6E-4B7E-9A51-1F0E4C2B9A10"])
+def test_a_job_id_that_is_no_job_id_is_404_without_a_read(api: ApiGateway, job_id: str, monkeypatch) -> None:
+    """DynamoDB refuses a sort key over 1024 bytes (moto does not): such an id must never reach it."""
+
+    def no_dynamodb(*_: object) -> None:
+        raise AssertionError("read DynamoDB for an id that cannot exist")
+
+    monkeypatch.setattr(jobs, "client", no_dynamodb)
+    assert api.get(f"/api/jobs/{job_id}").status_code == 404
+    assert api.delete(f"/api/jobs/{job_id}").status_code == 404
+    r = api.post(f"{P}/create", json={"name": "A", "email": "a@example.com", "job_id": job_id[:100]})
+    assert r.status_code == 404, r.text
