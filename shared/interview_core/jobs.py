@@ -33,7 +33,16 @@ class Job(BaseModel):
 
 
 def job_not_found(job_id: str) -> NotFound:
-    return NotFound(f"Job {job_id} not found")
+    return NotFound(f"Job {job_id[:100]} not found")
+
+
+def _valid_id(job_id: str) -> bool:
+    """Job ids are UUIDs: anything else is not found without a read (and never reaches DynamoDB as a key
+    over its size limit)."""
+    try:
+        return str(uuid.UUID(job_id)) == job_id
+    except ValueError:
+        return False
 
 
 class JobStore:
@@ -74,6 +83,8 @@ class JobStore:
         return job
 
     def get(self, org_id: str, job_id: str) -> Job:
+        if not _valid_id(job_id):
+            raise job_not_found(job_id)
         resp = self._db.get_item(TableName=self.table, Key=self._key(org_id, job_id), ConsistentRead=True)
         if "Item" not in resp:
             raise job_not_found(job_id)
@@ -91,6 +102,8 @@ class JobStore:
 
     def delete(self, org_id: str, job_id: str) -> None:
         """Sessions made from the job keep their copy of its questions."""
+        if not _valid_id(job_id):
+            raise job_not_found(job_id)
         try:
             self._db.delete_item(
                 TableName=self.table,

@@ -240,16 +240,16 @@ class LiveKitRooms:
     def verify_webhook(self, body: str, authorization: str | None) -> ParticipantEvent:
         """`body` must be the exact text LiveKit signed. Raises WebhookRejected when it does not verify,
         ProviderUnavailable when LiveKit is not configured here (nothing to verify against)."""
+        token = (authorization or "").strip()
+        # LiveKit sends the bare JWT; tolerate a Bearer prefix added by a proxy or client library.
+        token = token[len("Bearer ") :].strip() if token.lower().startswith("bearer ") else token
+        if not token:  # unsigned: refused whether or not LiveKit is configured here
+            raise WebhookRejected("Missing webhook Authorization header")
         secret = self._secret()
         import jwt
         from google.protobuf.json_format import ParseError
         from livekit import api
 
-        token = (authorization or "").strip()
-        # LiveKit sends the bare JWT; tolerate a Bearer prefix added by a proxy or client library.
-        token = token[len("Bearer ") :].strip() if token.lower().startswith("bearer ") else token
-        if not token:
-            raise WebhookRejected("Missing webhook Authorization header")
         receiver = api.WebhookReceiver(api.TokenVerifier(self._settings.livekit_api_key, secret))
         try:
             event = receiver.receive(body, token)

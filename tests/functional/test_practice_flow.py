@@ -137,7 +137,7 @@ def test_unknown_session_is_404(api: ApiGateway, method: str, path: str, body: d
         ({"topic": "Python", "difficulty": "expert"}, "difficulty", "'simple', 'medium' or 'hard'"),
         ({"topic": "Python", "num_questions": 0}, "num_questions", "greater than or equal to 1"),
         ({"topic": "Python", "num_questions": 11}, "num_questions", "less than or equal to 10"),
-        ({"topic": "   "}, "topic", "at least 1 character"),
+        ({"topic": "   "}, "topic", "must not be empty or only whitespace"),
         ({"topic": "x" * 101}, "topic", "at most 100 characters"),
         ({"difficulty": "simple"}, "topic", "Field required"),
         ({"topic": "Python", "unknown": 1}, "unknown", "Extra inputs are not permitted"),

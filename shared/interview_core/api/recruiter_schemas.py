@@ -3,21 +3,28 @@ email validation and the larger models load only in the recruiter functions."""
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
 
+from interview_core.api import text as hygiene
 from interview_core.domain import IntegrityReport, QuestionType, ReportShare
 
 Success = Literal["success"]
-QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+QuestionText = hygiene.text(2000)  # coding questions span lines
+Name = hygiene.line(200)
+Phone = hygiene.line(40, required=False)
+Description = hygiene.text(5000, required=False)
+EventDetail = hygiene.line(200, required=False)
+Email = Annotated[
+    EmailStr, WithJsonSchema({"type": "string", "format": "email", "pattern": hygiene.EMAIL_PATTERN})
+]
 
 
 class CreateSessionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")  # the seed's clients may send fields this API does not use
 
     name: Name
-    email: EmailStr
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    email: Email
+    phone: Phone | None = None
     job_id: str | None = Field(default=None, max_length=100)
     questions: list[QuestionText] | None = Field(default=None, min_length=1, max_length=50)
     question_types: list[QuestionType] | QuestionType | None = Field(
@@ -201,7 +208,7 @@ class JobQuestionIn(BaseModel):
 class CreateJobRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Name
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)] | None = None
+    description: Description | None = None
     questions: list[JobQuestionIn] = Field(min_length=1, max_length=50)
     candidate_report: ReportShare = Field(
         default="none", description="Default for its sessions: what candidates may read of their reports"
@@ -212,7 +219,7 @@ class ProctoringEventIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"]
     at: int | None = Field(default=None, description="Epoch milliseconds on the client's clock")
-    detail: Annotated[str, StringConstraints(max_length=200)] | None = None
+    detail: EventDetail | None = None
 
 
 class ProctoringEventsRequest(BaseModel):

@@ -1,9 +1,10 @@
 """Request and response models of the HTTP API (field names are the seeds' contract)."""
 
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from interview_core.api import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
 from interview_core.domain import (
     MAX_ANSWER_CHARS,
@@ -14,10 +15,8 @@ from interview_core.domain import (
     Word,
 )
 
-Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TOPIC_CHARS)]
-AnswerText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ANSWER_CHARS)
-]
+Topic = hygiene.line(MAX_TOPIC_CHARS)
+AnswerText = hygiene.answer(MAX_ANSWER_CHARS)
 
 
 class Input(BaseModel):
@@ -107,7 +106,7 @@ class AudioUploadResponse(BaseModel):
 
 
 class TextToSpeechRequest(Input):
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
+    text: hygiene.text(3000)  # type: ignore[valid-type]
 
 
 class RecordingLink(BaseModel):
@@ -144,7 +143,7 @@ class GeneratedQuestionsResponse(BaseModel):
 
 
 class QuestionAnswer(Input):
-    question: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    question: hygiene.text(2000)  # type: ignore[valid-type]
     answer: AnswerText
 
 
@@ -193,6 +192,12 @@ class HealthResponse(BaseModel):
 
 class ErrorResponse(BaseModel):
     detail: str
+
+
+class ValidationErrorResponse(ErrorResponse):
+    """The recruiter API's 400 for invalid input: `detail` names each field, `errors` has them one by one."""
+
+    errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SessionDeletedResponse(BaseModel):

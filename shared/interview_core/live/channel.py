@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from interview_core.access import MESSAGES, ApiKeys, Caller, check, identify
+from interview_core.api.text import printable
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     AnswerConflict,
@@ -243,7 +244,7 @@ class LiveChannel:
             detail = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'][1:]) or 'message'}: {e['msg']}" for e in err.errors()
             )
-            return error("invalid_message", detail, kind)
+            return error("invalid_message", printable(detail), kind)  # a field name may be a lone surrogate
 
     @staticmethod
     def _run(in_reply_to: str | None, handle: Callable[[], Handled]) -> Handled:

@@ -299,15 +299,40 @@ def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+# A cursor is the LastEvaluatedKey of an index query: the table's key plus the index's own.
+_CURSOR_KEYS = {
+    "list_pk": frozenset({"pk", "sk", "list_pk", "list_sk"}),  # ListIndex
+    "status_pk": frozenset({"pk", "sk", "status_pk", "list_sk"}),  # StatusIndex
+}
+INVALID_CURSOR = "Invalid cursor: pass next_cursor exactly as a previous page returned it"
+
+
 def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    """Cursors are DynamoDB keys; one from another listing (or organisation) is refused."""
+    """Cursors are DynamoDB keys: anything but the exact key of this listing (and organisation) is refused
+    here, before DynamoDB would reject it as an ExclusiveStartKey."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        found = (key.get("status_pk") or key.get("list_pk") or {}).get("S", "")
-    except (ValueError, binascii.Error, AttributeError, TypeError):
-        raise InvalidRequest(
-            "Invalid cursor: pass next_cursor exactly as a previous page returned it"
-        ) from None
-    if found != partition:
-        raise InvalidRequest("Invalid cursor: pass next_cursor exactly as a previous page returned it")
+    except (ValueError, binascii.Error, TypeError):
+        raise InvalidRequest(INVALID_CURSOR) from None
+    index_key = "status_pk" if partition.count("#") == 2 else "list_pk"  # recruiter#<org>[#<status>]
+    if not (
+        isinstance(key, dict)
+        and set(key) == _CURSOR_KEYS[index_key]
+        and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and _storable(v["S"])
+            for v in key.values()
+        )
+        and key[index_key]["S"] == partition
+        and key["pk"]["S"].startswith("SESSION#")
+        and key["sk"]["S"] == "META"
+    ):
+        raise InvalidRequest(INVALID_CURSOR)
     return key
+
+
+def _storable(value: str) -> bool:
+    """Non-empty (DynamoDB refuses empty key strings), UTF-8 (no lone surrogate) and of a key's size."""
+    try:
+        return 0 < len(value.encode()) <= 1024
+    except UnicodeEncodeError:
+        return False

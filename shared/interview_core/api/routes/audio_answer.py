@@ -31,9 +31,12 @@ router = APIRouter(tags=["interview"])
 def audio_answer(
     request: Request,
     session_id: str,
-    audio_file: UploadFile | None = File(default=None, description="The recorded answer"),
-    audio_key: str | None = Form(default=None, max_length=200, description="Key of a presigned upload"),
-    question_number: int | None = Form(default=None, ge=1, description="Optional: the question answered"),
+    # Annotated without `| None`: a multipart field is absent or present, never null (so says the schema)
+    audio_file: UploadFile = File(default=None, description="The recorded answer"),
+    audio_key: str = Form(
+        default=None, min_length=1, max_length=200, description="Key of a presigned upload"
+    ),
+    question_number: int = Form(default=None, ge=1, description="Optional: the question answered"),
     service: VoiceService = Depends(voice_service),
     stt: SpeechToText = Depends(speech_to_text),
     who: Caller = Depends(caller),

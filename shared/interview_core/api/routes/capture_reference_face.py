@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import FaceCheckResponse
+from interview_core.api.responses import documented
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.proctoring import ProctoringService
 from interview_core.wiring import proctoring_service
@@ -19,10 +20,11 @@ router = APIRouter(tags=["proctoring"])
         404: {"model": ErrorResponse},
         413: {"model": ErrorResponse},
         422: {"model": ErrorResponse, "description": "No face, or more than one"},
+        **documented(429),
     },
 )
 def capture_reference_face(
-    session_id: str = Form(max_length=100),
+    session_id: str = Form(min_length=1, max_length=100),  # an empty form field reads as a missing one
     image: UploadFile = File(description="A webcam photo (JPEG, PNG or WebP)"),
     service: ProctoringService = Depends(proctoring_service),
     who: Caller = Depends(caller),

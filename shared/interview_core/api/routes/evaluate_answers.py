@@ -1,6 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.api.auth import caller
+from interview_core.api.responses import documented
 from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
 from interview_core.domain import Question
 from interview_core.providers.base import LanguageModel
@@ -15,6 +16,7 @@ router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
     response_model=EvaluateAnswersResponse,
     summary="Evaluate question/answer pairs synchronously",
     description="Each answer is scored on its own call, so one answer cannot sway another's score.",
+    responses=documented(503),
 )
 def evaluate_answers(
     body: EvaluateAnswersRequest, llm: LanguageModel = Depends(language_model)

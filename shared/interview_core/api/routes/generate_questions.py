@@ -1,6 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.api.auth import caller
+from interview_core.api.responses import documented
 from interview_core.api.schemas import GeneratedQuestionsResponse, InterviewSpec
 from interview_core.providers.base import LanguageModel
 from interview_core.wiring import language_model
@@ -9,7 +10,10 @@ router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
 
 
 @router.post(
-    "/generate-questions", response_model=GeneratedQuestionsResponse, summary="Generate questions only"
+    "/generate-questions",
+    response_model=GeneratedQuestionsResponse,
+    summary="Generate questions only",
+    responses=documented(503),
 )
 def generate_questions(
     spec: InterviewSpec, llm: LanguageModel = Depends(language_model)

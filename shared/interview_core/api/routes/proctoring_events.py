@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import ProctoringEventsRequest, ProctoringEventsResponse
+from interview_core.api.responses import documented
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.wiring import proctoring_service
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/api/proctoring", tags=["proctoring"])
     "/{session_id}/events",
     response_model=ProctoringEventsResponse,
     summary="Record what the candidate's browser saw: tab hidden, window blur, paste, fullscreen exit...",
-    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, **documented(429)},
 )
 def record_events(
     session_id: str,

@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import FaceCheckResponse
+from interview_core.api.responses import documented
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.proctoring import ProctoringService
 from interview_core.wiring import proctoring_service
@@ -20,7 +21,7 @@ _MESSAGES = {
     "/{session_id}/snapshot",
     response_model=FaceCheckResponse,
     summary="A webcam snapshot during the interview: checked for faces and added to the timeline",
-    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, 413: {"model": ErrorResponse}},
+    responses={400: {"model": ErrorResponse}, 404: {"model": ErrorResponse}, **documented(413, 429)},
 )
 def snapshot(
     session_id: str,

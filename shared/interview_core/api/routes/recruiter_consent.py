@@ -3,6 +3,7 @@ from fastapi import APIRouter, Depends
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import ConsentResponse
+from interview_core.api.responses import documented
 from interview_core.api.schemas import ErrorResponse
 from interview_core.services.proctoring import ProctoringService
 from interview_core.wiring import proctoring_service
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["proctoring"])
     "/session/{session_id}/consent",
     response_model=ConsentResponse,
     summary="The candidate consents to proctoring (camera, tab and paste events)",
-    responses={404: {"model": ErrorResponse}},
+    responses={404: {"model": ErrorResponse}, **documented(429)},
 )
 def give_consent(
     session_id: str, service: ProctoringService = Depends(proctoring_service), who: Caller = Depends(caller)
