@@ -5,8 +5,9 @@ from fastapi import Depends, Request
 from interview_core.access import Caller, identify
 from interview_core.errors import Forbidden
 from interview_core.observability import logger
+from interview_core.quota import Payer
 from interview_core.settings import get_settings
-from interview_core.wiring import api_keys
+from interview_core.wiring import api_keys, quotas
 
 
 def caller(request: Request) -> Caller:
@@ -35,3 +36,10 @@ def organisation(who: Caller = Depends(caller)) -> Caller:
             "This call needs the organisation's X-API-Key; a candidate session token cannot make it"
         )
     return who
+
+
+def payer(request: Request, who: Caller = Depends(caller)) -> Payer:
+    """Who pays for the request's costly calls: the organisation, or with access control off the client's
+    address (API Gateway's sourceIp; never a header the client can set)."""
+    address = request.client.host if request.client else None
+    return quotas().payer(get_settings().auth_required, who.org_id, address)

@@ -30,6 +30,7 @@ from interview_core.errors import IllegalTransition, InterviewError, SessionNotF
 from interview_core.jobs import JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
+from interview_core.quota import Payer
 from interview_core.services.retention import RetentionService
 from interview_core.store import SessionStore
 
@@ -114,8 +115,10 @@ class RecruiterService:
         limit = spec.max_questions or len(texts)
         return [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit], title
 
-    def create(self, org_id: str, spec: NewSession) -> Created:
+    def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
         questions, job_title = self._questions(org_id, spec)
+        if payer is not None:  # before the room: the session, and the scoring call per question at the end
+            payer.charge(sessions=1, llm_calls=len(questions))
         session_id = new_session_id()
         tag_session(session_id)
         grant = self.rooms().open_room(session_id)

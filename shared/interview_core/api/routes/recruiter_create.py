@@ -1,10 +1,11 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import organisation
+from interview_core.api.auth import organisation, payer
 from interview_core.api.recruiter_schemas import CreateSessionRequest, CreateSessionResponse
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.schemas import ErrorResponse
+from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
 from interview_core.wiring import recruiter_service
 
@@ -21,8 +22,9 @@ def create_session(
     body: CreateSessionRequest,
     service: RecruiterService = Depends(recruiter_service),
     who: Caller = Depends(organisation),
+    pays: Payer = Depends(payer),
 ) -> CreateSessionResponse:
-    created = service.create(who.org_id, NewSession(**body.model_dump()))
+    created = service.create(who.org_id, NewSession(**body.model_dump()), pays)
     s = created.session
     assert s.livekit is not None
     return CreateSessionResponse(
