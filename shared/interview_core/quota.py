@@ -12,7 +12,9 @@ a conditional ADD that keeps its shard within its share, so the shards' sum can 
 however many requests race: no shard is ever a hot key, and no read precedes the common-case charge.
 When the chosen shard has no room left, one consistent Query finds the room the others still have and
 the charge is spread over them in one transaction; only when the day's total room is too small is it
-refused (QuotaExceeded: 429 with Retry-After). See docs/design.md.
+refused (QuotaExceeded: 429 with Retry-After). A limit changed during the day (`infra.admin quota set`)
+marks the day's shards, and from then on every charge of that day is conditional on all shards, since
+some may hold more than their new share. See docs/design.md.
 """
 
 import random
@@ -44,7 +46,8 @@ LABELS = {
 }
 USAGE_TTL_DAYS = 2  # a day's counters are kept two more days (GET /api/usage reads only today)
 MAX_CACHED_LIMITS = 1024
-MAX_ROUNDS = 6  # spread attempts; each lost race means another charge succeeded meanwhile
+MAX_ROUNDS = 8  # spread attempts; each lost race means another charge succeeded meanwhile
+CHANGED = "limits_changed"  # on every shard of a day whose limits changed during it (mark_changed)
 
 
 def share(limit: int, shard: int, shards: int = SHARDS) -> int:
@@ -151,6 +154,7 @@ class Quotas:
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
+            self.mark_changed(f"org#{org_id}")
         with self._lock:
             self._cache.pop(org_id, None)
         return self.overrides(org_id)
@@ -159,21 +163,37 @@ class Quotas:
 
     def usage(self, subject: str) -> Usage:
         day, resets = _day(self.clock())
-        per_shard = self._read(_usage_pk(subject, day))
+        per_shard, _ = self._read(_usage_pk(subject, day))
         used = {m: sum(s.get(m, 0) for s in per_shard.values()) for m in METRICS}
         return Usage(subject, day, resets, used, self.limits(subject))
 
-    def _read(self, pk: str) -> dict[int, dict[str, int]]:
+    def _read(self, pk: str) -> tuple[dict[int, dict[str, int]], bool]:
+        """Usage by shard, and whether today's limits changed (see mark_changed)."""
         resp = self._db.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues={":pk": {"S": pk}},
             ConsistentRead=True,
         )
-        return {
+        used = {
             int(i["sk"]["S"].removeprefix("SHARD#")): {m: int(i[m]["N"]) for m in METRICS if m in i}
             for i in resp["Items"]
         }
+        return used, any(CHANGED in i for i in resp["Items"])
+
+    def mark_changed(self, subject: str) -> None:
+        """After a limit changes mid-day, today's shards may hold more than their new shares, so a
+        charge on one shard alone could pass the new limit: mark every shard so that, for the rest of the
+        day, charges read all shards and write conditionally on all of them (see charge)."""
+        day, resets = _day(self.clock())
+        pk = _usage_pk(subject, day)
+        for shard in range(self.shards):
+            self._db.update_item(
+                TableName=self.table,
+                Key={"pk": {"S": pk}, "sk": {"S": f"SHARD#{shard:02d}"}},
+                UpdateExpression=f"SET {CHANGED} = :yes, expires_at = :exp",
+                ExpressionAttributeValues={":yes": {"BOOL": True}, ":exp": {"N": str(_expiry(resets))}},
+            )
 
     # -- charging -------------------------------------------------------------------------------
 
@@ -188,42 +208,53 @@ class Quotas:
         now = self.clock()
         day, resets = _day(now)
         pk = _usage_pk(subject, day)
-        expires = int(resets.timestamp()) + USAGE_TTL_DAYS * 86400
         limits = self.limits(subject)
         caps = {m: [share(limits.of(m), i, self.shards) for i in range(self.shards)] for m in amounts}
         fits = [i for i in range(self.shards) if all(n <= caps[m][i] for m, n in amounts.items())]
-        if fits and self._write({random.choice(fits): amounts}, pk, caps, expires):
+        writes = _Writes(self.table, pk, caps, _expiry(resets))
+        if fits and self._write([writes.within_share(random.choice(fits), amounts)]):
             return
         for _ in range(MAX_ROUNDS):
-            used = self._read(pk)
+            used, changed = self._read(pk)
+            # Normally each shard is within its share, and conditions on the charged shards suffice.
+            # A shard over its share (the limit was lowered today) makes the others' room an overestimate:
+            # then the write is conditional on every shard holding what was read.
+            over = changed or any(
+                used.get(i, {}).get(m, 0) > caps[m][i] for m in amounts for i in range(self.shards)
+            )
             plan: dict[int, dict[str, int]] = {}
             for metric, n in amounts.items():
                 room = {i: caps[metric][i] - used.get(i, {}).get(metric, 0) for i in range(self.shards)}
-                if sum(r for r in room.values() if r > 0) < n:
-                    raise _refusal(
-                        subject, metric, limits, sum(max(r, 0) for r in room.values()), n, resets, now
-                    )
+                left = min(
+                    sum(r for r in room.values() if r > 0),
+                    limits.of(metric) - sum(u.get(metric, 0) for u in used.values()),
+                )
+                if left < n:
+                    raise _refusal(subject, metric, limits, max(left, 0), n, resets, now)
                 for i in sorted(room, key=lambda s: (-room[s], random.random())):  # fewest shards first
                     part = min(n, room[i])
                     if part <= 0:
                         break
                     plan.setdefault(i, {})[metric] = part
                     n -= part
-            if self._write(plan, pk, caps, expires):
+            if over:
+                items = [
+                    writes.unchanged(i, plan.get(i, {}), used.get(i, {}), amounts) for i in range(self.shards)
+                ]
+            else:
+                items = [writes.within_share(i, parts) for i, parts in plan.items()]
+            if self._write(items):
                 return
         # Every round lost a race to charges that succeeded: the quota is all but used up.
         metric = next(iter(amounts))
         raise _refusal(subject, metric, limits, 0, amounts[metric], resets, now)
 
-    def _write(
-        self, plan: dict[int, dict[str, int]], pk: str, caps: dict[str, list[int]], expires: int
-    ) -> bool:
-        updates = [self._update(pk, shard, parts, caps, expires) for shard, parts in plan.items()]
+    def _write(self, items: list[dict[str, Any]]) -> bool:
         try:
-            if len(updates) == 1:
-                self._db.update_item(**updates[0])
+            if len(items) == 1 and "Update" in items[0]:
+                self._db.update_item(**items[0]["Update"])
             else:
-                self._db.transact_write_items(TransactItems=[{"Update": u} for u in updates])
+                self._db.transact_write_items(TransactItems=items)
         except ClientError as err:
             code = err.response["Error"]["Code"]
             if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
@@ -231,26 +262,63 @@ class Quotas:
             raise
         return True
 
-    def _update(
-        self, pk: str, shard: int, parts: dict[str, int], caps: dict[str, list[int]], expires: int
-    ) -> dict[str, Any]:
-        names = {f"#m{j}": m for j, m in enumerate(parts)}
-        values: dict[str, Any] = {":exp": {"N": str(expires)}}
-        conditions = []
-        for j, (metric, part) in enumerate(parts.items()):
-            values[f":n{j}"] = {"N": str(part)}
-            values[f":max{j}"] = {"N": str(caps[metric][shard] - part)}  # >= 0: part fits the share
-            conditions.append(f"(attribute_not_exists(#m{j}) OR #m{j} <= :max{j})")
-        return {
+
+@dataclass(frozen=True)
+class _Writes:
+    """The conditional writes of one charge on one subject's day."""
+
+    table: str
+    pk: str
+    caps: dict[str, list[int]]  # per charged metric, each shard's share
+    expires: int
+
+    def _key(self, shard: int) -> dict[str, Any]:
+        return {"pk": {"S": self.pk}, "sk": {"S": f"SHARD#{shard:02d}"}}
+
+    def _add(self, shard: int, parts: dict[str, int], condition: str, names: dict, values: dict) -> dict:
+        names = {**names, **{f"#a{j}": m for j, m in enumerate(parts)}}
+        values = {**values, ":exp": {"N": str(self.expires)}}
+        values.update({f":a{j}": {"N": str(n)} for j, n in enumerate(parts.values())})
+        adds = ", ".join(f"#a{j} :a{j}" for j in range(len(parts)))
+        update = {
             "TableName": self.table,
-            "Key": {"pk": {"S": pk}, "sk": {"S": f"SHARD#{shard:02d}"}},
-            "UpdateExpression": "ADD "
-            + ", ".join(f"#m{j} :n{j}" for j in range(len(parts)))
-            + " SET expires_at = :exp",
-            "ConditionExpression": " AND ".join(conditions),
+            "Key": self._key(shard),
+            "UpdateExpression": f"ADD {adds} SET expires_at = :exp",
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
+        return {"Update": update}
+
+    def within_share(self, shard: int, parts: dict[str, int]) -> dict[str, Any]:
+        """ADD `parts` if the shard stays within its share of each (and today's limits did not change)."""
+        names, values, conditions = {"#changed": CHANGED}, {}, ["attribute_not_exists(#changed)"]
+        for j, (metric, part) in enumerate(parts.items()):
+            names[f"#m{j}"] = metric
+            values[f":max{j}"] = {"N": str(self.caps[metric][shard] - part)}  # >= 0: part fits the share
+            conditions.append(f"(attribute_not_exists(#m{j}) OR #m{j} <= :max{j})")
+        return self._add(shard, parts, " AND ".join(conditions), names, values)
+
+    def unchanged(
+        self, shard: int, parts: dict[str, int], read: dict[str, int], metrics: dict[str, int]
+    ) -> dict[str, Any]:
+        """ADD `parts` (or only check) if the shard still holds what was read of every charged metric."""
+        names, values, conditions = {}, {}, []
+        for j, metric in enumerate(metrics):
+            names[f"#m{j}"] = metric
+            if metric in read:
+                values[f":was{j}"] = {"N": str(read[metric])}
+                conditions.append(f"#m{j} = :was{j}")
+            else:
+                conditions.append(f"attribute_not_exists(#m{j})")
+        condition = " AND ".join(conditions)
+        if parts:
+            return self._add(shard, parts, condition, names, values)
+        check = {"TableName": self.table, "Key": self._key(shard), "ConditionExpression": condition,
+                 "ExpressionAttributeNames": names}  # fmt: skip
+        if values:
+            check["ExpressionAttributeValues"] = values
+        return {"ConditionCheck": check}
 
 
 @dataclass(frozen=True)
@@ -266,6 +334,10 @@ class Payer:
     def charge(self, **amounts: int) -> None:
         assert self.subject, "a candidate's charges go to their session's organisation (for_session)"
         self.quotas.charge(self.subject, **amounts)
+
+
+def _expiry(resets: datetime) -> int:
+    return int(resets.timestamp()) + USAGE_TTL_DAYS * 86400
 
 
 def _usage_pk(subject: str, day: str) -> str:

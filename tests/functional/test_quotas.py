@@ -179,6 +179,25 @@ def test_a_charge_larger_than_any_shard_is_spread_over_several(aws) -> None:
         q.charge("org#big", sessions=1)
 
 
+def test_a_limit_lowered_during_the_day_counts_what_was_already_used(aws) -> None:
+    q = quotas(1000)
+    for _ in range(3):
+        q.charge("org#lowered", sessions=1)  # on random shards: some now hold more than their new share
+    q.set_overrides("lowered", sessions=4)
+
+    def charge(_: int) -> bool:
+        try:
+            q.charge("org#lowered", sessions=1)
+            return True
+        except QuotaExceeded:
+            return False
+
+    assert race(12, charge).count(True) == 1
+    assert q.usage("org#lowered").used["sessions"] == 4
+    q.set_overrides("lowered", sessions=6)  # raised again: exactly 2 more
+    assert race(12, charge).count(True) == 2
+
+
 def test_concurrent_starts_over_http_create_exactly_the_quota(api, monkeypatch) -> None:
     lower(monkeypatch, sessions=4)
     codes = Counter(race(12, lambda _: start(api, 1).status_code))
@@ -282,3 +301,11 @@ def test_an_organisations_limits_are_read_once_per_cache_period(orgs) -> None:
         assert start(acme).status_code == 200
     # the key and the limits come from the warm caches: one charge, one create
     assert calls == Counter({"UpdateItem": 1, "TransactWriteItems": 1})
+
+
+def test_the_sample_event_is_served(aws) -> None:
+    from tests.support.apigw import ROOT, invoke
+
+    result = invoke("usage", json.loads((ROOT / "events" / "usage.json").read_text()))
+    assert result["statusCode"] == 200, result
+    assert json.loads(result["body"])["subject"] == "ip#203.0.113.10"  # the event's sourceIp
