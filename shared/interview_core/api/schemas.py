@@ -195,6 +195,12 @@ class ErrorResponse(BaseModel):
     detail: str
 
 
+QUOTA_RESPONSE = {
+    "model": ErrorResponse,
+    "description": "A daily quota is used up; Retry-After says when it resets (00:00 UTC)",
+}
+
+
 class SessionDeletedResponse(BaseModel):
     message: str = "Session deleted"
     session_id: str

@@ -2,7 +2,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
-from interview_core.api.schemas import AudioCompletedResponse, AudioNextQuestionResponse, ErrorResponse
+from interview_core.api.schemas import (
+    QUOTA_RESPONSE,
+    AudioCompletedResponse,
+    AudioNextQuestionResponse,
+    ErrorResponse,
+)
 from interview_core.api.views import answer_response
 from interview_core.errors import AudioRejected
 from interview_core.providers.base import SpeechToText
@@ -27,6 +32,7 @@ router = APIRouter(tags=["interview"])
         409: {"model": ErrorResponse, "description": "Another request already answered this question"},
         413: {"model": ErrorResponse, "description": "Too large for a direct upload: use the presigned one"},
         503: {"model": ErrorResponse, "description": "No speech-to-text provider available"},
+        429: QUOTA_RESPONSE,
     },
 )
 def audio_answer(

@@ -1,7 +1,12 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.api.auth import organisation, payer
-from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
+from interview_core.api.schemas import (
+    QUOTA_RESPONSE,
+    AnswerEvaluation,
+    EvaluateAnswersRequest,
+    EvaluateAnswersResponse,
+)
 from interview_core.domain import Question
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
@@ -16,6 +21,7 @@ router = APIRouter(dependencies=[Depends(organisation)], tags=["utility"])
     response_model=EvaluateAnswersResponse,
     summary="Evaluate question/answer pairs synchronously",
     description="Each answer is scored on its own call, so one answer cannot sway another's score.",
+    responses={429: QUOTA_RESPONSE},
 )
 def evaluate_answers(
     body: EvaluateAnswersRequest,

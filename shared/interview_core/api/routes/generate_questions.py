@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.api.auth import organisation, payer
-from interview_core.api.schemas import GeneratedQuestionsResponse, InterviewSpec
+from interview_core.api.schemas import QUOTA_RESPONSE, GeneratedQuestionsResponse, InterviewSpec
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.wiring import language_model
@@ -10,7 +10,10 @@ router = APIRouter(dependencies=[Depends(organisation)], tags=["utility"])
 
 
 @router.post(
-    "/generate-questions", response_model=GeneratedQuestionsResponse, summary="Generate questions only"
+    "/generate-questions",
+    response_model=GeneratedQuestionsResponse,
+    summary="Generate questions only",
+    responses={429: QUOTA_RESPONSE},
 )
 def generate_questions(
     spec: InterviewSpec,

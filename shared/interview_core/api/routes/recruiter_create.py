@@ -4,7 +4,7 @@ from interview_core.access import Caller
 from interview_core.api.auth import organisation, payer
 from interview_core.api.recruiter_schemas import CreateSessionRequest, CreateSessionResponse
 from interview_core.api.recruiter_views import interview_config, user_details
-from interview_core.api.schemas import ErrorResponse
+from interview_core.api.schemas import QUOTA_RESPONSE, ErrorResponse
 from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
 from interview_core.wiring import recruiter_service
@@ -16,7 +16,12 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
     "/create",
     response_model=CreateSessionResponse,
     summary="Create a candidate's interview session (custom questions or a job)",
-    responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    responses={
+        400: {"model": ErrorResponse},
+        401: {"model": ErrorResponse},
+        404: {"model": ErrorResponse},
+        429: QUOTA_RESPONSE,
+    },
 )
 def create_session(
     body: CreateSessionRequest,

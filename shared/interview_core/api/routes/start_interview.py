@@ -2,7 +2,7 @@ from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import organisation, payer
-from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
+from interview_core.api.schemas import QUOTA_RESPONSE, InterviewSpec, StartInterviewResponse
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.interview import InterviewService
@@ -11,7 +11,12 @@ from interview_core.wiring import interview_service, language_model
 router = APIRouter(tags=["interview"])
 
 
-@router.post("/start-interview", response_model=StartInterviewResponse, summary="Start a practice interview")
+@router.post(
+    "/start-interview",
+    response_model=StartInterviewResponse,
+    summary="Start a practice interview",
+    responses={429: QUOTA_RESPONSE},
+)
 def start_interview(
     spec: InterviewSpec,
     service: InterviewService = Depends(interview_service),

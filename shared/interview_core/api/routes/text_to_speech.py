@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends, Response
 
 from interview_core.api.auth import organisation, payer
-from interview_core.api.schemas import ErrorResponse, TextToSpeechRequest
+from interview_core.api.schemas import QUOTA_RESPONSE, ErrorResponse, TextToSpeechRequest
 from interview_core.providers.base import TextToSpeech
 from interview_core.quota import Payer
 from interview_core.wiring import text_to_speech as speech_provider
@@ -16,6 +16,7 @@ router = APIRouter(dependencies=[Depends(organisation)], tags=["speech"])
     responses={
         200: {"content": {"audio/mpeg": {}}, "description": "MP3 audio"},
         503: {"model": ErrorResponse, "description": "No text-to-speech provider available"},
+        429: QUOTA_RESPONSE,
     },
 )
 def text_to_speech(

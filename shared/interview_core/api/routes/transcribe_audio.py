@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Depends, File, UploadFile
 
 from interview_core.api.auth import organisation, payer
-from interview_core.api.schemas import ErrorResponse, TranscriptionResponse
+from interview_core.api.schemas import QUOTA_RESPONSE, ErrorResponse, TranscriptionResponse
 from interview_core.providers.base import SpeechToText
 from interview_core.quota import Payer
 from interview_core.services.voice import VoiceService
@@ -18,6 +18,7 @@ router = APIRouter(dependencies=[Depends(organisation)], tags=["speech"])
         400: {"model": ErrorResponse, "description": "Unsupported audio format"},
         413: {"model": ErrorResponse, "description": "Larger than a direct upload allows"},
         503: {"model": ErrorResponse, "description": "No speech-to-text provider available"},
+        429: QUOTA_RESPONSE,
     },
 )
 def transcribe_audio(
