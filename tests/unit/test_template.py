@@ -157,8 +157,8 @@ def test_functions_that_cost_money_per_call_have_reserved_concurrency_unless_tur
         "Fn::Not": [
             {
                 "Fn::Or": [
-                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, -1]},
-                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, 0]},
+                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, "-1"]},  # a Ref is a string
+                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, "0"]},
                 ]
             }
         ]
