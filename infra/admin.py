@@ -7,8 +7,12 @@
     python -m infra.admin --stack mock-interview api-key create --org acme --name "ATS integration"
     python -m infra.admin --stack mock-interview api-key list --org acme
     python -m infra.admin --stack mock-interview api-key revoke --org acme <key_id>
+    python -m infra.admin --stack mock-interview quota set --org acme --sessions-per-day 200 --tts-chars-per-day 100000
+    python -m infra.admin --stack mock-interview quota show --org acme
 
-An API key is printed once, when it is created; only its SHA-256 hash is stored.
+An API key is printed once, when it is created; only its SHA-256 hash is stored. Quotas are per UTC day;
+an organisation without its own uses the stack's (QuotaSessionsPerDay...), and warm functions see a change
+within 30 s.
 
 Without --stack or --local the environment is used as it is (SESSIONS_TABLE, MEDIA_BUCKET,
 EVALUATION_QUEUE_URL, EVALUATION_DLQ_URL, AWS_ENDPOINT_URL...).
@@ -29,13 +33,31 @@ STACK_OUTPUTS = {
     "EvaluationQueueUrl": "EVALUATION_QUEUE_URL",
     "EvaluationDeadLetterQueueUrl": "EVALUATION_DLQ_URL",
 }
+# The stack's default quotas, so `quota show` reports what the deployed functions apply.
+STACK_PARAMETERS = {
+    "QuotaSessionsPerDay": "QUOTA_SESSIONS_PER_DAY",
+    "QuotaLlmCallsPerDay": "QUOTA_LLM_CALLS_PER_DAY",
+    "QuotaTtsCharsPerDay": "QUOTA_TTS_CHARS_PER_DAY",
+    "QuotaAudioMinutesPerDay": "QUOTA_AUDIO_MINUTES_PER_DAY",
+}
+QUOTA_OPTIONS = {  # option -> limit name (interview_core.quota.LIMIT_NAMES)
+    "sessions_per_day": "sessions",
+    "llm_calls_per_day": "llm_calls",
+    "tts_chars_per_day": "tts_chars",
+    "audio_minutes_per_day": "audio_minutes",
+}
 
 
 def stack_env(stack: str) -> dict[str, str]:
-    outputs = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
-    return {
+    described = boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
+    outputs = described.get("Outputs", [])
+    env = {
         STACK_OUTPUTS[o["OutputKey"]]: o["OutputValue"] for o in outputs if o["OutputKey"] in STACK_OUTPUTS
     }
+    for p in described.get("Parameters", []):
+        if p["ParameterKey"] in STACK_PARAMETERS:
+            env[STACK_PARAMETERS[p["ParameterKey"]]] = p["ParameterValue"]
+    return env
 
 
 def local_env() -> dict[str, str]:
@@ -71,6 +93,23 @@ def redrive(dlq_url: str, queue_url: str, limit: int) -> int:
     return moved
 
 
+def quota_report(q, org: str) -> dict:  # noqa: ANN001 - interview_core.quota.Quotas, imported late
+    """An organisation's effective limits (its own, else the defaults), which are its own, and today's usage."""
+    from interview_core.quota import LIMIT_NAMES
+
+    usage = q.usage(f"org#{org}")
+    own = q.overrides(org)
+    used = {LIMIT_NAMES[m]: n for m, n in usage.used.items()}
+    used["audio_minutes"] = round(used["audio_minutes"] / 60, 2)
+    return {
+        "org": org,
+        "day": usage.day,
+        "limits": vars(usage.limits),
+        "overridden": sorted(own),
+        "used": used,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -93,6 +132,14 @@ def main(argv: list[str] | None = None) -> None:
             sub.add_argument("--name", default="api key", help="what the key is for")
         if name == "revoke":
             sub.add_argument("key_id")
+    quota = commands.add_parser("quota", help="set or show an organisation's daily quotas and today's usage")
+    quota_commands = quota.add_subparsers(dest="quota_command", required=True)
+    for name in ("set", "show"):
+        sub = quota_commands.add_parser(name)
+        sub.add_argument("--org", required=True, help="organisation id")
+        if name == "set":
+            for option in QUOTA_OPTIONS:
+                sub.add_argument(f"--{option.replace('_', '-')}", type=int, metavar="N")
     args = parser.parse_args(argv)
 
     if args.stack:
@@ -102,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # Imported after the environment is final: settings are read once.
     from interview_core.errors import NotFound, SessionNotFound
-    from interview_core.wiring import api_keys, retention_service
+    from interview_core.wiring import api_keys, quotas, retention_service
     from interview_core.workers.cleanup import handle
 
     if args.command == "cleanup":
@@ -129,6 +176,20 @@ def main(argv: list[str] | None = None) -> None:
                 print(json.dumps(vars(keys.revoke(args.org, args.key_id))))
             except NotFound as err:
                 sys.exit(err.detail)
+    elif args.command == "quota":
+        q = quotas()
+        if args.quota_command == "set":
+            limits = {n: getattr(args, o) for o, n in QUOTA_OPTIONS.items() if getattr(args, o) is not None}
+            if not limits:
+                sys.exit(
+                    "nothing to set: give at least one of "
+                    + ", ".join(f"--{o.replace('_', '-')}" for o in QUOTA_OPTIONS)
+                )
+            try:
+                q.set_overrides(args.org, **limits)
+            except ValueError as err:
+                sys.exit(str(err))
+        print(json.dumps(quota_report(q, args.org)))
     else:
         moved = redrive(os.environ["EVALUATION_DLQ_URL"], os.environ["EVALUATION_QUEUE_URL"], args.max)
         print(json.dumps({"redriven": moved}))

@@ -193,8 +193,16 @@ def _client(service: str, endpoint: str) -> Any:
 
 
 # Where the local stand-in differs from a deployment's defaults: the seed's scripts send no API key, so
-# access control is off locally (AUTH_REQUIRED=true in the environment turns it on).
-LOCAL_PARAMETERS = {"RequireApiKey": "false"}
+# access control is off locally (AUTH_REQUIRED=true in the environment turns it on); and the daily quotas
+# are far above what a test suite creating hundreds of sessions a minute from 127.0.0.1 spends (exported
+# QUOTA_* variables lower them).
+LOCAL_PARAMETERS = {
+    "RequireApiKey": "false",
+    "QuotaSessionsPerDay": "100000",
+    "QuotaLlmCallsPerDay": "2000000",
+    "QuotaTtsCharsPerDay": "50000000",
+    "QuotaAudioMinutesPerDay": "100000",
+}
 
 
 def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[dict[str, str], dict[str, str]]:

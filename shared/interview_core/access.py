@@ -100,6 +100,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/parallel_interview/session/{session_id}/consent": Rule(_BOTH),
     "DELETE /api/parallel_interview/session/{session_id}": Rule(_ORG),
     "GET /api/parallel_interview/stats": Rule(_ORG),
+    "GET /api/usage": Rule(_ORG, "with access control off: the caller's address's usage"),
     "POST /api/jobs": Rule(_ORG),
     "GET /api/jobs": Rule(_ORG),
     "GET /api/jobs/{job_id}": Rule(_ORG),

@@ -63,3 +63,8 @@ class RateLimited(InterviewError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
+
+
+class QuotaExceeded(RateLimited):
+    """A daily quota is used up (or too little of it is left for this request); nothing was charged.
+    `retry_after` is the seconds until the quota resets (the next 00:00 UTC)."""

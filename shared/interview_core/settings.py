@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     auth_required: bool = False
     api_key_cache_seconds: int = Field(default=30, ge=0)  # a revoked key stops working within this
 
+    # Daily quotas per organisation (per client address while access control is off), counted in
+    # DynamoDB and charged before the money is spent. The deployed defaults are the template's; the local
+    # stand-in provisions far higher ones (infra/aws_standin.LOCAL_PARAMETERS) so test suites never hit them.
+    quota_sessions_per_day: int = Field(default=500, ge=0)
+    quota_llm_calls_per_day: int = Field(default=10_000, ge=0)
+    quota_tts_chars_per_day: int = Field(default=500_000, ge=0)
+    quota_audio_minutes_per_day: int = Field(default=300, ge=0)
+    quota_cache_seconds: int = Field(default=30, ge=0)  # how long a warm function trusts an org's limits
+
     # Recruiter sessions
     text_question_timer: int = Field(default=120, ge=10, le=3600)
     coding_question_timer: int = Field(default=300, ge=10, le=7200)

@@ -9,6 +9,7 @@ from interview_core.blobs import MediaStore
 from interview_core.jobs import JobStore
 from interview_core.providers.factory import language_model, speech_to_text, text_to_speech
 from interview_core.queue import EvaluationQueue
+from interview_core.quota import Limits, Quotas
 from interview_core.services.evaluation import EvaluationService
 from interview_core.services.interview import InterviewService
 from interview_core.services.proctoring import ProctoringService
@@ -27,6 +28,7 @@ __all__ = [
     "retention_service",
     "voice_service",
     "api_keys",
+    "quotas",
     "recruiter_service",
     "proctoring_service",
     "job_store",
@@ -95,6 +97,18 @@ def api_keys() -> ApiKeys:
 
 
 @cache
+def quotas() -> Quotas:
+    s = get_settings()
+    defaults = Limits(
+        sessions=s.quota_sessions_per_day,
+        llm_calls=s.quota_llm_calls_per_day,
+        tts_chars=s.quota_tts_chars_per_day,
+        audio_minutes=s.quota_audio_minutes_per_day,
+    )
+    return Quotas(s.sessions_table, defaults, s.quota_cache_seconds)
+
+
+@cache
 def voice_service() -> VoiceService:
     s = get_settings()
     return VoiceService(interview_service(), MediaStore(s.media_bucket), s)
@@ -119,6 +133,7 @@ def reset() -> None:
         retention_service,
         voice_service,
         api_keys,
+        quotas,
         recruiter_service,
         proctoring_service,
         job_store,

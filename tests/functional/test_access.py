@@ -88,6 +88,7 @@ SAMPLES: dict[str, Sample] = {
         "DELETE", f"{P}/session/{ids['recruiter']}", {}
     ),
     "GET /api/parallel_interview/stats": lambda ids: ("GET", f"{P}/stats", {}),
+    "GET /api/usage": lambda ids: ("GET", "/api/usage", {}),
     "POST /api/jobs": lambda ids: ("POST", "/api/jobs", {"json_body": {}}),
     "GET /api/jobs": lambda ids: ("GET", "/api/jobs", {}),
     "GET /api/jobs/{job_id}": lambda ids: ("GET", f"/api/jobs/{ids['job']}", {}),

@@ -98,4 +98,7 @@ def test_read_endpoints_cost_one_call(api: ApiGateway, aws) -> None:
         assert sum(calls.values()) == 1, (path, calls)
     with dynamodb_calls() as calls:
         api.post("/start-interview", json={"topic": "Python"})
-    assert calls == Counter({"TransactWriteItems": 1})
+    # The daily quota is charged first, before any model call: one conditional UpdateItem on a usage shard
+    # (the limits come from settings here, and for an organisation from a warm cache: no read). Then the
+    # session and its counters, one transaction.
+    assert calls == Counter({"UpdateItem": 1, "TransactWriteItems": 1})

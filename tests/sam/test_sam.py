@@ -147,7 +147,15 @@ def test_each_built_function_serves_its_sample_event(
     start = call("start_interview")
     assert start["statusCode"] == 200, start
     sid = json.loads(start["body"])["session_id"]
-    for name in ("root", "health", "list_sessions", "generate_questions", "evaluate_answers", "get_session"):
+    for name in (
+        "root",
+        "health",
+        "list_sessions",
+        "generate_questions",
+        "evaluate_answers",
+        "get_session",
+        "usage",
+    ):
         result = call(name, sid)
         assert result["statusCode"] == 200, (name, result)
     answers = [call("submit_answer", sid) for _ in range(5)]

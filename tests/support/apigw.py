@@ -74,8 +74,11 @@ def http_event(
     query: dict[str, str] | None = None,
     path_params: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    source_ip: str | None = None,
 ) -> dict[str, Any]:
     event = copy.deepcopy(json.loads(BASE_EVENT.read_text()))
+    if source_ip:  # the client's address as API Gateway saw it (the TCP peer, not a header)
+        event["requestContext"]["http"]["sourceIp"] = event["headers"]["x-forwarded-for"] = source_ip
     event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} {route}"
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     event["requestContext"]["http"]["method"] = method
@@ -142,12 +145,17 @@ def _routes() -> list[tuple[str, str, re.Pattern[str], str]]:
 class ApiGateway:
     """A client that sends each request through API Gateway's route table to its Lambda handler."""
 
-    def __init__(self, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, headers: dict[str, str] | None = None, source_ip: str | None = None) -> None:
         self.headers = headers or {}  # sent with every request (e.g. X-API-Key)
+        self.source_ip = source_ip  # None: the sample events' 203.0.113.10
 
     def as_(self, **headers: str) -> "ApiGateway":
         """The same client with other headers, e.g. api.as_(x_api_key=key)."""
-        return ApiGateway({k.replace("_", "-"): v for k, v in headers.items()})
+        return ApiGateway({k.replace("_", "-"): v for k, v in headers.items()}, self.source_ip)
+
+    def from_address(self, source_ip: str) -> "ApiGateway":
+        """The same client calling from another address."""
+        return ApiGateway(self.headers, source_ip)
 
     def request(
         self,
@@ -163,7 +171,9 @@ class ApiGateway:
             if m == method and match:
                 body = raw_body if raw_body is not None else json_body
                 headers = {**self.headers, **(headers or {})}
-                event = http_event(method, route, path, body, query, match.groupdict() or None, headers)
+                event = http_event(
+                    method, route, path, body, query, match.groupdict() or None, headers, self.source_ip
+                )
                 result = invoke(function, event)
                 return Response(
                     result["statusCode"],

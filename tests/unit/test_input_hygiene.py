@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from interview_core.api import text as hygiene
 from interview_core.api.app import validation_response
 from interview_core.api.full import build
+from interview_core.api.schemas import InterviewSpec
 from interview_core.services.recruiter import InvalidRequest, _decode_cursor, _encode_cursor
 
 LINE = hygiene.line(20)
@@ -168,10 +169,12 @@ def test_the_validation_error_body_never_echoes_what_it_cannot_encode(path: str)
 
 
 def test_valid_surrogate_pairs_are_ordinary_characters(client) -> None:
-    r = client.post("/generate-questions", content=b'{"topic": "Python \\ud83d\\ude00"}',
+    # an invalid difficulty stops the request before anything is charged or stored: only it is refused
+    r = client.post("/generate-questions", content=b'{"topic": "Python \\ud83d\\ude00", "difficulty": "x"}',
                     headers={"content-type": "application/json"})  # fmt: skip
-    assert r.status_code == 200, r.text
-    assert r.json()["topic"] == "Python 😀"
+    assert r.status_code == 422, r.text
+    assert [e["loc"][-1] for e in r.json()["detail"]] == ["difficulty"]
+    assert InterviewSpec.model_validate_json(b'{"topic": "Python \\ud83d\\ude00"}').topic == "Python 😀"
 
 
 # -- listing cursors ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Invariants of template.yaml that the design relies on."""
 
 from infra import template as tpl
+from interview_core.settings import Settings
 
 T = tpl.load()
 RES = T["Resources"]
@@ -109,3 +110,82 @@ def test_browsers_on_other_origins_may_call_the_api() -> None:
     assert cors["AllowOrigins"] == {"Fn::Split": [",", {"Ref": "CorsAllowedOrigins"}]}
     assert {"content-type", "x-api-key", "x-session-token"} <= set(cors["AllowHeaders"])
     assert {"GET", "POST", "DELETE"} <= set(cors["AllowMethods"])
+
+
+def test_api_gateway_throttles_every_route_with_deploy_parameters() -> None:
+    throttling = {
+        "ThrottlingRateLimit": {"Ref": "ApiThrottlingRateLimit"},
+        "ThrottlingBurstLimit": {"Ref": "ApiThrottlingBurstLimit"},
+    }
+    assert RES["HttpApi"]["Properties"]["DefaultRouteSettings"] == throttling
+    assert RES["WebSocketStage"]["Properties"]["DefaultRouteSettings"] == throttling
+    for name in ("ApiThrottlingRateLimit", "ApiThrottlingBurstLimit"):
+        assert T["Parameters"][name]["Type"] == "Number" and T["Parameters"][name]["MinValue"] >= 1
+
+
+COSTLY_HTTP_FUNCTIONS = {
+    "StartInterviewFunction",  # generates the questions
+    "GenerateQuestionsFunction",
+    "EvaluateAnswersFunction",
+    "AudioAnswerFunction",
+    "TranscribeAudioFunction",
+    "TextToSpeechFunction",
+}
+
+
+def test_functions_that_cost_money_per_call_have_reserved_concurrency_unless_turned_off() -> None:
+    reserved = {
+        name: props["ReservedConcurrentExecutions"]
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if "ReservedConcurrentExecutions" in props
+    }
+    assert set(reserved) == COSTLY_HTTP_FUNCTIONS
+    assert all(
+        value
+        == {
+            "Fn::If": [
+                "ReservesCostlyConcurrency",
+                {"Ref": "CostlyFunctionConcurrency"},
+                {"Ref": "AWS::NoValue"},
+            ]
+        }
+        for value in reserved.values()
+    )
+    # -1 or 0: unreserved (a new account's concurrency limit may be too low to reserve any)
+    condition = T["Conditions"]["ReservesCostlyConcurrency"]
+    assert condition == {
+        "Fn::Not": [
+            {
+                "Fn::Or": [
+                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, "-1"]},  # a Ref is a string
+                    {"Fn::Equals": [{"Ref": "CostlyFunctionConcurrency"}, "0"]},
+                ]
+            }
+        ]
+    }
+    assert T["Parameters"]["CostlyFunctionConcurrency"]["MinValue"] == -1
+    # The SQS worker is capped by its event source instead: a throttled SQS invocation counts as a receive
+    # and would push evaluations to the dead-letter queue.
+    event = RES["EvaluateWorkerFunction"]["Properties"]["Events"]["Evaluations"]["Properties"]
+    assert event["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "EvaluationWorkerConcurrency"}}
+    assert T["Parameters"]["EvaluationWorkerConcurrency"]["MinValue"] >= 2
+
+
+def test_daily_quotas_are_deploy_parameters() -> None:
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    for variable, parameter in {
+        "QUOTA_SESSIONS_PER_DAY": "QuotaSessionsPerDay",
+        "QUOTA_LLM_CALLS_PER_DAY": "QuotaLlmCallsPerDay",
+        "QUOTA_TTS_CHARS_PER_DAY": "QuotaTtsCharsPerDay",
+        "QUOTA_AUDIO_MINUTES_PER_DAY": "QuotaAudioMinutesPerDay",
+    }.items():
+        assert env[variable] == {"Ref": parameter}
+        # the settings' own defaults are the deployed ones (the local stand-in provisions higher ones)
+        assert str(Settings.model_fields[variable.lower()].default) == str(
+            T["Parameters"][parameter]["Default"]
+        )
+
+
+def test_usage_is_read_only() -> None:
+    policies = RES["UsageFunction"]["Properties"]["Policies"]
+    assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "SessionsTable"}}}]

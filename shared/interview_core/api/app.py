@@ -29,6 +29,7 @@ from interview_core.errors import (
     NotFound,
     PayloadTooLarge,
     ProviderUnavailable,
+    QuotaExceeded,
     RateLimited,
     SessionNotActive,
     SessionNotFound,
@@ -50,6 +51,7 @@ STATUS_OF = {
     ImageRejected: 400,
     FaceCheckFailed: 422,
     RateLimited: 429,
+    QuotaExceeded: 429,  # a RateLimited: the same Retry-After
 }
 
 

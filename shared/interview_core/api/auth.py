@@ -1,12 +1,13 @@
 """FastAPI dependencies that say who is calling (see interview_core.access)."""
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from interview_core.access import ROUTES, Caller, check, identify
 from interview_core.errors import Forbidden
 from interview_core.observability import logger
+from interview_core.quota import Payer
 from interview_core.settings import get_settings
-from interview_core.wiring import api_keys
+from interview_core.wiring import api_keys, quotas
 
 
 def caller(request: Request) -> Caller:
@@ -30,3 +31,10 @@ def caller(request: Request) -> Caller:
     if who.org_id:
         logger.append_keys(org_id=who.org_id)
     return check(who, rule)
+
+
+def payer(request: Request, who: Caller = Depends(caller)) -> Payer:
+    """Who pays for the request's costly calls: the organisation, or with access control off the client's
+    address (API Gateway's sourceIp; never a header the client can set)."""
+    address = request.client.host if request.client else None
+    return quotas().payer(get_settings().auth_required, who.org_id, address)

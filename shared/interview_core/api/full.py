@@ -40,6 +40,7 @@ from interview_core.api.routes import (
     submit_answer,
     text_to_speech,
     transcribe_audio,
+    usage,
 )
 
 ROUTE_MODULES = [
@@ -75,6 +76,7 @@ ROUTE_MODULES = [
     proctoring_snapshot,
     livekit_webhook,
     live_ws,
+    usage,
 ]
 
 

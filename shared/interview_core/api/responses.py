@@ -33,6 +33,7 @@ DESCRIPTIONS = {
 DEPENDENCY_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
     # 401 without valid credentials; 403 for a role the route's rule in access.ROUTES does not list
     ("interview_core.api.auth", "caller"): (401, 403),
+    ("interview_core.api.auth", "payer"): (429,),  # a daily quota used up (interview_core.quota)
 }
 
 # Path parameters naming something that may not exist (or belong to another organisation).

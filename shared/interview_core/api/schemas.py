@@ -203,3 +203,15 @@ class ValidationErrorResponse(ErrorResponse):
 class SessionDeletedResponse(BaseModel):
     message: str = "Session deleted"
     session_id: str
+
+
+class QuotaUsage(BaseModel):
+    used: int | float  # audio_minutes: minutes, to the hundredth
+    limit: int
+
+
+class UsageResponse(BaseModel):
+    subject: str = Field(description="org#<organisation>, or ip#<address> while access control is off")
+    day: str = Field(description="the UTC day counted, YYYY-MM-DD")
+    resets_at: str = Field(description="the next 00:00 UTC, when every quota starts again")
+    usage: dict[str, QuotaUsage] = Field(description="sessions, llm_calls, tts_chars, audio_minutes")

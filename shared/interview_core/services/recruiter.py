@@ -31,6 +31,7 @@ from interview_core.errors import Forbidden, IllegalTransition, InterviewError, 
 from interview_core.jobs import JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
+from interview_core.quota import Payer
 from interview_core.services.retention import RetentionService
 from interview_core.store import SessionStore
 
@@ -119,8 +120,10 @@ class RecruiterService:
         questions = [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit]
         return questions, title, share
 
-    def create(self, org_id: str, spec: NewSession) -> Created:
+    def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
         questions, job_title, share = self._questions(org_id, spec)
+        if payer is not None:  # before the room: the session, and the scoring call per question at the end
+            payer.charge(sessions=1, llm_calls=len(questions))
         session_id = new_session_id()
         tag_session(session_id)
         grant = self.rooms().open_room(session_id)

@@ -6,6 +6,7 @@ the answer is refused (a race, a finished session), only that fresh copy is dele
 upload is consumed (deleted) once its answer is recorded, so one upload can never back two answers.
 """
 
+import math
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ from interview_core.errors import AnswerConflict, AudioRejected, PayloadTooLarge
 from interview_core.insights import speaking_insights
 from interview_core.observability import count, logger, milliseconds, tag_session
 from interview_core.providers.base import SpeechToText, Transcript
+from interview_core.quota import Payer
 from interview_core.services.interview import AnswerOutcome, InterviewService
 from interview_core.settings import Settings
 
@@ -69,9 +71,12 @@ class VoiceService:
                 f"The audio file is {size / 1e6:.1f} MB; direct uploads are limited to {limit / 1e6:g} MB.{hint}"
             )
 
-    def hear(self, stt: SpeechToText, data: bytes) -> HeardAnswer:
-        """Validate, transcribe and measure; stores nothing."""
+    def hear(self, stt: SpeechToText, data: bytes, payer: Payer | None = None) -> HeardAnswer:
+        """Validate, transcribe and measure; stores nothing. The audio's length is charged to `payer`
+        once decoding has measured it, before the transcription that costs money."""
         clip = inspect(data, self.settings.max_audio_seconds, self.settings.min_audio_seconds)
+        if payer is not None:
+            payer.charge(audio_seconds=math.ceil(clip.duration_seconds))
         started = time.monotonic()
         transcript = stt.transcribe(clip)
         milliseconds("TranscriptionLatency", (time.monotonic() - started) * 1000)
@@ -89,6 +94,7 @@ class VoiceService:
         audio_key: str | None = None,
         question_number: int | None = None,
         caller: Caller | None = None,
+        payer: Payer | None = None,
     ) -> VoiceAnswerOutcome:
         tag_session(session_id)
         # Cheap checks first: no transcription for a finished session or a stale question.
@@ -105,7 +111,7 @@ class VoiceService:
             data = self._read_upload(session_id, audio_key)
         assert data is not None
         try:
-            heard = self.hear(stt, data)
+            heard = self.hear(stt, data, payer.for_session(session.org_id) if payer else None)
             if not heard.transcript.text:
                 raise AudioRejected("No speech was recognised in the audio; nothing was recorded")
         except AudioRejected:

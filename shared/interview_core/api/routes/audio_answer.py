@@ -1,11 +1,16 @@
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from interview_core.access import Caller
-from interview_core.api.auth import caller
-from interview_core.api.schemas import AudioCompletedResponse, AudioNextQuestionResponse, ErrorResponse
+from interview_core.api.auth import caller, payer
+from interview_core.api.schemas import (
+    AudioCompletedResponse,
+    AudioNextQuestionResponse,
+    ErrorResponse,
+)
 from interview_core.api.views import answer_response
 from interview_core.errors import AudioRejected
 from interview_core.providers.base import SpeechToText
+from interview_core.quota import Payer
 from interview_core.services.voice import VoiceService
 from interview_core.wiring import speech_to_text, voice_service
 
@@ -40,6 +45,7 @@ def audio_answer(
     service: VoiceService = Depends(voice_service),
     stt: SpeechToText = Depends(speech_to_text),
     who: Caller = Depends(caller),
+    pays: Payer = Depends(payer),
 ) -> AudioNextQuestionResponse | AudioCompletedResponse:
     if (audio_file is None) == (audio_key is None):
         raise AudioRejected("Send exactly one of audio_file (multipart) or audio_key (from /audio-upload)")
@@ -48,7 +54,13 @@ def audio_answer(
         service.check_direct_upload(audio_file.size or 0, session_id)
         data = audio_file.file.read()
     outcome = service.answer(
-        stt, session_id, data=data, audio_key=audio_key, question_number=question_number, caller=who
+        stt,
+        session_id,
+        data=data,
+        audio_key=audio_key,
+        question_number=question_number,
+        caller=who,
+        payer=pays,
     )
     base = answer_response(request, outcome.answer).model_dump()
     heard = {

@@ -1,10 +1,11 @@
 from fastapi import APIRouter, Depends
 
-from interview_core.api.auth import caller
+from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
 from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
 from interview_core.domain import Question
 from interview_core.providers.base import LanguageModel
+from interview_core.quota import Payer
 from interview_core.services.evaluation import score_answers, summarize
 from interview_core.wiring import language_model
 
@@ -19,8 +20,11 @@ router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
     responses=documented(503),
 )
 def evaluate_answers(
-    body: EvaluateAnswersRequest, llm: LanguageModel = Depends(language_model)
+    body: EvaluateAnswersRequest,
+    llm: LanguageModel = Depends(language_model),
+    pays: Payer = Depends(payer),
 ) -> EvaluateAnswersResponse:
+    pays.charge(llm_calls=len(body.root))  # one scoring call per pair
     items = [(Question(text=qa.question), qa.answer) for qa in body.root]
     scores, _ = score_answers(llm, items, topic="general", difficulty="medium")
     summary = summarize(scores, llm, "the submitted questions")

@@ -1,10 +1,11 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import caller
+from interview_core.api.auth import caller, payer
 from interview_core.api.recruiter_schemas import CreateSessionRequest, CreateSessionResponse
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.schemas import ErrorResponse
+from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
 from interview_core.wiring import recruiter_service
 
@@ -15,14 +16,19 @@ router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
     "/create",
     response_model=CreateSessionResponse,
     summary="Create a candidate's interview session (custom questions or a job)",
-    responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    responses={
+        400: {"model": ErrorResponse},
+        401: {"model": ErrorResponse},
+        404: {"model": ErrorResponse},
+    },
 )
 def create_session(
     body: CreateSessionRequest,
     service: RecruiterService = Depends(recruiter_service),
     who: Caller = Depends(caller),
+    pays: Payer = Depends(payer),
 ) -> CreateSessionResponse:
-    created = service.create(who.org_id, NewSession(**body.model_dump()))
+    created = service.create(who.org_id, NewSession(**body.model_dump()), pays)
     s = created.session
     assert s.livekit is not None
     return CreateSessionResponse(

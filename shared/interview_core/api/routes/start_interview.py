@@ -1,10 +1,11 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
-from interview_core.api.auth import caller
+from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
 from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
 from interview_core.providers.base import LanguageModel
+from interview_core.quota import Payer
 from interview_core.services.interview import InterviewService
 from interview_core.wiring import interview_service, language_model
 
@@ -22,7 +23,10 @@ def start_interview(
     service: InterviewService = Depends(interview_service),
     llm: LanguageModel = Depends(language_model),
     who: Caller = Depends(caller),
+    pays: Payer = Depends(payer),
 ) -> StartInterviewResponse:
+    # Charged before any model call: the generation now, and the scoring calls the worker makes later.
+    pays.charge(sessions=1, llm_calls=1 + spec.num_questions)
     session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.org_id)
     return StartInterviewResponse(
         session_id=session.session_id,

@@ -1,8 +1,9 @@
 from fastapi import APIRouter, Depends, Response
 
-from interview_core.api.auth import caller
+from interview_core.api.auth import caller, payer
 from interview_core.api.schemas import ErrorResponse, TextToSpeechRequest
 from interview_core.providers.base import TextToSpeech
+from interview_core.quota import Payer
 from interview_core.wiring import text_to_speech as speech_provider
 
 router = APIRouter(dependencies=[Depends(caller)], tags=["speech"])
@@ -17,7 +18,12 @@ router = APIRouter(dependencies=[Depends(caller)], tags=["speech"])
         503: {"model": ErrorResponse, "description": "No text-to-speech provider available"},
     },
 )
-def text_to_speech(body: TextToSpeechRequest, tts: TextToSpeech = Depends(speech_provider)) -> Response:
+def text_to_speech(
+    body: TextToSpeechRequest,
+    tts: TextToSpeech = Depends(speech_provider),
+    pays: Payer = Depends(payer),
+) -> Response:
+    pays.charge(tts_chars=len(body.text))
     return Response(
         content=tts.synthesize(body.text),
         media_type="audio/mpeg",

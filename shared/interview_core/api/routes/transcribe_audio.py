@@ -1,8 +1,9 @@
 from fastapi import APIRouter, Depends, File, UploadFile
 
-from interview_core.api.auth import caller
+from interview_core.api.auth import caller, payer
 from interview_core.api.schemas import ErrorResponse, TranscriptionResponse
 from interview_core.providers.base import SpeechToText
+from interview_core.quota import Payer
 from interview_core.services.voice import VoiceService
 from interview_core.wiring import speech_to_text, voice_service
 
@@ -23,9 +24,10 @@ def transcribe_audio(
     audio_file: UploadFile = File(description="wav, mp3, m4a, flac, webm or ogg"),
     service: VoiceService = Depends(voice_service),
     stt: SpeechToText = Depends(speech_to_text),
+    pays: Payer = Depends(payer),
 ) -> TranscriptionResponse:
     service.check_direct_upload(audio_file.size or 0)
-    heard = service.hear(stt, audio_file.file.read())
+    heard = service.hear(stt, audio_file.file.read(), pays)
     return TranscriptionResponse(
         transcript=heard.transcript.text,
         filename=audio_file.filename,
