@@ -1,7 +1,7 @@
 """Local stack memory under floods: proctoring events (60 calls x 50 events, 200-character details),
 300 /text-to-speech calls and 300 /evaluate-answers calls of 20 pairs. Prints the stack's resident
 memory (VmRSS) and its peak (VmHWM) before and after each phase, and the peak of the whole process tree
-(the stack plus its espeak-ng children, sampled every 0.1 s) during each phase. A 429 (the per-session
+(the stack plus its espeak-ng children, PSS sampled every 0.1 s) during each phase. A 429 (the per-session
 event cap) is counted, not an error.
 
     .venv/bin/python bench/local_stack_memory.py [--event-calls 60] [--tts 300] [--evaluations 300] [--workers 4]
@@ -39,6 +39,16 @@ def status_kb(pid: int) -> dict[str, int]:
     return fields
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages split between the processes sharing them, so a child just
+    forked from the stack (before it execs espeak-ng) does not count the stack's memory twice."""
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError, PermissionError):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def tree(pid: int) -> list[int]:
     """The process and its descendants (from /proc/<pid>/task/*/children)."""
     out, todo = [], [pid]
@@ -64,8 +74,8 @@ def report(label: str, pid: int) -> dict[str, int]:
 
 
 class TreeSampler:
-    """Samples the RSS of the whole process tree (the stack plus short-lived espeak-ng children) every
-    0.1 s while a phase runs; `peak` is the largest sum seen."""
+    """Samples the memory (PSS) of the whole process tree (the stack plus short-lived espeak-ng children)
+    every 0.1 s while a phase runs; `peak` is the largest sum seen."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak = pid, 0
@@ -74,7 +84,7 @@ class TreeSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
-            total = sum(status_kb(p).get("VmRSS", 0) for p in tree(self.pid))
+            total = sum(pss_kb(p) for p in tree(self.pid))
             self.peak = max(self.peak, total)
 
     def __enter__(self) -> "TreeSampler":
@@ -154,7 +164,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
             print(
                 f"  {name}: {dict(sorted(codes.items()))} in {seconds:.1f} s;"
-                f" process tree peak {sampler.peak / 1024:.1f} MB",
+                f" process tree peak (PSS) {sampler.peak / 1024:.1f} MB",
                 flush=True,
             )
             unexpected = {c: k for c, k in codes.items() if c not in (200, 429)}
