@@ -25,14 +25,23 @@ def clean_env(**extra: str) -> dict[str, str]:
 @contextmanager
 def local_stack() -> Iterator[str]:
     """Yields the base URL; the stack's output goes to a temporary log, shown if it fails to start."""
+    with local_stack_process() as (base, _proc):
+        yield base
+
+
+@contextmanager
+def local_stack_process(**env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As local_stack, yielding (base URL, the stack's process); `env` adds to its environment."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log, tempfile.TemporaryDirectory() as tmp:
+        # its own state file: a stack the user runs keeps .local-stack.json for `infra.admin --local`
+        env = {"LOCAL_STACK_STATE": str(Path(tmp) / "local-stack.json"), **env}
         proc = subprocess.Popen(
             [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
             cwd=ROOT,
-            env=clean_env(LOG_LEVEL="WARNING"),
+            env=clean_env(LOG_LEVEL="WARNING", **env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -48,10 +57,9 @@ def local_stack() -> Iterator[str]:
                         break
                 except requests.ConnectionError:
                     time.sleep(0.2)
-            yield base
+            yield base, proc
         finally:
-            # SIGINT, not SIGTERM: uvicorn re-raises SIGTERM after shutting down, which kills local_stack
-            # before its own cleanup runs (it would leave .local-stack.json behind).
+            # Ctrl+C; SIGTERM stops it as cleanly (it removes its state file either way).
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=15)

@@ -26,7 +26,11 @@ from pathlib import Path
 
 import boto3
 
-LOCAL_STATE = Path(__file__).resolve().parents[1] / ".local-stack.json"
+# Where the running local stack records its environment for --local: LOCAL_STACK_STATE, else the repository's
+# .local-stack.json (tests point it at a temporary file, so they never touch a stack the user runs).
+LOCAL_STATE = Path(
+    os.environ.get("LOCAL_STACK_STATE") or Path(__file__).resolve().parents[1] / ".local-stack.json"
+)
 STACK_OUTPUTS = {
     "SessionsTableName": "SESSIONS_TABLE",
     "MediaBucketName": "MEDIA_BUCKET",

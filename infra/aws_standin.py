@@ -147,6 +147,27 @@ def _indexed_queries() -> None:
     Table._indexed_queries = True
 
 
+def _untracked_models() -> None:
+    """moto appends every model object it ever creates to a class-level list, for its dashboard
+    (/moto-api/data.json), and lets go of them only on a reset: every DynamoDB item written (and every
+    replaced one), every table snapshot _cheap_transaction_snapshots takes (each holding a copy of a
+    partition's index), every SQS message and every S3 object, deleted or not. A local stack that runs
+    for a day keeps all of it: proctoring floods grew it by hundreds of MB. Create the objects without
+    the registration; nothing else reads the lists (S3's reset disposes what its buckets still hold)."""
+    from moto.core.common_models import BaseModel
+    from moto.core.model_instances import reset_model_data
+
+    if getattr(BaseModel, "_untracked", False):
+        return
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return super(BaseModel, cls).__new__(cls)
+
+    BaseModel.__new__ = __new__
+    BaseModel._untracked = True
+    reset_model_data()  # what was registered before
+
+
 class MotoServer(ThreadedMotoServer):
     """moto in server mode on a thread, with DynamoDB's atomicity restored."""
 
@@ -154,6 +175,7 @@ class MotoServer(ThreadedMotoServer):
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         _cheap_transaction_snapshots()
         _indexed_queries()
+        _untracked_models()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
 
     def _server_entry(self) -> None:

@@ -8,6 +8,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import threading
 from collections.abc import Callable
 
@@ -60,34 +61,69 @@ def main() -> None:
 
     from infra import aws_standin
 
-    standin = aws_standin.start(args.aws_port)
-    aws_standin.apply_env(standin.env)
+    # uvicorn handles SIGINT and SIGTERM while it serves, then restores the handlers it found and raises
+    # the signal again: with Python's default SIGTERM handler that kills the process before the `finally`
+    # below removes the state file and stops the worker, the schedule and moto. These handlers turn both
+    # signals into a normal exit, also when one arrives before uvicorn starts.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _exit_on_signal)
 
-    # Imported after the environment is set: settings and clients read it once.
-    import uvicorn
-
-    from infra.admin import LOCAL_STATE
-    from infra.cors import add_cors
-    from infra.sqs_poller import SqsPoller
-    from interview_core.api.full import build
-    from interview_core.workers import cleanup, evaluate
-
-    poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle).start()
-    cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
-    admin_env = {**standin.env, "EVALUATION_DLQ_URL": standin.queue_urls["EvaluationDeadLetterQueue"]}
-    LOCAL_STATE.write_text(json.dumps(admin_env))  # for `python -m infra.admin --local ...`
-    logging.getLogger("local_stack").info(
-        "AWS stand-in at %s; API at http://%s:%d (docs at /docs)", standin.endpoint, args.host, args.port
-    )
+    standin = poller = cleaner = state = None
     try:
+        standin = aws_standin.start(args.aws_port)
+        aws_standin.apply_env(standin.env)
+
+        # Imported after the environment is set: settings and clients read it once.
+        import uvicorn
+
+        from infra.admin import LOCAL_STATE
+        from infra.cors import add_cors
+        from infra.sqs_poller import SqsPoller
+        from interview_core.api.full import build
+        from interview_core.settings import get_settings
+        from interview_core.workers import cleanup, evaluate
+
+        poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle).start()
+        cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
+        # What this process runs with: the template's values unless the user exported others, and the
+        # access-control mode as the app resolves it.
+        admin_env = {
+            **{key: os.environ.get(key, value) for key, value in standin.env.items()},
+            "AUTH_REQUIRED": "true" if get_settings().auth_required else "false",
+            "EVALUATION_DLQ_URL": standin.queue_urls["EvaluationDeadLetterQueue"],
+        }
+        LOCAL_STATE.write_text(json.dumps(admin_env))  # for `python -m infra.admin --local ...`
+        state = LOCAL_STATE
+        logging.getLogger("local_stack").info(
+            "AWS stand-in at %s; API at http://%s:%d (docs at /docs); access control %s",
+            standin.endpoint,
+            args.host,
+            args.port,
+            "on" if get_settings().auth_required else "off",
+        )
         app = build()
         add_cors(app)  # the HttpApi's CorsConfiguration, as API Gateway applies it
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    except _Stopped:
+        pass
     finally:
-        LOCAL_STATE.unlink(missing_ok=True)
-        cleaner.stop()
-        poller.stop()
-        standin.stop()
+        if state:  # only the file this process wrote
+            state.unlink(missing_ok=True)
+        if cleaner:
+            cleaner.stop()
+        if poller:
+            poller.stop()
+        if standin:
+            standin.stop()
+        logging.getLogger("local_stack").info("stopped")
+
+
+class _Stopped(Exception):
+    """SIGINT or SIGTERM: stop serving and clean up."""
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise _Stopped(signal.Signals(signum).name)
 
 
 if __name__ == "__main__":

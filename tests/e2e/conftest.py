@@ -43,7 +43,7 @@ def local_stack() -> Iterator[str]:
         proc.kill()
         pytest.fail("local stack did not become healthy within 60 s")
     yield base
-    proc.send_signal(signal.SIGINT)  # uvicorn re-raises SIGTERM, which would skip the stack's own cleanup
+    proc.send_signal(signal.SIGINT)  # Ctrl+C (SIGTERM stops it as cleanly)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

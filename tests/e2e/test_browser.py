@@ -188,3 +188,193 @@ def test_the_practice_flow_works_by_keyboard_alone_and_every_control_is_labelled
     expect(page.locator("main").get_by_role("progressbar")).to_have_accessible_name(
         re.compile("Question 2 of")
     )
+
+
+# --- the "?api=" override: credentials go to allowed origins only ------------------------------------
+
+
+class Listener:
+    """A plain HTTP server on a second loopback port that records every request it gets (preflights,
+    WebSocket handshakes, anything), and answers each with permissive CORS so a browser would go on to
+    send the real request with its headers."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        listener = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                listener.requests.append(
+                    (self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
+                length = int(self.headers.get("content-length") or 0)
+                if length:
+                    self.rfile.read(length)
+                body = b'{"status": "success", "sessions": [], "jobs": [], "total": 0}'
+                self.send_response(200)
+                self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
+                self.send_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+                self.send_header("Access-Control-Allow-Headers", "content-type, x-api-key, x-session-token")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = do_HEAD = _record
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def api_key(local_stack: str) -> str:
+    """A real organisation key on the running local stack, made the way an operator makes one."""
+    import json
+    import subprocess
+    import sys
+
+    made = subprocess.run(
+        [sys.executable, "-m", "infra.admin", "--local", "api-key", "create", "--org", "web-test", "--name", "t"],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return json.loads(made.stdout.splitlines()[0])["api_key"]
+
+
+def sent_to(requests_seen: list, origin: str) -> list:
+    return [r for r in requests_seen if r["url"].startswith(origin + "/")]
+
+
+def watch(context) -> list:  # noqa: ANN001
+    """Every request the pages of `context` send, with the headers that went with it."""
+    seen: list = []
+    context.on("request", lambda r: seen.append({"url": r.url, "headers": r.headers}))
+    return seen
+
+
+def test_an_api_override_to_an_unlisted_origin_gets_no_key_and_no_token(
+    browser: Browser, local_stack: str, listener: Listener, api_key: str
+) -> None:
+    evil = listener.origin
+    recruiter = browser.new_context()
+    recruiter.add_init_script(f"sessionStorage.setItem('mi.apiKey', {api_key!r})")
+    seen = watch(recruiter)
+    page = recruiter.new_page()
+    for url in (f"{local_stack}/app/?api={evil}#/recruiter", f"{local_stack}/app/#/recruiter?api={evil}"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert listener.requests == [], f"{url} sent requests to the override's origin"
+        notice = page.get_by_role("alert").filter(has_text="API address not allowed")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text(evil)
+        expect(page.get_by_test_id("stats")).to_be_visible()  # loaded from the configured API, with the key
+    main = page.locator("main")
+    main.get_by_label("Candidate name").fill("Eve Candidate")
+    main.get_by_label("Candidate email").fill("eve@example.com")
+    main.get_by_label("Questions (one per line)").fill("What is a hash map?")
+    main.get_by_role("button", name="Create session").click()
+    link = page.get_by_test_id("candidate-link")
+    expect(link).to_have_value(re.compile(r"#/candidate/.+token="))
+    sid, token = re.search(r"#/candidate/([^?]+)\?token=([^&]+)", link.input_value()).groups()
+    keyed = [r for r in sent_to(seen, local_stack) if r["headers"].get("x-api-key") == api_key]
+    assert any("/api/parallel_interview/create" in r["url"] for r in keyed), seen
+    assert any("/api/parallel_interview/stats" in r["url"] for r in keyed), seen
+
+    # A candidate link with the override, in either place, in a browser of the candidate's own.
+    candidate = browser.new_context()
+    candidate.grant_permissions(["camera", "microphone"])
+    cseen = watch(candidate)
+    c = candidate.new_page()
+    for url in (
+        f"{local_stack}/app/#/candidate/{sid}?token={token}&api={evil}",
+        f"{local_stack}/app/?api={evil}#/candidate/{sid}?token={token}",
+    ):
+        c.goto(url)
+        c.wait_for_load_state("networkidle")
+        expect(c.get_by_role("alert").filter(has_text="API address not allowed")).to_be_visible()
+        ws = c.evaluate("async () => (await import('./js/api.js')).wsUrl('/ws/interview?session_id=x')")
+        assert ws.startswith(local_stack.replace("http", "ws", 1) + "/ws/interview"), ws
+    cm = c.locator("main")
+    cm.get_by_label("I consent").check()
+    cm.get_by_role("button", name="Continue").click()
+    expect(cm.get_by_label("Camera preview")).to_be_visible()
+    c.wait_for_timeout(1_500)
+    cm.get_by_role("button", name="Capture photo").click()
+    expect(cm.get_by_role("button", name="Start interview")).to_be_visible(timeout=30_000)
+    tokened = [r for r in sent_to(cseen, local_stack) if r["headers"].get("x-session-token") == token]
+    assert any("/consent" in r["url"] for r in tokened) and any(
+        "capture_reference_face" in r["url"] for r in tokened
+    )
+    candidate.close()
+    recruiter.close()
+
+    assert listener.requests == []
+    assert sent_to(seen + cseen, evil) == []
+
+
+def test_an_api_override_to_a_listed_origin_is_used(
+    browser: Browser, local_stack: str, listener: Listener, api_key: str
+) -> None:
+    allowed = listener.origin
+    context = browser.new_context()
+    context.add_init_script(f"sessionStorage.setItem('mi.apiKey', {api_key!r})")
+    # the deployment's web/config.js, with the listener's origin allowed
+    context.route(
+        f"{local_stack}/app/config.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript",
+            body=f'window.API_BASE = ""; window.ALLOWED_API_ORIGINS = ["{allowed}"];',
+        ),
+    )
+    page = context.new_page()
+    page.goto(f"{local_stack}/app/?api={allowed}/#/recruiter")
+    page.locator("main h1").wait_for()
+    deadline = 100
+    while not any(h.get("x-api-key") == api_key for _, _, h in listener.requests) and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    assert any(p.startswith("/api/parallel_interview/") for _, p, _ in listener.requests), listener.requests
+    expect(page.get_by_text("API address not allowed")).to_have_count(0)
+    ws = page.evaluate("async () => (await import('./js/api.js')).wsUrl('/ws/interview')")
+    assert ws == allowed.replace("http", "ws", 1) + "/ws/interview"
+
+    # Lookalikes of the allowed origin are refused; the page's own origin is always allowed.
+    host_port = allowed.removeprefix("http://")
+    verdicts = page.evaluate(
+        """async (values) => { const m = await import('./js/api.js');
+            return values.map(v => { const r = m.resolveApi(v); return r.refused ? null : r.base; }); }""",
+        [
+            f"http://{host_port}.",
+            f"http://{host_port}.evil.test",
+            f"http://user@{host_port}",
+            f"http://{host_port}@evil.test",
+            f"http://evil.test#@{host_port}",
+            "javascript:alert(1)",
+            "data:text/plain,x",
+            "//evil.test",
+            f"ws://{host_port}",
+            f"HTTP://{host_port.upper()}/",
+            f"{allowed}/prod/",
+            local_stack,
+        ],
+    )
+    assert verdicts == [None] * 9 + [allowed, f"{allowed}/prod", ""]
+    context.close()

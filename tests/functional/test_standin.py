@@ -60,3 +60,27 @@ def test_racing_conditional_writes_are_atomic(aws) -> None:
     for t in threads:
         t.join()
     assert len(wins) == 1
+
+
+def test_written_items_and_transaction_snapshots_are_not_kept_after_use(aws) -> None:
+    """moto registers every model object it creates for its dashboard; the stand-in does not, so what a
+    long-running local stack holds is what its tables hold, not every write it ever served."""
+    import gc
+
+    from moto.dynamodb.models import Table
+    from moto.dynamodb.models.dynamo_type import Item
+    from moto.sqs.models import Message
+
+    db, table = boto3.client("dynamodb"), aws.env["SESSIONS_TABLE"]
+    for i in range(20):
+        db.transact_write_items(
+            TransactItems=[{"Put": {"TableName": table, "Item": {"pk": {"S": "s"}, "sk": {"S": f"e{i}"}}}}]
+        )
+        db.put_item(TableName=table, Item={**key("replaced"), "n": {"N": str(i)}})
+    boto3.client("sqs").send_message(QueueUrl=aws.queue_urls["EvaluationQueue"], MessageBody="{}")
+    gc.collect()
+    assert (Item.instances_tracked, Table.instances_tracked, Message.instances_tracked) == ([], [], [])
+    tables = [o for o in gc.get_objects() if type(o) is Table and o.name == table]
+    assert len(tables) == 1  # no transaction snapshot survives its transaction
+    assert len(db.query(TableName=table, KeyConditionExpression="pk = :s",
+                        ExpressionAttributeValues={":s": {"S": "s"}})["Items"]) == 20  # fmt: skip

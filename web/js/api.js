@@ -10,24 +10,116 @@ function queryParam(name) {
   return q >= 0 ? new URLSearchParams(hash.slice(q + 1)).get(name) : null;
 }
 
+/**
+ * "scheme://host[:port]" of an http(s) URL, or null: anything else (javascript:, data:, a URL with
+ * user info such as "http://127.0.0.1:8000@evil", unparsable text) has no origin credentials may go to.
+ */
+function httpOrigin(url) {
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return null;
+  if (url.username || url.password) return null;
+  return url.origin;
+}
+
+function parse(text, base) {
+  try {
+    return new URL(String(text).trim(), base);
+  } catch {
+    return null;
+  }
+}
+
+/** The configured API (web/config.js's API_BASE, "" = this page's origin), without a trailing slash. */
+function configuredBase() {
+  return (typeof window.API_BASE === "string" ? window.API_BASE : "").trim().replace(/\/+$/, "");
+}
+
+/**
+ * Origins an "?api=" override may name: this page's own, the configured API's, and those listed in
+ * web/config.js's ALLOWED_API_ORIGINS. Compared as parsed origins, never as text: "http://localhost.",
+ * "http://localhost:8000.evil" or "http://localhost:8000@evil" match nothing.
+ */
+export function allowedApiOrigins() {
+  const allowed = new Set([location.origin]);
+  const configured = configuredBase();
+  if (configured) {
+    const origin = httpOrigin(parse(configured, location.href));
+    if (origin) allowed.add(origin);
+  }
+  const listed = window.ALLOWED_API_ORIGINS;
+  for (const entry of Array.isArray(listed) ? listed : typeof listed === "string" ? listed.split(",") : []) {
+    const url = parse(entry);
+    const origin = httpOrigin(url);
+    // an entry is an origin, nothing more: a path, query or fragment makes it a typo, not a grant
+    if (origin && url.pathname === "/" && !url.search && !url.hash) allowed.add(origin);
+  }
+  return allowed;
+}
+
+/**
+ * The API to use: {base, override, refused}. An "?api=" override is used only when its origin is
+ * allowed (allowedApiOrigins); otherwise it is refused and the configured API is used.
+ */
+export function resolveApi(override = queryParam("api")) {
+  if (!override) return { base: configuredBase(), override: null, refused: false };
+  const url = parse(override, location.href);
+  const origin = httpOrigin(url);
+  if (!origin || !allowedApiOrigins().has(origin)) return { base: configuredBase(), override, refused: true };
+  const base = origin === location.origin && url.pathname.replace(/\/+$/, "") === "" ? "" : origin + url.pathname;
+  return { base: base.replace(/\/+$/, ""), override, refused: false };
+}
+
 /** The API's base URL without a trailing slash ("" = this page's origin). */
 export function apiBase() {
-  const override = queryParam("api");
-  const base = override || (typeof window.API_BASE === "string" ? window.API_BASE : "") || "";
-  return base.replace(/\/+$/, "");
+  const { base, override, refused } = resolveApi();
+  if (refused) showRefusedOverride(override, base);
+  return base;
+}
+
+/** The API's origin (the page's own when the base is ""). */
+function apiOrigin() {
+  const base = apiBase();
+  return base ? httpOrigin(parse(base, location.href)) : location.origin;
+}
+
+let refusedShown = null;
+
+/** A visible, announced notice (role=alert) above the view: the override was ignored, and why. */
+function showRefusedOverride(override, base) {
+  if (refusedShown === override || !document.body) return;
+  refusedShown = override;
+  let box = document.querySelector("[data-testid=api-override-refused]");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "error api-notice";
+    box.setAttribute("role", "alert");
+    box.dataset.testid = "api-override-refused";
+    const main = document.getElementById("app");
+    document.body.insertBefore(box, main || null);
+  }
+  const using = base || location.origin;
+  const strong = document.createElement("strong");
+  strong.textContent = "API address not allowed: ";
+  box.replaceChildren(
+    strong,
+    `the link asks this app to use ${override.slice(0, 200)}, which is not an allowed API origin ` +
+      `(ALLOWED_API_ORIGINS in config.js). Using ${using} instead; no key or token was sent elsewhere.`,
+  );
 }
 
 export function apiUrl(path) {
   return apiBase() + path;
 }
 
-/** ws(s)://host[/prefix]/path for the API's base. */
+/** ws(s)://host[/prefix]/path for the API's base (the accepted one: the candidate token is in its query). */
 export function wsUrl(path) {
   const base = apiBase();
   const url = new URL(base ? base + path : path, location.href);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   return url.toString();
 }
+
+// Checked as soon as a view that talks to the API loads, before it makes any call.
+apiBase();
 
 export function getApiKey() {
   try {
@@ -90,12 +182,14 @@ export async function api(path, opts = {}) {
   } else if (opts.form) {
     body = opts.form;
   }
-  if (opts.token) headers["X-Session-Token"] = opts.token;
-  else if (!opts.noKey) {
+  const url = /^https?:/.test(path) ? path : apiUrl(path);
+  // Credentials go to the API's origin only, whatever URL a caller passes.
+  const toApi = httpOrigin(parse(url, location.href)) === apiOrigin();
+  if (opts.token && toApi) headers["X-Session-Token"] = opts.token;
+  else if (!opts.token && !opts.noKey && toApi) {
     const key = opts.apiKey !== undefined ? opts.apiKey : getApiKey();
     if (key) headers["X-API-Key"] = key;
   }
-  const url = /^https?:/.test(path) ? path : apiUrl(path);
   let res;
   try {
     res = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body, signal: opts.signal });
