@@ -8,6 +8,7 @@ import pytest
 from infra import aws_standin
 from infra.sqs_poller import SqsPoller
 from tests.support.apigw import ApiGateway
+from tests.support.ws_gateway import ManagementApi, WebSocketGateway
 
 
 @dataclass
@@ -51,3 +52,26 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
 @pytest.fixture
 def api(aws: Aws) -> ApiGateway:
     return ApiGateway()
+
+
+@pytest.fixture
+def gateway(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebSocketGateway]:
+    """The API Gateway WebSocket functions (functions/ws_*), replies captured by a local management API."""
+    from interview_core import wiring
+
+    mgmt = ManagementApi().start()
+    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", mgmt.endpoint)
+    wiring.reset()
+    yield WebSocketGateway(mgmt)
+    mgmt.stop()
+
+
+@pytest.fixture
+def acme(gateway: WebSocketGateway, monkeypatch: pytest.MonkeyPatch) -> ApiGateway:
+    """Access control on (the deployed default) and a client with the key of organisation acme."""
+    from interview_core import wiring
+
+    monkeypatch.setenv("AUTH_REQUIRED", "true")
+    wiring.reset()
+    key, _ = wiring.api_keys().create("acme", "tests")
+    return ApiGateway({"x-api-key": key})

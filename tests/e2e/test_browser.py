@@ -145,6 +145,17 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
     assert "reference_face_captured" in timeline and "window_blur" in timeline, timeline
     expect(page.get_by_test_id("question-card")).to_have_count(2)
     shot(page, "recruiter-session-report")
+    # The candidate's report is the organisation's to release.
+    token = re.search(r"token=([^&]+)", candidate_url).group(1)
+    as_candidate = {"x-session-token": token}
+    assert (
+        requests.get(f"{local_stack}/api/reports/{sid}", headers=as_candidate, timeout=10).status_code == 403
+    )
+    page.get_by_label("The candidate's report shows").select_option("feedback")
+    page.get_by_role("button", name="Share with candidate").click()
+    expect(page.get_by_text("The candidate now sees: feedback, no scores.")).to_be_visible()
+    released = requests.get(f"{local_stack}/api/reports/{sid}", headers=as_candidate, timeout=10).json()
+    assert released["share"] == "feedback" and "integrity" not in released
     recruiter.close()
 
 

@@ -3,38 +3,19 @@ session's candidate token and no credentials, with access control on; and the ru
 (a candidate never erases a recruiter session, reads only the released report, ends only when done)."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from interview_core import wiring
 from interview_core.access import MESSAGES, ROUTES, Role, render_table
 from tests.support.apigw import ApiGateway
-from tests.support.ws_gateway import ManagementApi, WebSocketGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 P = "/api/parallel_interview"
 CANDIDATE = {"name": "Rae Candidate", "email": "rae@example.com"}
 PRINCIPALS = ("organisation", "candidate", "nobody")
-
-
-@pytest.fixture
-def gateway(aws, monkeypatch) -> Iterator[WebSocketGateway]:
-    mgmt = ManagementApi().start()
-    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", mgmt.endpoint)
-    yield WebSocketGateway(mgmt)
-    mgmt.stop()
-
-
-@pytest.fixture
-def acme(gateway, monkeypatch) -> ApiGateway:
-    monkeypatch.setenv("AUTH_REQUIRED", "true")
-    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
-    wiring.reset()
-    key, _ = wiring.api_keys().create("acme", "tests")
-    return ApiGateway({"x-api-key": key})
 
 
 def recruiter_session(acme: ApiGateway, questions: int = 2, **extra: Any) -> tuple[str, ApiGateway]:

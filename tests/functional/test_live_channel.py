@@ -20,7 +20,7 @@ from interview_core.live import channel as live_channel
 from interview_core.live.protocol import SERVER_MESSAGES, json_schemas, render
 from interview_core.services import interview, recruiter
 from tests.support.apigw import ApiGateway
-from tests.support.ws_gateway import ManagementApi, WebSocketGateway
+from tests.support.ws_gateway import WebSocketGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 P = "/api/parallel_interview"
@@ -283,15 +283,6 @@ def test_the_local_timer_warns_then_says_expired(client: TestClient, orgs, monke
 
 
 # -- API Gateway WebSocket transport (functions/ws_*) -----------------------------------------------
-
-
-@pytest.fixture
-def gateway(aws, monkeypatch) -> Iterator[WebSocketGateway]:
-    api = ManagementApi().start()
-    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", api.endpoint)
-    wiring.reset()
-    yield WebSocketGateway(api)
-    api.stop()
 
 
 def connection_item(aws, connection_id: str) -> dict[str, Any] | None:

@@ -5,36 +5,15 @@ rate limited per minute, and what is beyond the cap still counts."""
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from interview_core import wiring
 from tests.functional.test_answer_races_and_budget import dynamodb_calls
 from tests.support.apigw import ApiGateway
-from tests.support.ws_gateway import ManagementApi, WebSocketGateway
 
 P = "/api/parallel_interview"
 DETAIL = "x" * 200  # the longest detail a client may send
 CAP = 2000
-
-
-@pytest.fixture
-def gateway(aws, monkeypatch) -> Iterator[WebSocketGateway]:
-    """The API Gateway WebSocket functions, replies captured by a local management API."""
-    mgmt = ManagementApi().start()
-    monkeypatch.setenv("WS_MANAGEMENT_ENDPOINT", mgmt.endpoint)
-    yield WebSocketGateway(mgmt)
-    mgmt.stop()
-
-
-@pytest.fixture
-def acme(gateway, monkeypatch) -> ApiGateway:
-    monkeypatch.setenv("AUTH_REQUIRED", "true")
-    wiring.reset()
-    key, _ = wiring.api_keys().create("acme", "tests")
-    return ApiGateway({"x-api-key": key})
 
 
 def create(api: ApiGateway) -> tuple[str, ApiGateway]:

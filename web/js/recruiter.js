@@ -432,6 +432,21 @@ async function renderDetail(root, sessionId, ctx) {
         endButton.disabled = false;
       }
     } }, "End interview");
+    const shares = { none: "Nothing", feedback: "Feedback, no scores", scores: "Feedback and scores" };
+    const shareSelect = h("select#report-share", {}, Object.entries(shares).map(([v, text]) => h("option", { value: v }, text)));
+    shareSelect.value = s.report_share || "none";
+    const shareButton = h("button#release-report", { type: "button", onclick: async () => {
+      actionErrors.clear();
+      shareButton.disabled = true;
+      try {
+        const { data: r } = await api(`/api/parallel_interview/session/${encodeURIComponent(sessionId)}/release-report`, { json: { share: shareSelect.value }, signal: ctx.signal });
+        actionStatus.set(`The candidate now sees: ${shares[r.share].toLowerCase()}.`);
+      } catch (err) {
+        if (err.name !== "AbortError") actionErrors.show(err);
+      } finally {
+        shareButton.disabled = false;
+      }
+    } }, "Share with candidate");
     const del = confirmButton("Delete session", "Confirm delete", async () => {
       actionErrors.clear();
       try {
@@ -451,6 +466,7 @@ async function renderDetail(root, sessionId, ctx) {
           ["Job", s.job_title || "—"], ["Created", fmtDate(s.created_at)], ["Started", fmtDate(s.started_at)], ["Completed", fmtDate(s.completed_at)],
         ], "compact"),
         h("div.actions", h("button", { type: "button", onclick: () => load() }, "Refresh"), endButton, del),
+        h("div.field", h("label", { for: "report-share" }, "The candidate's report shows"), shareSelect, " ", shareButton),
         actionStatus, actionErrors,
       ),
       h("section.card", { "aria-labelledby": "prog-h" },

@@ -116,6 +116,9 @@ class SessionDetails(BaseModel):
     started_at: str | None = None
     completed_at: str | None = None
     evaluation_status: str
+    report_share: ReportShare = Field(
+        default="none", description="What the candidate may read of their report (release-report)"
+    )
 
 
 class InterviewState(BaseModel):

@@ -74,6 +74,7 @@ def session_detail(s: Session, report: Report | None, participants: int) -> Sess
             started_at=s.started_at,
             completed_at=s.completed_at,
             evaluation_status=s.evaluation_status.value,
+            report_share=s.report_share,
         ),
         interview_state=InterviewState(
             dialogue_length=2 * s.answered + (1 if current else 0),  # questions asked plus answers given
