@@ -103,7 +103,9 @@ def main() -> None:
         )
         app = build()
         add_cors(app)  # the HttpApi's CorsConfiguration, as API Gateway applies it
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        # No proxy headers: the client's own address is the quota subject without access control, and an
+        # X-Forwarded-For header must not choose it (API Gateway gives Lambda its sourceIp).
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     except _Stopped:
         pass
     finally:

@@ -277,18 +277,21 @@ class Report(BaseModel):
     evaluation_seconds: float
 
 
+STRENGTH_THRESHOLD = 7  # a score from which an answer counts among the strengths
+
+
 class CandidateQuestion(BaseModel):
     question_number: int
     question: str
     answer: str
     feedback: str
-    evidence: list[str]  # quotes from the candidate's own answer
     score: int | None = None  # only when the organisation shares scores
 
 
 class CandidateReport(BaseModel):
-    """What a recruiter session's candidate may read: the released part of the report. Never the integrity
-    details, the key points missed or anything else the organisation keeps to itself."""
+    """What a recruiter session's candidate may read: the released part of the report. Built from the
+    per-question feedback alone, so no score (unless shared), no key point, no integrity detail reaches
+    the candidate: the report's own strengths, improvements and summary quote scores and key points."""
 
     session_id: str
     topic: str
@@ -304,6 +307,11 @@ class CandidateReport(BaseModel):
     @classmethod
     def of(cls, report: Report, share: ReportShare) -> "CandidateReport":
         scores = share == "scores"
+        strong = [q for q in report.questions if q.score >= STRENGTH_THRESHOLD]
+        weak = [q for q in report.questions if q.missing]
+        summary = f"Feedback on your {len(report.questions)} answers on {report.topic}."
+        if scores:
+            summary += f" Overall {report.overall_score}/10."
         return cls(
             session_id=report.session_id,
             topic=report.topic,
@@ -315,14 +323,13 @@ class CandidateReport(BaseModel):
                     question=q.question,
                     answer=q.answer,
                     feedback=q.feedback,
-                    evidence=q.evidence,
                     score=q.score if scores else None,
                 )
                 for q in report.questions
             ],
-            strengths=report.strengths,
-            improvements=report.improvements,
-            summary=report.summary,
+            strengths=[f"Question {q.question_number}: a strong answer" for q in strong],
+            improvements=[f"Question {q.question_number}: a complete answer would cover more" for q in weak],
+            summary=summary,
             speaking_summary=report.speaking_summary,
             generated_at=report.generated_at,
         )

@@ -407,11 +407,12 @@ class SessionStore:
         kept: list[dict[str, Any]],
         dropped: dict[str, int],
         violations: int,
-        window: "EventWindow",
+        window: "EventWindow | None",
         limits: "EventLimits",
     ) -> None:
         """Store `kept` as timeline items and count `dropped` (beyond the stored cap) by type, with the
-        session's violation count and this minute's event count, in one transaction.
+        session's violation count and this minute's event count (`window`; None: not rate limited, as
+        for server events), in one transaction.
 
         Conditional on the session being live, on this minute's count leaving room for the whole batch and
         on the stored count leaving room for `kept`, so racing calls can never pass either cap. Raises
@@ -420,16 +421,16 @@ class SessionStore:
         conditions = ["attribute_exists(pk)", "#s <> :erasing"]
         values: dict[str, Any] = {
             ":erasing": {"S": SessionStatus.ERASING.value},
-            ":minute": {"N": str(window.minute)},
-            ":n": {"N": str(n)},
             ":v": {"N": str(violations)},
         }
         adds = ["proctoring_violations :v"]
-        if window.fresh:  # the first events of this minute start its count
+        sets: list[str] = []
+        if window is not None:
+            values[":minute"], values[":n"] = {"N": str(window.minute)}, {"N": str(n)}
+        if window is not None and window.fresh:  # the first events of this minute start its count
             sets = ["proctoring_minute = :minute", "proctoring_minute_events = :n"]
             conditions.append("(attribute_not_exists(proctoring_minute) OR proctoring_minute < :minute)")
-        else:
-            sets = []
+        elif window is not None:
             adds.append("proctoring_minute_events :n")
             conditions.append("proctoring_minute = :minute AND proctoring_minute_events <= :room")
             values[":room"] = {"N": str(limits.per_minute - n)}

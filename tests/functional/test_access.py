@@ -2,6 +2,7 @@
 session's candidate token and no credentials, with access control on; and the rules the services add
 (a candidate never erases a recruiter session, reads only the released report, ends only when done)."""
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -199,8 +200,10 @@ def test_a_candidate_reads_only_what_the_organisation_released(acme: ApiGateway,
     assert body["share"] == "feedback" and body["overall_score"] is None
     assert [q["score"] for q in body["questions"]] == [None, None]
     assert [q["feedback"] for q in body["questions"]] == [q["feedback"] for q in full["questions"]]
-    for secret in ("integrity", "missing", "timeline", "reasons", "violations"):
+    for secret in ("integrity", "missing", "timeline", "reasons", "violations", "/10"):
         assert secret not in feedback.text, secret
+    key_points = {point for q in full["questions"] for point in q["missing"]}
+    assert key_points and not [p for p in key_points if p in feedback.text], "the rubric stays private"
 
     released = acme.post(f"{P}/session/{sid}/release-report", json={"share": "scores"})
     assert released.status_code == 200 and released.json()["share"] == "scores"
@@ -208,6 +211,7 @@ def test_a_candidate_reads_only_what_the_organisation_released(acme: ApiGateway,
     assert scores["overall_score"] == full["overall_score"]
     assert [q["score"] for q in scores["questions"]] == [q["score"] for q in full["questions"]]
     assert "integrity" not in scores
+    assert not [p for p in key_points if p in json.dumps(scores)]
 
     assert candidate.post(f"{P}/session/{sid}/release-report", json={"share": "scores"}).status_code == 403
     acme.post(f"{P}/session/{sid}/release-report", json={"share": "none"})

@@ -10,6 +10,7 @@ from typing import Any
 from interview_core import wiring
 from tests.functional.test_answer_races_and_budget import dynamodb_calls
 from tests.support.apigw import ApiGateway
+from tests.support.images import two_faces_jpeg
 
 P = "/api/parallel_interview"
 DETAIL = "x" * 200  # the longest detail a client may send
@@ -154,3 +155,38 @@ def test_the_live_channel_proctoring_message_has_the_same_limit(acme: ApiGateway
     assert refused[0]["type"] == "error" and refused[0]["code"] == "rate_limited"
     assert "per minute" in refused[0]["detail"]
     assert acme.get(f"{P}/session/{sid}").json()["session"]["proctoring_violations_count"] == 300
+
+
+def test_a_report_fits_its_item_however_many_bytes_the_events_hold(
+    acme: ApiGateway, aws, monkeypatch
+) -> None:
+    monkeypatch.setenv("PROCTORING_EVENTS_PER_MINUTE", "100000")
+    wiring.reset()
+    sid, candidate = create(acme)
+    wide = {
+        "events": [{"type": "window_blur", "detail": "\U0001f600" * 200} for _ in range(50)]
+    }  # 800 B each
+    for _ in range(CAP // 50):
+        assert candidate.post(f"/api/proctoring/{sid}/events", json=wide).status_code == 200
+    finish(candidate, sid, aws)
+    report = acme.get(f"/api/reports/{sid}")
+    assert report.status_code == 200, report.text
+    integrity = report.json()["integrity"]
+    assert integrity["violations"]["window_blur"] == CAP
+    assert integrity["events_not_listed"] == CAP - len(integrity["timeline"]) > 0
+
+
+def test_a_candidate_filling_the_minute_cannot_crowd_out_server_evidence(acme: ApiGateway) -> None:
+    sid, candidate = create(acme)
+    for _ in range(5):  # consent repeated: recorded once, whatever the candidate sends
+        assert candidate.post(f"{P}/session/{sid}/consent").status_code == 200
+    for _ in range(6):
+        assert candidate.post(f"/api/proctoring/{sid}/events", json=batch(kind="paste")).status_code == 200
+    assert candidate.post(f"/api/proctoring/{sid}/events", json=batch(1)).status_code == 429
+    snap = candidate.post_files(
+        f"/api/proctoring/{sid}/snapshot", {"image": ("frame.jpg", two_faces_jpeg(), "image/jpeg")}
+    )
+    assert snap.status_code == 200 and snap.json()["verdict"] == "multiple_faces", snap.text
+    assert acme.get(f"{P}/session/{sid}").json()["session"]["proctoring_violations_count"] == 301
+    stored, _ = wiring.proctoring_service().store.events(sid, 10_000)
+    assert [e["type"] for e in stored].count("consent_given") == 1

@@ -186,9 +186,9 @@ class OfflineLanguageModel:
         score = round(10 * len(covered) / len(points)) if points else 0
         if len(answer.split()) < MIN_WORDS_FOR_FULL_MARKS:
             score = min(score, SHORT_ANSWER_CAP)
+        # What was missed is in `missing` (the organisation's rubric), not repeated in the feedback text,
+        # which a recruiter may release to the candidate.
         feedback = f"Covered {len(covered)} of {len(points)} key points."
-        if missing:
-            feedback += " Missing: " + "; ".join(missing) + "."
         return AnswerScore(
             score=score, evidence=evidence, missing=missing, feedback=feedback, usage=TokenUsage()
         )

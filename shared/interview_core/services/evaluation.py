@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    STRENGTH_THRESHOLD,
     CandidateReport,
     Difficulty,
     IntegrityReport,
@@ -33,7 +34,6 @@ from interview_core.providers.base import AnswerScore, LanguageModel
 from interview_core.services.proctoring import shorten_timeline
 from interview_core.store import SessionStore
 
-STRENGTH_THRESHOLD = 7
 MAX_REPORT_BYTES = 350_000  # DynamoDB items are at most 400 KB; the report is one item
 
 
@@ -166,11 +166,11 @@ class EvaluationService:
         started = time.monotonic()
         try:
             report = self._build_report(llm, session, started)
-        except Exception as err:
+            written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()))
+        except Exception as err:  # a failed write too: give the lease back, with the reason, for the retry
             count("EvaluationFailures")
             self.store.release_evaluation(session_id, claim, f"{type(err).__name__}: {err}")
             raise
-        written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()))
         if not written:
             return EvaluationOutcome.ALREADY_DONE
         count("EvaluationsCompleted")
@@ -205,7 +205,7 @@ class EvaluationService:
             generated_at=utc_now(),
             evaluation_seconds=round(time.monotonic() - started, 3),
         )
-        excess = len(report.model_dump_json()) - MAX_REPORT_BYTES
+        excess = len(report.model_dump_json().encode()) - MAX_REPORT_BYTES  # DynamoDB counts UTF-8 bytes
         if excess > 0 and report.integrity:
             report.integrity = shorten_timeline(report.integrity, excess)
         return report

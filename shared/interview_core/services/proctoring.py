@@ -96,7 +96,7 @@ def shorten_timeline(report: IntegrityReport, free_bytes: int) -> IntegrityRepor
         if freed >= free_bytes:
             break
         dropped.add(i)
-        freed += len(timeline[i].model_dump_json()) + 1
+        freed += len(timeline[i].model_dump_json().encode()) + 1
     return report.model_copy(
         update={
             "timeline": [e for i, e in enumerate(timeline) if i not in dropped],
@@ -129,11 +129,14 @@ class ProctoringService:
             session.proctoring_events_stored, session.proctoring_minute, session.proctoring_minute_events
         )
         violations = sum(e.violation for e in events)
+        # Only what the candidate's client sends is rate limited: evidence from the server and LiveKit
+        # must never be crowded out by a candidate filling the minute first.
+        limited = any(e.source == "client" for e in events)
         for _ in range(MAX_RECORD_ATTEMPTS):
             now = time.time()
             minute = int(now // 60)
             fresh = seen.minute < minute
-            if (0 if fresh else seen.in_minute) + len(events) > self.limits.per_minute:
+            if limited and (0 if fresh else seen.in_minute) + len(events) > self.limits.per_minute:
                 raise RateLimited(
                     f"At most {self.limits.per_minute} proctoring events per minute are accepted for a "
                     "session; nothing from this call was recorded",
@@ -147,7 +150,7 @@ class ProctoringService:
                     [e.model_dump(mode="json") for e in kept],
                     dict(Counter(e.type for e in over)),
                     violations,
-                    EventWindow(minute, fresh),
+                    EventWindow(minute, fresh) if limited else None,
                     self.limits,
                 )
                 break
@@ -160,6 +163,8 @@ class ProctoringService:
         return len(events)
 
     def consent(self, session: Session) -> None:
+        if session.consent_received:  # once: repeating it must not fill the timeline
+            return
         self.store.set_fields(session.session_id, {"consent_received": True})
         self.record(session, [make_event("consent_given", "server")])
 
