@@ -17,7 +17,7 @@ from websockets.sync.client import connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import local_stack  # noqa: E402
+from infra.stack_process import local_stack  # noqa: E402
 
 
 def receive_until(ws, kind: str) -> dict:  # noqa: ANN001

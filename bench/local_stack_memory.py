@@ -21,7 +21,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import local_stack_process  # noqa: E402
+from infra.stack_process import local_stack_process  # noqa: E402
 
 P = "/api/parallel_interview"
 TYPES = ["tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"]

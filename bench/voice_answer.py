@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from bench.stack import clean_env, local_stack  # noqa: E402
+from infra.stack_process import clean_env, local_stack  # noqa: E402
 from interview_core.audio import inspect  # noqa: E402
 from tests.support.audio import concat, speech  # noqa: E402
 

@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import local_stack  # noqa: E402
+from infra.stack_process import local_stack  # noqa: E402
 from tests.support.browser import CHROMIUM, QUIET  # noqa: E402
 
 

@@ -3,9 +3,7 @@ access-control mode the stack really runs with, and SIGTERM (kill, systemd, dock
 (Ctrl+C) stops it promptly and removes that file."""
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,22 +12,17 @@ from pathlib import Path
 import pytest
 import requests
 
+from infra.stack_process import clean_env, local_stack_process
+
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def admin(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
     return subprocess.run(
         [sys.executable, "-m", "infra.admin", "--local", *args],
         cwd=ROOT,
-        env={**env, "LOCAL_STACK_STATE": str(state)},
+        env=clean_env(LOCAL_STACK_STATE=str(state)),
         capture_output=True,
         text=True,
         timeout=60,
@@ -39,30 +32,8 @@ def admin(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_the_stack_and_removes_its_state_file(tmp_path: Path, sig: signal.Signals) -> None:
     state = tmp_path / "local-stack.json"
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
-    env.update(LOCAL_STACK_STATE=str(state), AUTH_REQUIRED="true", LOG_LEVEL="WARNING")
     log = tmp_path / "stack.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "local stack exited:\n" + log.read_text()
-            assert time.monotonic() < deadline, "not healthy within 60 s:\n" + log.read_text()
-            try:
-                if requests.get(f"{base}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-
+    with local_stack_process(log, LOCAL_STACK_STATE=str(state), AUTH_REQUIRED="true") as (base, proc):
         # The state file says what the stack enforces: access control is on, a keyless call is refused.
         assert json.loads(state.read_text())["AUTH_REQUIRED"] == "true"
         assert requests.get(f"{base}/api/parallel_interview/stats", timeout=10).status_code == 401
@@ -79,9 +50,5 @@ def test_a_signal_stops_the_stack_and_removes_its_state_file(tmp_path: Path, sig
         assert proc.returncode == 0, log.read_text()
         assert not state.exists()
         assert "Traceback" not in log.read_text()
-        after = admin(state, "cleanup")
-        assert after.returncode != 0 and "no local stack is running" in after.stderr
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    after = admin(state, "cleanup")
+    assert after.returncode != 0 and "no local stack is running" in after.stderr

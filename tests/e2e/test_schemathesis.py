@@ -6,15 +6,14 @@ WebSocket routes out), so nothing needs excluding; its messages are tested in te
 
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-import requests
+
+from infra.stack_process import clean_env, local_stack_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
@@ -24,37 +23,11 @@ SEED = os.environ.get("SCHEMATHESIS_SEED", "20261201")  # fixed: the same cases 
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_schemathesis_finds_no_server_error_and_no_undocumented_status(tmp_path: Path) -> None:
     if not SCHEMATHESIS.exists():
         pytest.fail(f"{SCHEMATHESIS} is missing: install the dev extra (pip install -e '.[dev]')")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_", "LIVEKIT_"))}
-    env["LOCAL_CLEANUP_INTERVAL_SECONDS"] = "3600"  # the run's sessions stay as the stateful phase made them
-    stack = subprocess.Popen(
-        [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert stack.poll() is None, "local stack exited"
-            try:
-                if requests.get(f"{base}/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, "local stack did not become healthy within 60 s"
-            time.sleep(0.2)
+    # cleanup stays off: the run's sessions stay as the stateful phase made them
+    with local_stack_process(LOCAL_CLEANUP_INTERVAL_SECONDS="3600") as (base, _proc):
         started = time.monotonic()
         run = subprocess.run(
             [
@@ -80,18 +53,12 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_status(tmp_path:
                 str(tmp_path / "report"),
             ],
             cwd=tmp_path,
-            env={**env, "SCHEMATHESIS_HOOKS": "tests.e2e.schemathesis_hooks", "PYTHONPATH": str(ROOT)},
+            env=clean_env(SCHEMATHESIS_HOOKS="tests.e2e.schemathesis_hooks", PYTHONPATH=str(ROOT)),
             capture_output=True,
             text=True,
             timeout=600,
         )
         elapsed = time.monotonic() - started
-    finally:
-        stack.send_signal(signal.SIGINT)
-        try:
-            stack.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            stack.kill()
     out = run.stdout + run.stderr
     summary = out[out.find("SUMMARY") :] if "SUMMARY" in out else out[-3000:]
     print(f"schemathesis: exit {run.returncode} in {elapsed:.0f} s\n{summary}")

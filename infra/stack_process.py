@@ -1,4 +1,5 @@
-"""The local stack as a separate process on a free port, for benchmarks that talk to it over the network."""
+"""The local stack as a separate process on a free port, for benchmarks and end-to-end tests that talk to it
+over the network."""
 
 import os
 import signal
@@ -17,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without AWS/OpenAI/LLM settings: the stack provisions its own stand-in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_"))}
+    """This environment without AWS/OpenAI/LLM/LiveKit settings: the stack provisions its own stand-in and
+    runs its providers offline."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "OPENAI_", "LLM_", "LIVEKIT_"))}
     return {**env, "PYTHONPATH": f"{ROOT / 'shared'}{os.pathsep}{ROOT}", **extra}
 
 
@@ -30,19 +32,23 @@ def local_stack() -> Iterator[str]:
 
 
 @contextmanager
-def local_stack_process(**env: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """As local_stack, yielding (base URL, the stack's process); `env` adds to its environment."""
+def local_stack_process(log: Path | None = None, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As local_stack, yielding (base URL, the stack's process); `env` adds to its environment (e.g. its own
+    LOCAL_STACK_STATE). The stack's output goes to `log` when given, else to a temporary file."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log, tempfile.TemporaryDirectory() as tmp:
+    with (
+        open(log, "w+") if log else tempfile.NamedTemporaryFile("w+", suffix=".log") as out,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         # its own state file: a stack the user runs keeps .local-stack.json for `infra.admin --local`
         env = {"LOCAL_STACK_STATE": str(Path(tmp) / "local-stack.json"), **env}
         proc = subprocess.Popen(
             [sys.executable, "-m", "infra.local_stack", "--port", str(port)],
             cwd=ROOT,
             env=clean_env(LOG_LEVEL="WARNING", **env),
-            stdout=log,
+            stdout=out,
             stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
@@ -50,8 +56,8 @@ def local_stack_process(**env: str) -> Iterator[tuple[str, subprocess.Popen]]:
             deadline = time.monotonic() + 60
             while True:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError("local stack did not become healthy:\n" + log.read())
+                    out.seek(0)
+                    raise RuntimeError("local stack did not become healthy:\n" + out.read())
                 try:
                     if requests.get(f"{base}/health", timeout=1).ok:
                         break
