@@ -38,6 +38,11 @@ class Caller:
     org_id: str | None = None  # set for API keys (and for everyone while access control is off)
     candidate_token: str | None = None  # set for a candidate acting on their own session
 
+    @property
+    def is_candidate(self) -> bool:
+        """Acting with a candidate token only: the organisation's rights do not apply."""
+        return self.org_id is None
+
     def can_access(self, session: Session) -> bool:
         if self.org_id is not None and self.org_id == session.org_id:
             return True
@@ -127,7 +132,7 @@ MESSAGES: dict[str, Rule] = {
 def check(caller: Caller, rule: Rule) -> Caller:
     """Refuse a caller whose role the rule does not list (403): a candidate token on an organisation's
     call. Callers without credentials never get this far when access control is on (identify: 401)."""
-    if caller.org_id is None and Role.CANDIDATE not in rule.roles and Role.PUBLIC not in rule.roles:
+    if caller.is_candidate and Role.CANDIDATE not in rule.roles and Role.PUBLIC not in rule.roles:
         raise Forbidden(
             "This call needs the organisation's X-API-Key; a candidate session token cannot make it"
         )

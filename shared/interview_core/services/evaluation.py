@@ -234,7 +234,7 @@ class EvaluationService:
 
 
 def _is_recruiters_candidate(caller: Caller | None, session: Session) -> bool:
-    return caller is not None and caller.org_id is None and session.kind == "recruiter"
+    return caller is not None and caller.is_candidate and session.kind == "recruiter"
 
 
 def may_read_report(caller: Caller | None, session: Session) -> bool:

@@ -246,7 +246,7 @@ class RecruiterService:
             )
         now = epoch_now()
         time_up = session.current_deadline is not None and now > session.current_deadline
-        if caller.org_id is None and not time_up:  # the candidate: the organisation may end it any time
+        if caller.is_candidate and not time_up:  # the organisation may end it at any time
             raise Forbidden(
                 f"The interview has {session.total_questions - session.answered} unanswered question(s): "
                 "a candidate can end it only after the last answer or once the current question's time is up"
