@@ -5,6 +5,8 @@ event against the embedded AWS stand-in, as a Lambda cold start does. Runs are i
 noise hits every function alike; compare the ratios.
 
     .venv/bin/python bench/cold_start.py [--runs 9]
+    .venv/bin/python bench/cold_start.py --only get_session,submit_answer --runs 5
+    .venv/bin/python bench/cold_start.py --profile get_session   # where its import and first event go
 """
 
 import argparse
@@ -47,23 +49,52 @@ def render(template: str, swaps: dict[str, str]) -> dict:
 
 _CHILD = r"""
 import json, sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 sys.path.insert(0, sys.argv[1])
 import app
-t1 = time.perf_counter()
+t1, c1 = time.perf_counter(), time.process_time()
 class Ctx:
     function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
     log_group_name = "/aws/lambda/bench"; log_stream_name = "bench"
     def get_remaining_time_in_millis(self): return 29000
 result = app.handler(json.load(open(sys.argv[2])), Ctx())
-t2 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1000, "serve_ms": (t2 - t1) * 1000, "status": result.get("statusCode"),
+t2, c2 = time.perf_counter(), time.process_time()
+print(json.dumps({"import_ms": (t1 - t0) * 1000, "serve_ms": (t2 - t1) * 1000, "cpu_ms": (c2 - c0) * 1000,
+                  "status": result.get("statusCode"),
                   "openai": "openai" in sys.modules}))
 """
 
 
-def run_once(fn_dir: Path, event_file: Path, env: dict[str, str]) -> dict:
+# The same cold start under cProfile: the import and the first event, each by cumulative time.
+_PROFILED_CHILD = r"""
+import cProfile, json, pstats, sys
+sys.path.insert(0, sys.argv[1])
+class Ctx:
+    function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    log_group_name = "/aws/lambda/bench"; log_stream_name = "bench"
+    def get_remaining_time_in_millis(self): return 29000
+# cProfile sees one thread: run sync endpoints and dependencies inline instead of in anyio's worker threads.
+import fastapi.dependencies.utils, fastapi.routing
+async def inline(fn, *args, **kwargs): return fn(*args, **kwargs)
+fastapi.dependencies.utils.run_in_threadpool = fastapi.routing.run_in_threadpool = inline
+for phase, code in (("import", "import app"), ("first event", "app.handler(json.load(open(sys.argv[2])), Ctx())")):
+    profile = cProfile.Profile()
+    profile.runctx(code, globals(), globals())
+    print(f"--- {phase}, by cumulative time ---")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(int(sys.argv[3]))
+"""
+
+
+def run_once(fn_dir: Path, event_file: Path, env: dict[str, str], profile_lines: int = 0) -> dict:
+    if profile_lines:
+        subprocess.run(
+            [sys.executable, "-c", _PROFILED_CHILD, str(fn_dir), str(event_file), str(profile_lines)],
+            env=env,
+            check=True,
+        )
+        return {}
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", _CHILD, str(fn_dir), str(event_file)],
@@ -79,7 +110,12 @@ def run_once(fn_dir: Path, event_file: Path, env: dict[str, str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--profile", metavar="FUNCTION", help="profile one cold start of FUNCTION instead")
+    parser.add_argument("--profile-lines", type=int, default=40)
+    parser.add_argument("--only", metavar="F1,F2", help="measure only these functions (and the floor)")
     args = parser.parse_args()
+    if args.profile:
+        args.runs = 1
 
     standin = aws_standin.start()
     env = {**os.environ, **standin.env, "LLM_PROVIDER": "offline", "POWERTOOLS_LOG_LEVEL": "WARNING"}
@@ -124,8 +160,11 @@ def main() -> None:
     targets: dict[str, tuple[Path, list[Path]]] = {
         "floor": (ROOT / "bench" / "floor_handler", [ROOT / "events/health.json"] * args.runs)
     }
+    only = set(args.only.split(",")) if args.only else None
     for code_uri in sorted(tpl.http_routes(tpl.load())):
         name = Path(code_uri).name
+        if only is not None and name not in only and name != args.profile:
+            continue
         template = (ROOT / "events" / f"{name}.json").read_text()
         recruiting = name.startswith(("recruiter_", "proctoring_", "capture_"))
         files = []
@@ -138,6 +177,12 @@ def main() -> None:
             files[-1].write_text(json.dumps(render(template, swaps)))
         targets[name] = (ROOT / code_uri, files)
 
+    if args.profile:
+        fn_dir, event_files = targets[args.profile]
+        run_once(fn_dir, event_files[0], env, args.profile_lines)
+        standin.stop()
+        return
+
     samples: dict[str, list[dict]] = {name: [] for name in targets}
     for run in range(args.runs):
         for name, (fn_dir, event_files) in targets.items():
@@ -148,17 +193,20 @@ def main() -> None:
         return statistics.median(s[key] for s in samples[name])
 
     floor_wall, floor_in = med("floor", "wall_ms"), med("floor", "import_ms") + med("floor", "serve_ms")
+    floor_cpu = med("floor", "cpu_ms")
     print(f"cold start, median of {args.runs} fresh processes (offline providers)")
     print(
-        f"{'function':<20}{'status':>7}{'process ms':>12}{'x floor':>9}{'import+serve ms':>17}{'x floor':>9}"
-        f"{'openai':>8}"
+        f"{'function':<24}{'status':>7}{'process ms':>12}{'x floor':>9}{'import+serve ms':>17}{'x floor':>9}"
+        f"{'cpu ms':>8}{'x floor':>9}{'openai':>8}"
     )
     for name in targets:
         wall = med(name, "wall_ms")
         inproc = med(name, "import_ms") + med(name, "serve_ms")
+        cpu = med(name, "cpu_ms")
         print(
-            f"{name:<20}{samples[name][0]['status']:>7}{wall:>12.0f}{wall / floor_wall:>9.2f}{inproc:>17.0f}"
-            f"{inproc / floor_in:>9.2f}{str(any(s['openai'] for s in samples[name])):>8}"
+            f"{name:<24}{samples[name][0]['status']:>7}{wall:>12.0f}{wall / floor_wall:>9.2f}{inproc:>17.0f}"
+            f"{inproc / floor_in:>9.2f}{cpu:>8.0f}{cpu / floor_cpu:>9.2f}"
+            f"{str(any(s['openai'] for s in samples[name])):>8}"
         )
     # Speech functions load PyAV and, offline, a Whisper model or espeak-ng: their cost is the work itself.
     speech = {"audio_answer", "transcribe_audio", "text_to_speech"}

@@ -9,13 +9,12 @@ message; and nothing can push timer warnings, so every reply ends with the curre
 timeout)."""
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
 
 from interview_core import wiring
+from interview_core.aws import client
 from interview_core.live.channel import Credentials, Refused
 from interview_core.live.protocol import ErrorMessage, ServerMessage
 from interview_core.observability import flush_metrics, logger, start_request
@@ -24,9 +23,8 @@ from interview_core.settings import get_settings
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
-@cache
 def _management_api(endpoint: str) -> Any:
-    return boto3.session.Session().client("apigatewaymanagementapi", endpoint_url=endpoint, config=_CONFIG)
+    return client("apigatewaymanagementapi", endpoint_url=endpoint, config=_CONFIG)
 
 
 def _endpoint(context: dict[str, Any]) -> str:
