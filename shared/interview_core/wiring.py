@@ -1,26 +1,28 @@
-"""Builds the services once per process from settings (FastAPI dependencies and workers call these)."""
+"""Builds the services once per process from settings (FastAPI dependencies and workers call these).
+
+Each builder imports what it builds: a function loads only the services its route uses (cold start).
+"""
 
 from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING
 
-from interview_core.access import ApiKeys
-from interview_core.blobs import MediaStore
-from interview_core.jobs import JobStore
 from interview_core.providers.factory import language_model, speech_to_text, text_to_speech
-from interview_core.queue import EvaluationQueue
-from interview_core.quota import Limits, Quotas
-from interview_core.services.evaluation import EvaluationService
-from interview_core.services.interview import InterviewService
-from interview_core.services.proctoring import ProctoringService
-from interview_core.services.recruiter import RecruiterService
-from interview_core.services.retention import RetentionService
-from interview_core.services.voice import VoiceService
 from interview_core.settings import get_settings
-from interview_core.store import EventLimits, SessionStore
 
 if TYPE_CHECKING:
+    from interview_core.access import ApiKeys
+    from interview_core.jobs import JobStore
     from interview_core.livekit_rooms import LiveKitRooms
+    from interview_core.queue import EvaluationQueue
+    from interview_core.quota import Quotas
+    from interview_core.services.evaluation import EvaluationService
+    from interview_core.services.interview import InterviewService
+    from interview_core.services.proctoring import ProctoringService
+    from interview_core.services.recruiter import RecruiterService
+    from interview_core.services.retention import RetentionService
+    from interview_core.services.voice import VoiceService
+    from interview_core.store import SessionStore
 
 __all__ = [
     "interview_service",
@@ -41,63 +43,79 @@ __all__ = [
 
 
 @cache
-def _store() -> SessionStore:
+def _store() -> "SessionStore":
+    from interview_core.store import SessionStore
+
     s = get_settings()
     return SessionStore(s.sessions_table, s.lifecycle, s.counter_shards)
 
 
-def _queue() -> EvaluationQueue:
+def _queue() -> "EvaluationQueue":
+    from interview_core.queue import EvaluationQueue
+
     return EvaluationQueue(get_settings().evaluation_queue_url)
 
 
 @cache
-def interview_service() -> InterviewService:
+def interview_service() -> "InterviewService":
+    from interview_core.services.interview import InterviewService
+
     return InterviewService(_store(), _queue(), get_settings().late_grace_seconds)
 
 
 @cache
 def livekit_rooms() -> "LiveKitRooms":
-    from interview_core.livekit_rooms import (
-        LiveKitRooms,  # livekit-api: only functions that use rooms load it
-    )
+    from interview_core.livekit_rooms import LiveKitRooms  # livekit-api: only functions that use rooms
 
     return LiveKitRooms(get_settings())
 
 
 @cache
-def recruiter_service() -> RecruiterService:
-    s = get_settings()
-    return RecruiterService(
-        _store(), JobStore(s.sessions_table), _queue(), retention_service(), livekit_rooms
-    )
+def recruiter_service() -> "RecruiterService":
+    from interview_core.services.recruiter import RecruiterService
+
+    return RecruiterService(_store(), job_store(), _queue(), retention_service(), livekit_rooms)
 
 
 @cache
-def job_store() -> JobStore:
+def job_store() -> "JobStore":
+    from interview_core.jobs import JobStore
+
     return JobStore(get_settings().sessions_table)
 
 
 @cache
-def proctoring_service() -> ProctoringService:
+def proctoring_service() -> "ProctoringService":
+    from interview_core.blobs import MediaStore
+    from interview_core.services.proctoring import ProctoringService
+    from interview_core.store import EventLimits
+
     s = get_settings()
     limits = EventLimits(s.proctoring_max_events, s.proctoring_events_per_minute)
     return ProctoringService(_store(), MediaStore(s.media_bucket), s.max_image_bytes, limits)
 
 
 @cache
-def retention_service() -> RetentionService:
+def retention_service() -> "RetentionService":
+    from interview_core.blobs import MediaStore
+    from interview_core.services.retention import RetentionService
+
     s = get_settings()
     return RetentionService(_store(), MediaStore(s.media_bucket), _queue(), s.lifecycle)
 
 
 @cache
-def api_keys() -> ApiKeys:
+def api_keys() -> "ApiKeys":
+    from interview_core.access import ApiKeys
+
     s = get_settings()
     return ApiKeys(s.sessions_table, s.api_key_cache_seconds)
 
 
 @cache
-def quotas() -> Quotas:
+def quotas() -> "Quotas":
+    from interview_core.quota import Limits, Quotas
+
     s = get_settings()
     defaults = Limits(
         sessions=s.quota_sessions_per_day,
@@ -109,13 +127,18 @@ def quotas() -> Quotas:
 
 
 @cache
-def voice_service() -> VoiceService:
+def voice_service() -> "VoiceService":
+    from interview_core.blobs import MediaStore
+    from interview_core.services.voice import VoiceService
+
     s = get_settings()
     return VoiceService(interview_service(), MediaStore(s.media_bucket), s)
 
 
 @cache
-def evaluation_service() -> EvaluationService:
+def evaluation_service() -> "EvaluationService":
+    from interview_core.services.evaluation import EvaluationService
+
     return EvaluationService(
         _store(), timedelta(seconds=get_settings().evaluation_lease_seconds), proctoring_service().integrity
     )

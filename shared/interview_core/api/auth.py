@@ -1,13 +1,17 @@
 """FastAPI dependencies that say who is calling (see interview_core.access)."""
 
+from typing import TYPE_CHECKING
+
 from fastapi import Depends, Request
 
 from interview_core.access import ROUTES, Caller, check, identify
 from interview_core.errors import Forbidden
 from interview_core.observability import logger
-from interview_core.quota import Payer
 from interview_core.settings import get_settings
 from interview_core.wiring import api_keys, quotas
+
+if TYPE_CHECKING:
+    from interview_core.quota import Payer
 
 
 def caller(request: Request) -> Caller:
@@ -33,7 +37,7 @@ def caller(request: Request) -> Caller:
     return check(who, rule)
 
 
-def payer(request: Request, who: Caller = Depends(caller)) -> Payer:
+def payer(request: Request, who: Caller = Depends(caller)) -> "Payer":
     """Who pays for the request's costly calls: the organisation, or with access control off the client's
     address (API Gateway's sourceIp; never a header the client can set)."""
     address = request.client.host if request.client else None
