@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from interview_core.model import Model
 
 Difficulty = Literal["simple", "medium", "hard"]
 AnswerSource = Literal["text", "audio"]
@@ -63,7 +65,7 @@ class Lifecycle:
         return (epoch_now() if now is None else now) + int(delta.total_seconds())
 
 
-class KeyPoint(BaseModel):
+class KeyPoint(Model):
     point: str
     keywords: list[str] = Field(default_factory=list)
 
@@ -73,19 +75,19 @@ QuestionType = Literal["text", "coding"]
 ReportShare = Literal["none", "feedback", "scores"]
 
 
-class Question(BaseModel):
+class Question(Model):
     text: str
     key_points: list[KeyPoint] = Field(default_factory=list)
     type: QuestionType = "text"
 
 
-class Word(BaseModel):
+class Word(Model):
     word: str
     start: float  # seconds from the start of the recording
     end: float
 
 
-class SpeakingInsights(BaseModel):
+class SpeakingInsights(Model):
     """How an answer was spoken, from the transcript's word timestamps; advice, not part of the score."""
 
     duration_seconds: float
@@ -100,7 +102,7 @@ class SpeakingInsights(BaseModel):
     pause_threshold_seconds: float
 
 
-class AudioRecording(BaseModel):
+class AudioRecording(Model):
     """Where a spoken answer is kept: a key the server chose, below the session's S3 prefix."""
 
     key: str
@@ -109,7 +111,7 @@ class AudioRecording(BaseModel):
     duration_seconds: float
 
 
-class Answer(BaseModel):
+class Answer(Model):
     question_number: int
     text: str
     submitted_at: str
@@ -123,7 +125,7 @@ class Answer(BaseModel):
 PUBLIC_ORG = "public"  # the organisation of every request while access control is off
 
 
-class Candidate(BaseModel):
+class Candidate(Model):
     """Personal data: stored with the session, erased with it, never logged."""
 
     name: str
@@ -131,7 +133,7 @@ class Candidate(BaseModel):
     phone: str | None = None
 
 
-class Timers(BaseModel):
+class Timers(Model):
     text_question_timer: int
     coding_question_timer: int
 
@@ -139,7 +141,7 @@ class Timers(BaseModel):
         return self.coding_question_timer if question.type == "coding" else self.text_question_timer
 
 
-class LiveKitRoom(BaseModel):
+class LiveKitRoom(Model):
     name: str
     fallback: bool
     fallback_reason: str | None = None
@@ -150,7 +152,7 @@ def counter_scope(kind: str, org_id: str) -> str:
     return f"{kind}#{org_id}"
 
 
-class Session(BaseModel):
+class Session(Model):
     session_id: str
     kind: Literal["practice", "recruiter"] = "practice"
     org_id: str = PUBLIC_ORG
@@ -206,7 +208,7 @@ class Session(BaseModel):
         return None
 
 
-class QuestionScore(BaseModel):
+class QuestionScore(Model):
     question_number: int
     question: str
     answer: str
@@ -219,7 +221,7 @@ class QuestionScore(BaseModel):
     late: bool = False  # answered after the server's deadline for the question
 
 
-class ProctoringEvent(BaseModel):
+class ProctoringEvent(Model):
     type: str
     at: str  # ISO 8601, UTC
     at_ms: int  # epoch milliseconds (the timeline's sort key)
@@ -229,7 +231,7 @@ class ProctoringEvent(BaseModel):
     violation: bool = False
 
 
-class IntegrityReport(BaseModel):
+class IntegrityReport(Model):
     """Advisory only: it lists what happened and why the score moved, and never rejects anyone."""
 
     score: int = Field(ge=0, le=100)
@@ -241,7 +243,7 @@ class IntegrityReport(BaseModel):
     advisory: str
 
 
-class TokenUsage(BaseModel):
+class TokenUsage(Model):
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -258,7 +260,7 @@ class TokenUsage(BaseModel):
         )
 
 
-class Report(BaseModel):
+class Report(Model):
     session_id: str
     topic: str
     difficulty: Difficulty
@@ -280,7 +282,7 @@ class Report(BaseModel):
 STRENGTH_THRESHOLD = 7  # a score from which an answer counts among the strengths
 
 
-class CandidateQuestion(BaseModel):
+class CandidateQuestion(Model):
     question_number: int
     question: str
     answer: str
@@ -288,7 +290,7 @@ class CandidateQuestion(BaseModel):
     score: int | None = None  # only when the organisation shares scores
 
 
-class CandidateReport(BaseModel):
+class CandidateReport(Model):
     """What a recruiter session's candidate may read: the released part of the report. Built from the
     per-question feedback alone, so no score (unless shared), no key point, no integrity detail reaches
     the candidate: the report's own strengths, improvements and summary quote scores and key points."""

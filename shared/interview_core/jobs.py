@@ -8,21 +8,21 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
 
 from interview_core.aws import client
 from interview_core.domain import QuestionType, ReportShare, utc_now
 from interview_core.errors import NotFound
+from interview_core.model import Model
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
 
 
-class JobQuestion(BaseModel):
+class JobQuestion(Model):
     text: str
     type: QuestionType = "text"
 
 
-class Job(BaseModel):
+class Job(Model):
     job_id: str
     org_id: str
     title: str

@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from interview_core.api import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
@@ -14,12 +14,13 @@ from interview_core.domain import (
     SpeakingInsights,
     Word,
 )
+from interview_core.model import Body, Model
 
 Topic = hygiene.line(MAX_TOPIC_CHARS)
 AnswerText = hygiene.answer(MAX_ANSWER_CHARS)
 
 
-class Input(BaseModel):
+class Input(Body):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -29,7 +30,7 @@ class InterviewSpec(Input):
     num_questions: int = Field(default=2, ge=1, le=10)
 
 
-class StartInterviewResponse(BaseModel):
+class StartInterviewResponse(Model):
     session_id: str
     greeting: str
     current_question: str
@@ -46,7 +47,7 @@ class SubmitAnswerRequest(Input):
     )
 
 
-class NextQuestionResponse(BaseModel):
+class NextQuestionResponse(Model):
     session_id: str
     message: str = "Answer recorded successfully"
     next_question: str
@@ -55,7 +56,7 @@ class NextQuestionResponse(BaseModel):
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
 
 
-class CompletedResponse(BaseModel):
+class CompletedResponse(Model):
     session_id: str
     message: str = "Interview completed!"
     feedback: str
@@ -65,7 +66,7 @@ class CompletedResponse(BaseModel):
     evaluation_status: EvaluationStatus
 
 
-class HeardFields(BaseModel):
+class HeardFields(Model):
     transcript: str
     speaking: SpeakingInsights
     audio_duration_seconds: float
@@ -95,7 +96,7 @@ class AudioUploadRequest(Input):
     content_type: UploadContentType = Field(description="The recording's MIME type, e.g. audio/webm")
 
 
-class AudioUploadResponse(BaseModel):
+class AudioUploadResponse(Model):
     session_id: str
     audio_key: str = Field(description="Send this as audio_key to POST /audio-answer/{session_id}")
     upload_url: str
@@ -109,7 +110,7 @@ class TextToSpeechRequest(Input):
     text: hygiene.text(3000)  # type: ignore[valid-type]
 
 
-class RecordingLink(BaseModel):
+class RecordingLink(Model):
     question_number: int
     audio_url: str = Field(description="Presigned, short-lived link to the recorded answer")
     format: str
@@ -117,7 +118,7 @@ class RecordingLink(BaseModel):
     speaking: SpeakingInsights | None = None
 
 
-class SessionResponse(BaseModel):
+class SessionResponse(Model):
     session_id: str
     topic: str
     difficulty: Difficulty
@@ -129,14 +130,14 @@ class SessionResponse(BaseModel):
     recordings: list[RecordingLink] | None = Field(default=None, description="Spoken answers, if any")
 
 
-class SessionCountsResponse(BaseModel):
+class SessionCountsResponse(Model):
     active_sessions: int
     completed_sessions: int
     total_sessions: int
     abandoned_sessions: int
 
 
-class GeneratedQuestionsResponse(BaseModel):
+class GeneratedQuestionsResponse(Model):
     topic: str
     difficulty: Difficulty
     questions: list[str]
@@ -151,7 +152,7 @@ class EvaluateAnswersRequest(RootModel[list[QuestionAnswer]]):
     root: list[QuestionAnswer] = Field(min_length=1, max_length=20)
 
 
-class AnswerEvaluation(BaseModel):
+class AnswerEvaluation(Model):
     question: str
     score: int
     evidence: list[str]
@@ -159,7 +160,7 @@ class AnswerEvaluation(BaseModel):
     feedback: str
 
 
-class EvaluateAnswersResponse(BaseModel):
+class EvaluateAnswersResponse(Model):
     feedback: str
     evaluated_answers: int
     overall_score: float
@@ -167,21 +168,21 @@ class EvaluateAnswersResponse(BaseModel):
     provider: str
 
 
-class ReportPendingResponse(BaseModel):
+class ReportPendingResponse(Model):
     session_id: str
     evaluation_status: EvaluationStatus
     detail: str
     report_url: str
 
 
-class RootResponse(BaseModel):
+class RootResponse(Model):
     message: str
     status: str
     version: str
     docs: str
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(Model):
     status: Literal["healthy", "degraded"]
     service: str
     openai_configured: bool
@@ -190,7 +191,7 @@ class HealthResponse(BaseModel):
     providers: dict[str, str]
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Model):
     detail: str
 
 
@@ -200,17 +201,17 @@ class ValidationErrorResponse(ErrorResponse):
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class SessionDeletedResponse(BaseModel):
+class SessionDeletedResponse(Model):
     message: str = "Session deleted"
     session_id: str
 
 
-class QuotaUsage(BaseModel):
+class QuotaUsage(Model):
     used: int | float  # audio_minutes: minutes, to the hundredth
     limit: int
 
 
-class UsageResponse(BaseModel):
+class UsageResponse(Model):
     subject: str = Field(description="org#<organisation>, or ip#<address> while access control is off")
     day: str = Field(description="the UTC day counted, YYYY-MM-DD")
     resets_at: str = Field(description="the next 00:00 UTC, when every quota starts again")

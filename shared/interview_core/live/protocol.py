@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from interview_core.api.recruiter_schemas import ProctoringEventIn
 from interview_core.api.schemas import AnswerText
 from interview_core.domain import EvaluationStatus, QuestionType, SessionStatus
+from interview_core.model import Model
 
 # Holds the longest answer (5000 characters) in any script of up to 3 UTF-8 bytes a character, with its
 # envelope; well under API Gateway's 32 KB frame limit.
@@ -40,7 +41,7 @@ ErrorCode = Literal[
 # -- client -> server -----------------------------------------------------------------------------
 
 
-class ClientMessage(BaseModel):
+class ClientMessage(Model):
     model_config = ConfigDict(extra="forbid")  # a misspelt field is an error, not silently ignored
     type: str  # each message narrows it to its own literal
 
@@ -94,7 +95,7 @@ CLIENT_MESSAGES: TypeAdapter[Any] = TypeAdapter(AnyClientMessage)
 # -- server -> client -----------------------------------------------------------------------------
 
 
-class ServerMessage(BaseModel):
+class ServerMessage(Model):
     # Every field is always sent (nulls included): the schema lists them all as required.
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
@@ -219,7 +220,7 @@ _SERVER = (
 )
 
 
-def _type_of(model: type[BaseModel]) -> str:
+def _type_of(model: type[Model]) -> str:
     return str(get_args(model.model_fields["type"].annotation)[0])
 
 

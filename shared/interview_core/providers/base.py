@@ -2,20 +2,19 @@
 
 from typing import TYPE_CHECKING, Protocol
 
-from pydantic import BaseModel
-
 from interview_core.domain import Difficulty, Question, TokenUsage, Word
+from interview_core.model import Model
 
 if TYPE_CHECKING:
     from interview_core.audio import AudioClip
 
 
-class GeneratedQuestions(BaseModel):
+class GeneratedQuestions(Model):
     questions: list[Question]
     usage: TokenUsage
 
 
-class AnswerScore(BaseModel):
+class AnswerScore(Model):
     score: int
     evidence: list[str]
     missing: list[str]
@@ -37,7 +36,7 @@ class LanguageModel(Protocol):
         ...
 
 
-class Transcript(BaseModel):
+class Transcript(Model):
     text: str
     words: list[Word]  # with timestamps: the speaking insights need them
     language: str

@@ -3,33 +3,34 @@
 from typing import TypeVar
 
 import openai
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from interview_core.domain import Difficulty, KeyPoint, Question, TokenUsage
 from interview_core.errors import ProviderUnavailable
+from interview_core.model import Model
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
 from interview_core.providers.openai_client import openai_client
 from interview_core.settings import Settings
 
 RUBRIC_VERSION = "llm-rubric-v1"
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", bound=Model)
 
 
-class KeyPointOut(BaseModel):
+class KeyPointOut(Model):
     point: str = Field(description="One thing a strong answer must mention")
     keywords: list[str] = Field(description="3-6 lowercase words or short phrases that signal this point")
 
 
-class QuestionOut(BaseModel):
+class QuestionOut(Model):
     question: str
     key_points: list[KeyPointOut]
 
 
-class QuestionSet(BaseModel):
+class QuestionSet(Model):
     questions: list[QuestionOut]
 
 
-class AnswerGrade(BaseModel):
+class AnswerGrade(Model):
     score: int = Field(description="0 (no relevant content) to 10 (complete, precise, well reasoned)")
     evidence: list[str] = Field(description="Short quotes from the answer that earned credit")
     missing: list[str] = Field(description="Key points the answer did not cover")

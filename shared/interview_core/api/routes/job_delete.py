@@ -1,16 +1,16 @@
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import JobStore
+from interview_core.model import Model
 from interview_core.wiring import job_store
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 
-class JobDeleted(BaseModel):
+class JobDeleted(Model):
     status: str = "success"
     message: str = "Job deleted"
     job_id: str
