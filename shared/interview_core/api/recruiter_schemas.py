@@ -1,12 +1,14 @@
 """Request and response models of the recruiter API (seed 002). Kept apart from the practice schemas:
-email validation and the larger models load only in the recruiter functions."""
+the larger models load only in the recruiter functions (the one that validates email addresses lives
+with its route, api.routes.recruiter_create)."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, WithJsonSchema
+from pydantic import ConfigDict, Field
 
 from interview_core.api import text as hygiene
 from interview_core.domain import IntegrityReport, QuestionType, ReportShare
+from interview_core.model import Body, Model
 
 Success = Literal["success"]
 QuestionText = hygiene.text(2000)  # coding questions span lines
@@ -14,39 +16,15 @@ Name = hygiene.line(200)
 Phone = hygiene.line(40, required=False)
 Description = hygiene.text(5000, required=False)
 EventDetail = hygiene.line(200, required=False)
-Email = Annotated[
-    EmailStr, WithJsonSchema({"type": "string", "format": "email", "pattern": hygiene.EMAIL_PATTERN})
-]
 
 
-class CreateSessionRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")  # the seed's clients may send fields this API does not use
-
-    name: Name
-    email: Email
-    phone: Phone | None = None
-    job_id: str | None = Field(default=None, max_length=100)
-    questions: list[QuestionText] | None = Field(default=None, min_length=1, max_length=50)
-    question_types: list[QuestionType] | QuestionType | None = Field(
-        default=None, description="One type for all questions, or one per question (text or coding)"
-    )
-    max_questions: int | None = Field(default=None, ge=1, le=50)
-    text_question_timer: int = Field(default=120, ge=10, le=3600, description="Seconds per text question")
-    coding_question_timer: int = Field(default=300, ge=10, le=7200, description="Seconds per coding question")
-    candidate_report: ReportShare | None = Field(
-        default=None,
-        description="What the candidate may read of their report: none (default, or the job's "
-        "candidate_report), feedback, or scores; release-report changes it later",
-    )
-
-
-class UserDetails(BaseModel):
+class UserDetails(Model):
     name: str
     email: str
     phone: str | None = None
 
 
-class InterviewConfig(BaseModel):
+class InterviewConfig(Model):
     total_questions: int
     max_questions: int
     text_question_timer: int
@@ -54,7 +32,7 @@ class InterviewConfig(BaseModel):
     question_types: list[QuestionType]
 
 
-class CreateSessionResponse(BaseModel):
+class CreateSessionResponse(Model):
     status: Success = "success"
     session_id: str
     livekit_room_name: str
@@ -70,7 +48,7 @@ class CreateSessionResponse(BaseModel):
     proctoring: dict[str, Any]
 
 
-class SessionRow(BaseModel):
+class SessionRow(Model):
     proctoring_session_id: str
     session_id: str
     user_details: UserDetails
@@ -82,7 +60,7 @@ class SessionRow(BaseModel):
     consent_received: bool
 
 
-class SessionListResponse(BaseModel):
+class SessionListResponse(Model):
     status: Success = "success"
     sessions: list[SessionRow]
     total: int
@@ -94,7 +72,7 @@ class SessionListResponse(BaseModel):
     )
 
 
-class SessionDetails(BaseModel):
+class SessionDetails(Model):
     session_id: str
     user_details: UserDetails
     status: str
@@ -121,7 +99,7 @@ class SessionDetails(BaseModel):
     )
 
 
-class InterviewState(BaseModel):
+class InterviewState(Model):
     dialogue_length: int
     evaluations_count: int
     text_question_timer: int
@@ -129,14 +107,14 @@ class InterviewState(BaseModel):
     late_answers: int
 
 
-class LiveKitRoomInfo(BaseModel):
+class LiveKitRoomInfo(Model):
     name: str
     num_participants: int
     creation_time: int | None
     fallback: bool
 
 
-class SessionDetailResponse(BaseModel):
+class SessionDetailResponse(Model):
     status: Success = "success"
     session: SessionDetails
     interview_state: InterviewState
@@ -144,7 +122,7 @@ class SessionDetailResponse(BaseModel):
     integrity: IntegrityReport | None = None
 
 
-class StartResponse(BaseModel):
+class StartResponse(Model):
     status: Success = "success"
     message: str = "Interview session started"
     session_id: str
@@ -155,7 +133,7 @@ class StartResponse(BaseModel):
     deadline_at: int | None
 
 
-class EndResponse(BaseModel):
+class EndResponse(Model):
     status: Success = "success"
     message: str = "Interview session ended"
     session_id: str
@@ -165,7 +143,7 @@ class EndResponse(BaseModel):
     report_url: str
 
 
-class ReleaseReportRequest(BaseModel):
+class ReleaseReportRequest(Body):
     model_config = ConfigDict(extra="forbid")
     share: ReportShare = Field(
         description="none: the candidate reads nothing; feedback: the feedback without scores; scores: both. "
@@ -173,19 +151,19 @@ class ReleaseReportRequest(BaseModel):
     )
 
 
-class ReleaseReportResponse(BaseModel):
+class ReleaseReportResponse(Model):
     status: Success = "success"
     session_id: str
     share: ReportShare
 
 
-class DeleteResponse(BaseModel):
+class DeleteResponse(Model):
     status: Success = "success"
     message: str = "Session deleted"
     session_id: str
 
 
-class Stats(BaseModel):
+class Stats(Model):
     total_sessions: int
     active_sessions: int
     completed_sessions: int
@@ -197,18 +175,18 @@ class Stats(BaseModel):
     active_livekit_rooms: int
 
 
-class StatsResponse(BaseModel):
+class StatsResponse(Model):
     status: Success = "success"
     stats: Stats
 
 
-class JobQuestionIn(BaseModel):
+class JobQuestionIn(Body):
     model_config = ConfigDict(extra="forbid")
     text: QuestionText
     type: QuestionType = "text"
 
 
-class CreateJobRequest(BaseModel):
+class CreateJobRequest(Body):
     model_config = ConfigDict(extra="forbid")
     title: Name
     description: Description | None = None
@@ -218,26 +196,26 @@ class CreateJobRequest(BaseModel):
     )
 
 
-class ProctoringEventIn(BaseModel):
+class ProctoringEventIn(Body):
     model_config = ConfigDict(extra="forbid")
     type: Literal["tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"]
     at: int | None = Field(default=None, description="Epoch milliseconds on the client's clock")
     detail: EventDetail | None = None
 
 
-class ProctoringEventsRequest(BaseModel):
+class ProctoringEventsRequest(Body):
     model_config = ConfigDict(extra="forbid")
     events: list[ProctoringEventIn] = Field(min_length=1, max_length=50)
 
 
-class ProctoringEventsResponse(BaseModel):
+class ProctoringEventsResponse(Model):
     status: Success = "success"
     session_id: str
     recorded: int
     violations_count: int
 
 
-class FaceCheckResponse(BaseModel):
+class FaceCheckResponse(Model):
     status: Success = "success"
     session_id: str
     faces: int
@@ -245,7 +223,7 @@ class FaceCheckResponse(BaseModel):
     message: str
 
 
-class ConsentResponse(BaseModel):
+class ConsentResponse(Model):
     status: Success = "success"
     session_id: str
     consent_received: bool = True

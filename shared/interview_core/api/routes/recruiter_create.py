@@ -1,15 +1,48 @@
+from typing import Annotated
+
 from fastapi import APIRouter, Depends
+from pydantic import ConfigDict, EmailStr, Field, WithJsonSchema
 
 from interview_core.access import Caller
+from interview_core.api import text as hygiene
 from interview_core.api.auth import caller, payer
-from interview_core.api.recruiter_schemas import CreateSessionRequest, CreateSessionResponse
+from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone, QuestionText
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.schemas import ErrorResponse
+from interview_core.domain import QuestionType, ReportShare
+from interview_core.model import Body
 from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
 from interview_core.wiring import recruiter_service
 
 router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
+
+# The only input that carries an email address, so the only function that loads email-validator (its own
+# layer, EmailLayer): FastAPI imports the package wherever it is installed, ~30 ms of each cold start.
+Email = Annotated[
+    EmailStr, WithJsonSchema({"type": "string", "format": "email", "pattern": hygiene.EMAIL_PATTERN})
+]
+
+
+class CreateSessionRequest(Body):
+    model_config = ConfigDict(extra="ignore")  # the seed's clients may send fields this API does not use
+
+    name: Name
+    email: Email
+    phone: Phone | None = None
+    job_id: str | None = Field(default=None, max_length=100)
+    questions: list[QuestionText] | None = Field(default=None, min_length=1, max_length=50)
+    question_types: list[QuestionType] | QuestionType | None = Field(
+        default=None, description="One type for all questions, or one per question (text or coding)"
+    )
+    max_questions: int | None = Field(default=None, ge=1, le=50)
+    text_question_timer: int = Field(default=120, ge=10, le=3600, description="Seconds per text question")
+    coding_question_timer: int = Field(default=300, ge=10, le=7200, description="Seconds per coding question")
+    candidate_report: ReportShare | None = Field(
+        default=None,
+        description="What the candidate may read of their report: none (default, or the job's "
+        "candidate_report), feedback, or scores; release-report changes it later",
+    )
 
 
 @router.post(
