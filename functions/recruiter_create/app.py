@@ -1,7 +1,5 @@
-from mangum import Mangum
-
-from interview_core.api.app import create_app
+from interview_core import lambda_init  # noqa: F401  (first: no garbage collection during init)
+from interview_core.api.app import lambda_handler
 from interview_core.api.routes.recruiter_create import router
 
-app = create_app(router)
-handler = Mangum(app, lifespan="off")
+handler = lambda_handler(router)

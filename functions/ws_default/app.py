@@ -1,3 +1,4 @@
-from interview_core.live.lambda_handlers import default as handler
+from interview_core import lambda_init  # first: no garbage collection during init
+from interview_core.live.lambda_handlers import default
 
-__all__ = ["handler"]
+handler = lambda_init.ready(default)

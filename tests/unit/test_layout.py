@@ -20,7 +20,7 @@ def test_template_routes_match_each_function_and_the_local_app() -> None:
     template_routes = tpl.http_routes(tpl.load())
     union: set[tuple[str, str]] = set()
     for code_uri, routes in template_routes.items():
-        app = function_module(Path(code_uri).name).app
+        app = function_module(Path(code_uri).name).handler.app
         assert _app_routes(app) == routes, code_uri
         union |= routes
     local = _app_routes(build()) - {("GET", "/docs"), ("GET", "/redoc")}
@@ -55,7 +55,7 @@ def test_layer_requirements_match_pyproject() -> None:
     core = _pins((ROOT / "shared/requirements.txt").read_text().splitlines())
     runtime_provided = {"boto3"}  # the Lambda runtime's SDK (see shared/requirements.txt)
     assert core == {k: v for k, v in _pins(project["dependencies"]).items() if k not in runtime_provided}
-    for layer in ("llm", "audio", "livekit", "vision"):
+    for layer in ("llm", "audio", "livekit", "vision", "email"):
         pins = _pins((ROOT / f"infra/layers/{layer}/requirements.txt").read_text().splitlines())
         assert pins == _pins(project["optional-dependencies"][layer]), layer
 

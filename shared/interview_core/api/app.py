@@ -12,6 +12,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from mangum import Mangum
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -237,3 +238,10 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def lambda_handler(router: APIRouter) -> Mangum:
+    """A function's handler: its one route's app, behind Mangum (API Gateway events to ASGI)."""
+    from interview_core import lambda_init  # not at the top: importing it pauses garbage collection
+
+    return lambda_init.ready(Mangum(create_app(router), lifespan="off"))
