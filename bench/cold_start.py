@@ -1,8 +1,12 @@
 """Cold start of every HTTP function against the floor handler, measured in the same run.
 
 Each sample is a fresh Python process that imports the function's handler and serves one API Gateway
-event against the embedded AWS stand-in, as a Lambda cold start does. Runs are interleaved so machine
-noise hits every function alike; compare the ratios.
+event against the embedded AWS stand-in, as a Lambda cold start does, then exits at once as a sandbox
+does (no interpreter teardown: its final garbage collection alone took 200-700 ms here, more than any
+difference between functions, and Lambda never pays it). Runs are interleaved so machine noise hits
+every function alike; compare the ratios. CPU time is the steadiest figure on a busy machine. Each
+process can import only what its deployment ships (infra/deployed_imports.py): the floor FastAPI and
+Mangum, a function the core layer and its own layers, both the runtime's boto3.
 
     .venv/bin/python bench/cold_start.py [--runs 9]
     .venv/bin/python bench/cold_start.py --only get_session,submit_answer --runs 5
@@ -19,14 +23,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from infra import aws_standin  # noqa: E402
+from infra import aws_standin, deployed_imports  # noqa: E402
 from infra import template as tpl  # noqa: E402
 
+FLOOR = ROOT / "bench" / "floor_handler"
+FLOOR_REQUIREMENTS = ["fastapi", "mangum"]  # and the runtime's boto3
 SAMPLE_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
 KEY = "mik_example-key-replace-with-one-from-infra-admin"
 TOKEN = "candidate-token-returned-by-create"
@@ -47,8 +54,19 @@ def render(template: str, swaps: dict[str, str]) -> dict:
     return event
 
 
-_CHILD = r"""
-import json, sys, time
+# Both children first hide what the function's deployment does not ship (infra.deployed_imports), as if
+# the local virtualenv held only its layers: argv is the function's folder, the event, the hidden modules.
+_HIDE = r"""
+import json, sys
+sys.path.insert(0, sys.argv[4])
+from infra.deployed_imports import hide
+hide(json.loads(sys.argv[3]))
+del sys.path[0]
+"""
+_CHILD = (
+    _HIDE
+    + r"""
+import time
 t0, c0 = time.perf_counter(), time.process_time()
 sys.path.insert(0, sys.argv[1])
 import app
@@ -62,13 +80,18 @@ result = app.handler(json.load(open(sys.argv[2])), Ctx())
 t2, c2 = time.perf_counter(), time.process_time()
 print(json.dumps({"import_ms": (t1 - t0) * 1000, "serve_ms": (t2 - t1) * 1000, "cpu_ms": (c2 - c0) * 1000,
                   "status": result.get("statusCode"),
-                  "openai": "openai" in sys.modules}))
+                  "openai": "openai" in sys.modules}), flush=True)
+import os
+os._exit(0)  # a Lambda sandbox is frozen or discarded, never finalized: no interpreter teardown
 """
+)
 
 
 # The same cold start under cProfile: the import and the first event, each by cumulative time.
-_PROFILED_CHILD = r"""
-import cProfile, json, pstats, sys
+_PROFILED_CHILD = (
+    _HIDE
+    + r"""
+import cProfile, pstats
 sys.path.insert(0, sys.argv[1])
 class Ctx:
     function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
@@ -83,21 +106,32 @@ for phase, code in (("import", "import app"), ("first event", "app.handler(json.
     profile = cProfile.Profile()
     profile.runctx(code, globals(), globals())
     print(f"--- {phase}, by cumulative time ---")
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(int(sys.argv[3]))
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(int(sys.argv[5]))
 """
+)
+
+
+@cache
+def _hidden(fn_dir: Path) -> list[str]:
+    if fn_dir == FLOOR:
+        return deployed_imports.hidden_modules(FLOOR_REQUIREMENTS)
+    return deployed_imports.hidden_modules(
+        deployed_imports.function_requirements(str(fn_dir.relative_to(ROOT)))
+    )
 
 
 def run_once(fn_dir: Path, event_file: Path, env: dict[str, str], profile_lines: int = 0) -> dict:
+    args = [str(fn_dir), str(event_file), json.dumps(_hidden(fn_dir)), str(ROOT)]
     if profile_lines:
         subprocess.run(
-            [sys.executable, "-c", _PROFILED_CHILD, str(fn_dir), str(event_file), str(profile_lines)],
+            [sys.executable, "-c", _PROFILED_CHILD, *args, str(profile_lines)],
             env=env,
             check=True,
         )
         return {}
     start = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(fn_dir), str(event_file)],
+        [sys.executable, "-c", _CHILD, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -158,7 +192,7 @@ def main() -> None:
         "job_delete": lambda: {JOB_ID: job_id()},
     }
     targets: dict[str, tuple[Path, list[Path]]] = {
-        "floor": (ROOT / "bench" / "floor_handler", [ROOT / "events/health.json"] * args.runs)
+        "floor": (FLOOR, [ROOT / "events/health.json"] * args.runs)
     }
     only = set(args.only.split(",")) if args.only else None
     for code_uri in sorted(tpl.http_routes(tpl.load())):
