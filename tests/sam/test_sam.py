@@ -40,7 +40,9 @@ print("RESULT " + json.dumps(result))
 def _sam(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     if not SAM.exists():
         pytest.fail("SAM CLI missing: run ./scripts/setup.sh")
-    env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+    # sam build without Docker runs python3.13 from PATH: the tests' own interpreter (.venv/bin) comes first.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "SAM_CLI_TELEMETRY": "0", "PATH": path}
     return subprocess.run([str(SAM), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -80,7 +82,7 @@ RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "
 
 @pytest.fixture(scope="module")
 def lambda_runtime(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Stands in for /var/runtime: the python3.11 runtime ships boto3 and its dependencies, and the
+    """Stands in for /var/runtime: the python3.13 runtime ships boto3 and its dependencies, and the
     layers do not (see shared/requirements.txt)."""
     import importlib
 

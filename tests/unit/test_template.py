@@ -189,3 +189,20 @@ def test_daily_quotas_are_deploy_parameters() -> None:
 def test_usage_is_read_only() -> None:
     policies = RES["UsageFunction"]["Properties"]["Policies"]
     assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "SessionsTable"}}}]
+
+
+def test_every_function_and_layer_runs_python_3_13_like_the_tests() -> None:
+    """Amazon Linux 2023 (python3.13): manylinux_2_28 wheels load there. The tests run the same Python."""
+    import sys
+    import tomllib
+
+    assert T["Globals"]["Function"]["Runtime"] == "python3.13"
+    functions = tpl.resources(T, "AWS::Serverless::Function")
+    assert all("Runtime" not in props for props in functions.values())
+    for name, layer in RES.items():
+        if layer["Type"] == "AWS::Serverless::LayerVersion":
+            assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"], name
+            assert layer["Metadata"]["BuildMethod"] == "python3.13", name
+    project = tomllib.loads((tpl.ROOT / "pyproject.toml").read_text())
+    assert project["project"]["requires-python"] == ">=3.13,<3.14"
+    assert sys.version_info[:2] == (3, 13)
