@@ -133,6 +133,25 @@ def _event(name: str, session_id: str | None = None) -> dict:
     return json.loads(text)
 
 
+def _unzipped_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def test_each_built_function_fits_lambdas_unzipped_limit(build_dir: Path) -> None:
+    """A zip function and its layers hold at most 250 MB unzipped. The photo functions (OpenCV + numpy) are
+    the tightest: a pin moved in the vision layer, or boto3 added to the core layer, shows here first."""
+    built = tpl.load(build_dir / "template.yaml")
+    global_layers = built["Globals"]["Function"]["Layers"]
+    sizes = {}
+    for logical_id, props in tpl.resources(built, "AWS::Serverless::Function").items():
+        folders = [build_dir / props["CodeUri"]]
+        folders += [build_dir / ref["Ref"] for ref in [*global_layers, *props.get("Layers", [])]]
+        sizes[logical_id] = sum(_unzipped_bytes(folder) for folder in folders)
+    largest = max(sizes, key=sizes.__getitem__)
+    assert largest in ("CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"), sizes
+    assert sizes[largest] < 250_000_000, sizes  # decimal MB: stricter than Lambda's 250 MiB
+
+
 def test_each_built_function_serves_its_sample_event(
     build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:
