@@ -51,6 +51,16 @@ def test_template_passes_sam_validate_lint() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_template_passes_the_sam_transform(tmp_path: Path) -> None:
+    """`sam validate --lint` (samconfig.toml's default) runs cfn-lint only, which accepts what the SAM
+    transform refuses (a conditional AutoPublishAlias, for one): plain `sam validate` runs the transform."""
+    config = tmp_path / "samconfig.toml"
+    config.write_text("version = 0.1\n")
+    result = _sam("validate", "--config-file", str(config), "--region", "us-east-1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is a valid SAM Template" in result.stdout
+
+
 @pytest.fixture(scope="module")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     out = tmp_path_factory.mktemp("sam-build")
