@@ -69,18 +69,22 @@ def _loaded(name: str) -> Any:
 
 
 def forget_connections() -> None:
-    """Clients, their connections and credentials, secrets and the services holding them: rebuilt on use."""
+    """Clients, their connections and credentials, secrets and the services holding them: rebuilt on use.
+
+    Not wiring.reset(): it imports what it resets, and a restore must not import (nor pay for) boto3 in a
+    function that never loaded it."""
     if wiring := _loaded("interview_core.wiring"):
-        wiring.reset()  # services (key and quota caches, LiveKit), settings, providers, AWS clients
-    else:
-        for name, reset in (
-            ("interview_core.aws", "reset_clients"),  # boto3 clients: sockets and credentials
-            ("interview_core.providers.factory", "reset"),  # OpenAI clients (key, HTTP pool), offline rng
-        ):
-            if module := _loaded(name):
-                getattr(module, reset)()
-        if settings := _loaded("interview_core.settings"):
-            settings.get_settings.cache_clear()
+        for built in vars(wiring).values():  # the services it built, their clocked key and quota caches
+            if getattr(built, "__module__", None) == wiring.__name__ and hasattr(built, "cache_clear"):
+                built.cache_clear()
+    for name, reset in (
+        ("interview_core.aws", "reset_clients"),  # boto3 clients: pooled sockets, resolved credentials
+        ("interview_core.providers.factory", "reset"),  # OpenAI clients (key, HTTP pool), offline rng
+    ):
+        if module := _loaded(name):
+            getattr(module, reset)()
+    if settings := _loaded("interview_core.settings"):
+        settings.get_settings.cache_clear()
     if parameters := _loaded("aws_lambda_powertools.utilities.parameters.base"):
         parameters.clear_caches()  # SSM values (OpenAI key, LiveKit secret) and the provider's SSM client
 

@@ -182,10 +182,10 @@ import app
 from interview_core import snapstart
 
 class Context:
-    function_name = "get-session"; function_version = "1"; memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:get-session:live"
+    function_name = "restored"; function_version = "1"; memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:restored:live"
     aws_request_id = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name = "/aws/lambda/get-session"; log_stream_name = "restored"
+    log_group_name = "/aws/lambda/restored"; log_stream_name = "restored"
     def get_remaining_time_in_millis(self): return 29000
 
 event = json.load(open(sys.argv[3]))
@@ -198,7 +198,10 @@ print("RESULT " + json.dumps([first["statusCode"], second["statusCode"]]))
 """
 
 
-def test_a_restored_function_imports_nothing_new_and_serves_again(aws) -> None:
+@pytest.mark.parametrize(
+    ("function", "status"), [("get_session", 404), ("health", 200), ("root", 200)]
+)  # get_session: the sample's session does not exist; root and health need no AWS client
+def test_a_restored_function_imports_nothing_new_and_serves_again(aws, function: str, status: int) -> None:
     env = {
         **{k: v for k, v in os.environ.items() if k.startswith(("AWS_", "PATH"))},
         **aws.env,
@@ -210,9 +213,9 @@ def test_a_restored_function_imports_nothing_new_and_serves_again(aws) -> None:
             sys.executable,
             "-c",
             _SERVE_RESTORE_SERVE,
-            str(ROOT / "functions" / "get_session"),
+            str(ROOT / "functions" / function),
             str(ROOT / "shared"),
-            str(ROOT / "events" / "get_session.json"),
+            str(ROOT / "events" / f"{function}.json"),
         ],
         env=env,
         capture_output=True,
@@ -221,4 +224,4 @@ def test_a_restored_function_imports_nothing_new_and_serves_again(aws) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
-    assert json.loads(line.removeprefix("RESULT ")) == [404, 404]  # the sample's session does not exist
+    assert json.loads(line.removeprefix("RESULT ")) == [status, status]
