@@ -9,19 +9,27 @@ cd "$(dirname "$0")/.."
 with_sam=1
 [ "${1:-}" = "--no-sam" ] && with_sam=0
 
+# The Lambda runtime is python3.13 (Amazon Linux 2023): the tests run what Lambda runs, and sam build without
+# Docker needs python3.13 (tests/sam puts .venv/bin first on its PATH). pyenv's shims exist for versions that
+# are installed but not selected and fail when run, so each candidate is run, and pyenv's own are tried too.
+want_python=3.13
+is_wanted() { "$1" -c "import sys; sys.exit(sys.version_info[:2] != (${want_python/./, }))" 2>/dev/null; }
 python=""
-for candidate in python3.11 python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+pyenv_root=$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")
+for candidate in "python$want_python" python3 "$pyenv_root"/versions/"$want_python".*/bin/"python$want_python"; do
+  if command -v "$candidate" >/dev/null && is_wanted "$candidate"; then
     python=$(command -v "$candidate"); break
   fi
 done
 if [ -z "$python" ]; then
-  echo "Python 3.11 is required (the Lambda runtime is python3.11, and sam build without Docker uses it)." >&2
+  echo "Python $want_python is required (the Lambda runtime is python$want_python, and sam build without Docker" \
+    "uses it): install it (e.g. pyenv install $want_python, or your distribution's python$want_python package)." >&2
   exit 1
 fi
 
 debian_packages=(espeak-ng ffmpeg)
-[ "$with_sam" = 1 ] && debian_packages+=(chromium)  # browser tests (the test setup; the local run needs none)
+# browser tests, and make: sam build runs infra/layers/Makefile (the test setup; the local run needs neither)
+[ "$with_sam" = 1 ] && debian_packages+=(chromium make)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -40,6 +48,11 @@ fi
 
 stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
+# A .venv on another Python (an older checkout's 3.11) is made anew. rm -rf of a symlinked .venv removes the link.
+if [ -e .venv ] && ! is_wanted .venv/bin/python; then
+  echo "Recreating .venv on Python $want_python"
+  rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then "$python" -m venv .venv; fi
 want=$(stamp pyproject.toml)
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
@@ -50,6 +63,8 @@ fi
 
 if [ "$with_sam" = 1 ]; then
   sam_version=1.170.0
+  # The SAM CLI may run on any Python it supports: an existing .venv-sam is kept while it runs.
+  if [ -e .venv-sam ] && ! .venv-sam/bin/python -c "" 2>/dev/null; then rm -rf .venv-sam; fi
   if [ ! -x .venv-sam/bin/python ]; then "$python" -m venv .venv-sam; fi
   if [ "$(cat .venv-sam/.installed 2>/dev/null)" != "$sam_version" ]; then
     .venv-sam/bin/python -m pip install --quiet --upgrade pip

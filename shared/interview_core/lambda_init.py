@@ -7,14 +7,11 @@ freezes what init built (later full collections, and the one at exit, skip it) a
 """
 
 import gc
-from typing import TypeVar
 
 gc.disable()
 
-T = TypeVar("T")
 
-
-def ready(handler: T) -> T:
+def ready[T](handler: T) -> T:
     """Init is over: the function's handler, with garbage collection running again."""
     gc.freeze()
     gc.enable()

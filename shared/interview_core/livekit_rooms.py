@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from interview_core.errors import ProviderUnavailable, Unauthorized
 from interview_core.observability import logger
@@ -23,8 +23,6 @@ from interview_core.settings import Settings
 ROOM_PREFIX = "interview-"
 CANDIDATE_PREFIX = "candidate-"
 NOT_CONFIGURED = "LiveKit is not configured"
-
-T = TypeVar("T")
 
 if TYPE_CHECKING:
     from livekit import api
@@ -91,13 +89,13 @@ def _reason(err: BaseException) -> str:
     return f"LiveKit failed: {type(err).__name__}"
 
 
-def _run(make: Callable[[], Awaitable[T]]) -> T:
+def _run[T](make: Callable[[], Awaitable[T]]) -> T:
     async def main() -> T:
         return await make()
 
     def on_private_loop() -> T:
-        # Not asyncio.run: on 3.11 it joins the default executor, so a DNS lookup stuck in a resolver
-        # thread would outlast the timeout. loop.close() leaves that thread behind instead of waiting.
+        # Not asyncio.run: it joins the default executor (for up to 300 s), so a DNS lookup stuck in a
+        # resolver thread would outlast the timeout. loop.close() leaves that thread behind instead of waiting.
         loop = asyncio.new_event_loop()
         try:
             return loop.run_until_complete(main())
@@ -136,7 +134,7 @@ class LiveKitRooms:
                 f"Could not read LIVEKIT_API_SECRET_PARAMETER ({type(err).__name__})"
             ) from err
 
-    def _call(self, secret: str, call: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
+    def _call[T](self, secret: str, call: Callable[[api.LiveKitAPI], Awaitable[T]]) -> T:
         import aiohttp
         from livekit import api
 

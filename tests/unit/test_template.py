@@ -189,3 +189,54 @@ def test_daily_quotas_are_deploy_parameters() -> None:
 def test_usage_is_read_only() -> None:
     policies = RES["UsageFunction"]["Properties"]["Policies"]
     assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "SessionsTable"}}}]
+
+
+def test_every_function_and_layer_runs_python_3_13_like_the_tests() -> None:
+    """Amazon Linux 2023 (python3.13): manylinux_2_28 wheels load there. The tests run the same Python."""
+    import sys
+    import tomllib
+
+    assert T["Globals"]["Function"]["Runtime"] == "python3.13"
+    functions = tpl.resources(T, "AWS::Serverless::Function")
+    assert all("Runtime" not in props for props in functions.values())
+    for name, layer in RES.items():
+        if layer["Type"] == "AWS::Serverless::LayerVersion":
+            assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"], name
+            assert layer["Metadata"]["BuildMethod"] == "python3.13", name
+    project = tomllib.loads((tpl.ROOT / "pyproject.toml").read_text())
+    assert project["project"]["requires-python"] == ">=3.13,<3.14"
+    assert sys.version_info[:2] == (3, 13)
+
+
+def test_snapstart_is_a_parameter_off_by_default_on_the_functions_clients_wait_on() -> None:
+    param = T["Parameters"]["EnableSnapStart"]
+    assert param["Default"] == "false" and param["AllowedValues"] == ["true", "false"]
+    assert T["Conditions"]["SnapStartEnabled"] == {"Fn::Equals": [{"Ref": "EnableSnapStart"}, "true"]}
+    glob = T["Globals"]["Function"]
+    assert glob["SnapStart"] == {"ApplyOn": {"Fn::If": ["SnapStartEnabled", "PublishedVersions", "None"]}}
+    # SAM refuses a conditional AutoPublishAlias: every function is published behind `live`, and replaced
+    # versions (with their billed snapshots) are deleted.
+    assert glob["AutoPublishAlias"] == "live" and glob["VersionDeletionPolicy"] == "Delete"
+    background = {"EvaluateWorkerFunction", "CleanupFunction", "WsDisconnectFunction"}
+    for name, props in tpl.resources(T, "AWS::Serverless::Function").items():
+        assert "AutoPublishAlias" not in props, name
+        if name in background:  # nobody waits on them: no snapshot to pay for
+            assert props["SnapStart"] == {"ApplyOn": "None"}, name
+        else:
+            # A version's description cannot change in place: turning SnapStart on or off replaces the
+            # versions, and only a newly published version gets (or loses) a snapshot.
+            assert "SnapStart" not in props, name
+            assert props["VersionDescription"] == {"Fn::Sub": "SnapStart: ${EnableSnapStart}"}, name
+
+
+def test_the_live_channel_invokes_the_alias() -> None:
+    """SAM points the HTTP API, SQS and schedule events at the alias; the WebSocket API is plain
+    CloudFormation, so its integrations and permissions name the alias themselves."""
+    for fn in ("WsConnectFunction", "WsDefaultFunction", "WsDisconnectFunction"):
+        integration = RES[fn.replace("Function", "Integration")]["Properties"]["IntegrationUri"]["Fn::Sub"]
+        assert integration[1] == {"Alias": {"Ref": f"{fn}.Alias"}}
+        assert "/functions/${Alias}/invocations" in integration[0]
+        permission = RES[fn.replace("Function", "Permission")]["Properties"]
+        assert permission["FunctionName"] == {"Ref": f"{fn}.Alias"}
+    text = (tpl.ROOT / "template.yaml").read_text()
+    assert "Function.Arn}" not in text  # nothing invokes a function's unpublished $LATEST
