@@ -162,6 +162,24 @@ def test_each_built_function_fits_lambdas_unzipped_limit(build_dir: Path) -> Non
     assert sizes[largest] < 250_000_000, sizes  # decimal MB: stricter than Lambda's 250 MiB
 
 
+def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_dir: Path) -> None:
+    """A layer is read-only in Lambda: a module without its .pyc is compiled again on every cold start
+    (bench/built_init.py). The .pyc must be the runtime's (its magic number) and hash-based unchecked, so
+    no mtime the zip gives the source can make Python skip it."""
+    import importlib.util
+
+    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer"):
+        root = build_dir / layer / "python"
+        sources = [f for f in root.rglob("*.py") if f.is_file()]
+        assert len(sources) > 10, layer
+        for source in sources:
+            cached = Path(importlib.util.cache_from_source(str(source)))
+            assert cached.exists(), f"{source.relative_to(build_dir)} ships uncompiled"
+            header = cached.read_bytes()[:8]
+            assert header[:4] == importlib.util.MAGIC_NUMBER, cached
+            assert int.from_bytes(header[4:8], "little") == 0b01, cached  # hash-based, not checked
+
+
 def test_each_built_function_serves_its_sample_event(
     build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:
