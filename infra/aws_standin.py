@@ -1,20 +1,16 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
-import copy
 import json
 import logging
 import os
-import threading
-from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 
+from infra import dynamodb_locks
 from infra import template as tpl
 
 REGION = "us-east-1"
@@ -24,79 +20,6 @@ FAKE_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": REGION,
 }
-
-
-class _AtomicDynamoDB:
-    """DynamoDB applies every request, conditional writes and transactions included, atomically; moto's
-    backend takes no lock, so racing writes could both pass their conditions. This serves one DynamoDB
-    request at a time; other services stay concurrent (an SQS long poll blocks nothing)."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self.app = app
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
-            with self.lock:
-                return list(self.app(environ, start_response))
-        return self.app(environ, start_response)
-
-
-_TOUCHED: ContextVar[dict[str, list[dict[str, Any]]] | None] = ContextVar("touched", default=None)
-
-
-def _cheap_transaction_snapshots() -> None:
-    """moto snapshots a whole table (deepcopy) before every TransactWriteItems, to roll back on failure:
-    seconds per transaction once a table holds thousands of sessions. Snapshot instead the item
-    containers (cheap) plus deep copies of only the items the transaction touches, which is all a
-    rollback needs. Safe because _AtomicDynamoDB runs one DynamoDB request at a time."""
-    from moto.dynamodb.models import DynamoDBBackend, Table
-    from moto.dynamodb.models.dynamo_type import DynamoType
-
-    if getattr(DynamoDBBackend, "_cheap_snapshots", False):
-        return
-    original = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
-        touched: dict[str, list[dict[str, Any]]] = {}
-        for entry in transact_items:
-            op = next(iter(entry.values()))
-            touched.setdefault(op.get("TableName", ""), []).append(op.get("Key") or op.get("Item") or {})
-        token = _TOUCHED.set(touched)
-        try:
-            return original(self, transact_items)
-        finally:
-            _TOUCHED.reset(token)
-
-    def snapshot(self: Any, memo: dict[int, Any]) -> Any:
-        touched = _TOUCHED.get()
-        clone = copy.copy(self)
-        memo[id(self)] = clone
-        if touched is None or self.name not in touched:  # any other deepcopy: moto's full copy
-            clone.__dict__ = copy.deepcopy(self.__dict__, memo)
-            return clone
-        # dict.copy() keeps the stored hashes (moto's key hashing is slow); only touched partitions and
-        # items are copied further.
-        clone.items = self.items.copy()
-        for key in touched[self.name]:
-            if self.hash_key_attr not in key:
-                continue
-            hash_key = DynamoType(key[self.hash_key_attr])
-            if hash_key not in self.items:
-                continue
-            if not self.range_key_attr:
-                clone.items[hash_key] = copy.deepcopy(self.items[hash_key])
-                continue
-            if clone.items[hash_key] is self.items[hash_key]:
-                clone.items[hash_key] = self.items[hash_key].copy()
-            range_key = DynamoType(key[self.range_key_attr])
-            if range_key in self.items[hash_key]:
-                clone.items[hash_key][range_key] = copy.deepcopy(self.items[hash_key][range_key])
-        return clone
-
-    DynamoDBBackend.transact_write_items = transact_write_items
-    Table.__deepcopy__ = snapshot
-    DynamoDBBackend._cheap_snapshots = True
 
 
 _QUERY_SCOPE: ContextVar[tuple[str, Any] | None] = ContextVar("query_scope", default=None)
@@ -150,10 +73,10 @@ def _indexed_queries() -> None:
 def _untracked_models() -> None:
     """moto appends every model object it ever creates to a class-level list, for its dashboard
     (/moto-api/data.json), and lets go of them only on a reset: every DynamoDB item written (and every
-    replaced one), every table snapshot _cheap_transaction_snapshots takes (each holding a copy of a
-    partition's index), every SQS message and every S3 object, deleted or not. A local stack that runs
-    for a day keeps all of it: proctoring floods grew it by hundreds of MB. Create the objects without
-    the registration; nothing else reads the lists (S3's reset disposes what its buckets still hold)."""
+    replaced one, and every copy a transaction takes for its rollback), every SQS message and every S3
+    object, deleted or not. A local stack that runs for a day keeps all of it: proctoring floods grew it by
+    hundreds of MB. Create the objects without the registration; nothing else reads the lists (S3's reset
+    disposes what its buckets still hold)."""
     from moto.core.common_models import BaseModel
     from moto.core.model_instances import reset_model_data
 
@@ -169,22 +92,14 @@ def _untracked_models() -> None:
 
 
 class MotoServer(ThreadedMotoServer):
-    """moto in server mode on a thread, with DynamoDB's atomicity restored."""
+    """moto in server mode on a thread, with DynamoDB's atomicity restored (infra/dynamodb_locks.py)."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
-        _cheap_transaction_snapshots()
+        dynamodb_locks.install()
         _indexed_queries()
         _untracked_models()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
-
-    def _server_entry(self) -> None:
-        app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
 
     @property
     def endpoint(self) -> str:
