@@ -1,5 +1,7 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
+import base64
+import copy
 import json
 import logging
 import os
@@ -70,6 +72,110 @@ def _indexed_queries() -> None:
     Table._indexed_queries = True
 
 
+def _plain_attribute_values() -> None:
+    """moto serialises a response by walking botocore's model of it shape by shape, looking each member up
+    under several aliases. An item is a tree of AttributeValue structures, ten members each: a session with
+    its answers or a report is hundreds of them, milliseconds per response, and under load most of the
+    stand-in's CPU. What moto hands the serializer (dynamo_to_dict) is the wire form already but for
+    binary values, which travel as base64: write AttributeValues directly, as the model-driven path would."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    if getattr(BaseJSONSerializer, "_plain_attribute_values", False):
+        return
+    original = BaseJSONSerializer._serialize_type_structure
+
+    def wire(serializer: Any, value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for kind, v in value.items():
+            if v is None:
+                continue
+            if kind in ("S", "N"):
+                out[kind] = str(v)
+            elif kind in ("SS", "NS"):
+                out[kind] = [str(x) for x in v]
+            elif kind == "B":
+                out[kind] = serializer._base64(v)
+            elif kind == "BS":
+                out[kind] = [serializer._base64(x) for x in v]
+            elif kind == "M":
+                out[kind] = {k: wire(serializer, x) for k, x in v.items() if x is not None}
+            elif kind == "L":
+                out[kind] = [x if x is None else wire(serializer, x) for x in v]
+            elif kind in ("BOOL", "NULL"):
+                out[kind] = v
+            # any other key is no member of AttributeValue: the model-driven path drops it too
+        return out
+
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if key and shape.name == "AttributeValue" and isinstance(value, dict) and self._dynamodb:
+            self._default_serialize(serialized, wire(self, value), shape, key)
+        else:
+            original(self, serialized, value, shape, key)
+
+    BaseJSONSerializer._serialize_type_structure = serialize_structure
+    BaseJSONSerializer._dynamodb = property(
+        lambda self: self.operation_model.service_model.service_name in ("dynamodb", "dynamodbstreams")
+    )
+    BaseJSONSerializer._plain_attribute_values = True
+
+
+def _cheaper_item_sizes() -> None:
+    """moto checks the 400 KB item limit on every attribute it stores, by measuring the whole item again,
+    and measures a map by re-wrapping every value below it (DynamoType(v) copies the whole subtree): writing
+    or updating a session with its answers cost tens of milliseconds, and so did ReturnValues, which
+    deep-copies each attribute at every level it converts. The same sizes and values, without the copies;
+    a new item is measured once, when all of its attributes are in (an item only grows as they go in)."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.models.utilities import bytesize
+
+    if getattr(DynamoType, "_cheaper_sizes", False):
+        return
+    original_init = Item.__init__
+
+    def size(self: Any) -> int:
+        if self.is_number():
+            return len(str(self.value))
+        if self.is_set():
+            measure = (lambda v: len(str(v))) if self.type == "NS" else bytesize
+            return sum(measure(v) for v in self.value)
+        if self.is_list():
+            return sum(v.size() for v in self.value)
+        if self.is_map():
+            return sum(
+                bytesize(k) + (v.size() if type(v) is DynamoType else DynamoType(v).size())
+                for k, v in self.value.items()
+            )
+        if isinstance(self.value, bool):
+            return 1
+        return bytesize(self.value)
+
+    def to_regular_json(self: Any) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, dict | list):
+            convert = lambda v: v.to_regular_json() if isinstance(v, DynamoType) else copy.deepcopy(v)  # noqa: E731
+            value = (
+                {k: convert(v) for k, v in value.items()}
+                if isinstance(value, dict)
+                else list(map(convert, value))
+            )
+        if self.is_binary() and isinstance(value, str):
+            value = base64.b64decode(value)
+        return {self.type: value}
+
+    def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        original_init(self, hash_key, range_key, {})
+        for key, value in attrs.items():
+            dict.__setitem__(self.attrs, key, DynamoType(value))
+        if self.size() > 405000:  # LimitedSizeDict's limit
+            raise ItemSizeTooLarge
+
+    DynamoType.size = size
+    DynamoType.to_regular_json = to_regular_json
+    Item.__init__ = item_init
+    DynamoType._cheaper_sizes = True
+
+
 def _untracked_models() -> None:
     """moto appends every model object it ever creates to a class-level list, for its dashboard
     (/moto-api/data.json), and lets go of them only on a reset: every DynamoDB item written (and every
@@ -98,6 +204,8 @@ class MotoServer(ThreadedMotoServer):
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         dynamodb_locks.install()
         _indexed_queries()
+        _plain_attribute_values()
+        _cheaper_item_sizes()
         _untracked_models()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
 
