@@ -1,10 +1,14 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
+import argparse
 import base64
 import copy
 import json
 import logging
 import os
+import signal
+import subprocess
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -221,10 +225,18 @@ class StandIn:
     env: dict[str, str]  # the Lambda environment of template.yaml's Globals, resolved locally
     queue_urls: dict[str, str] = field(default_factory=dict)
     _server: MotoServer | None = None
+    _process: subprocess.Popen | None = None
 
     def stop(self) -> None:
         if self._server:
             self._server.stop()
+        if self._process:
+            self._process.stdin.close()  # type: ignore[union-attr] - it serves until its input ends
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -300,14 +312,31 @@ def _resolve(value: Any, refs: dict[str, str]) -> str:
     return str(value)
 
 
-def start(port: int = 0) -> StandIn:
-    """Start moto on loopback and provision it. The caller applies `env` (plus FAKE_CREDENTIALS)."""
-    server = MotoServer(port)
-    server.start()
-    endpoint = server.endpoint
+def start(port: int = 0, own_process: bool = False) -> StandIn:
+    """Start moto on loopback and provision it. The caller applies `env` (plus FAKE_CREDENTIALS).
+
+    `own_process` serves it from a child process, as AWS is served apart from the functions: the API and
+    the stand-in then run on two cores instead of taking turns at one interpreter lock (under load each
+    holds about half of it). The child stops when this process closes its input, or dies."""
+    server = process = None
+    if own_process:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infra.aws_standin", "--port", str(port)],
+            cwd=tpl.ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        endpoint = process.stdout.readline().strip()  # type: ignore[union-attr]
+        if not endpoint:
+            raise RuntimeError(f"the AWS stand-in did not start (exit code {process.wait()})")
+    else:
+        server = MotoServer(port)
+        server.start()
+        endpoint = server.endpoint
     env, queues = provision(endpoint)
     env = {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, **env}
-    return StandIn(endpoint=endpoint, env=env, queue_urls=queues, _server=server)
+    return StandIn(endpoint=endpoint, env=env, queue_urls=queues, _server=server, _process=process)
 
 
 def apply_env(env: dict[str, str]) -> None:
@@ -315,3 +344,21 @@ def apply_env(env: dict[str, str]) -> None:
     for key, value in env.items():
         if key.startswith("AWS_") or key not in os.environ:
             os.environ[key] = value
+
+
+def _serve() -> None:
+    """`python -m infra.aws_standin --port N`: serve moto until standard input ends (start(own_process=True))."""
+    parser = argparse.ArgumentParser(description=_serve.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    port = parser.parse_args().port
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C reaches the whole group: the parent stops us
+    logging.basicConfig(level=logging.WARNING)
+    server = MotoServer(port)
+    server.start()
+    print(server.endpoint, flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    _serve()

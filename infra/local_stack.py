@@ -71,7 +71,7 @@ def main() -> None:
 
     standin = poller = cleaner = state = None
     try:
-        standin = aws_standin.start(args.aws_port)
+        standin = aws_standin.start(args.aws_port, own_process=True)
         aws_standin.apply_env(standin.env)
 
         # Imported after the environment is set: settings and clients read it once.
