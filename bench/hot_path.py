@@ -24,7 +24,15 @@ def main() -> None:
     args = parser.parse_args()
 
     standin = aws_standin.start()
-    os.environ.update({**standin.env, "LLM_PROVIDER": "offline", "POWERTOOLS_LOG_LEVEL": "WARNING"})
+    # the handlers' EMF metric lines would land between the table's rows
+    os.environ.update(
+        {
+            **standin.env,
+            "LLM_PROVIDER": "offline",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+    )
     os.environ.pop("OPENAI_API_KEY", None)
 
     from interview_core import wiring

@@ -1,20 +1,22 @@
 """The embedded AWS stand-in: a moto server whose tables, queues and buckets come from template.yaml."""
 
+import argparse
+import base64
 import copy
 import json
 import logging
 import os
-import threading
-from collections.abc import Callable, Iterable
+import signal
+import subprocess
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
 
+from infra import dynamodb_locks
 from infra import template as tpl
 
 REGION = "us-east-1"
@@ -24,79 +26,6 @@ FAKE_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "local",
     "AWS_DEFAULT_REGION": REGION,
 }
-
-
-class _AtomicDynamoDB:
-    """DynamoDB applies every request, conditional writes and transactions included, atomically; moto's
-    backend takes no lock, so racing writes could both pass their conditions. This serves one DynamoDB
-    request at a time; other services stay concurrent (an SQS long poll blocks nothing)."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self.app = app
-        self.lock = threading.Lock()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
-            with self.lock:
-                return list(self.app(environ, start_response))
-        return self.app(environ, start_response)
-
-
-_TOUCHED: ContextVar[dict[str, list[dict[str, Any]]] | None] = ContextVar("touched", default=None)
-
-
-def _cheap_transaction_snapshots() -> None:
-    """moto snapshots a whole table (deepcopy) before every TransactWriteItems, to roll back on failure:
-    seconds per transaction once a table holds thousands of sessions. Snapshot instead the item
-    containers (cheap) plus deep copies of only the items the transaction touches, which is all a
-    rollback needs. Safe because _AtomicDynamoDB runs one DynamoDB request at a time."""
-    from moto.dynamodb.models import DynamoDBBackend, Table
-    from moto.dynamodb.models.dynamo_type import DynamoType
-
-    if getattr(DynamoDBBackend, "_cheap_snapshots", False):
-        return
-    original = DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
-        touched: dict[str, list[dict[str, Any]]] = {}
-        for entry in transact_items:
-            op = next(iter(entry.values()))
-            touched.setdefault(op.get("TableName", ""), []).append(op.get("Key") or op.get("Item") or {})
-        token = _TOUCHED.set(touched)
-        try:
-            return original(self, transact_items)
-        finally:
-            _TOUCHED.reset(token)
-
-    def snapshot(self: Any, memo: dict[int, Any]) -> Any:
-        touched = _TOUCHED.get()
-        clone = copy.copy(self)
-        memo[id(self)] = clone
-        if touched is None or self.name not in touched:  # any other deepcopy: moto's full copy
-            clone.__dict__ = copy.deepcopy(self.__dict__, memo)
-            return clone
-        # dict.copy() keeps the stored hashes (moto's key hashing is slow); only touched partitions and
-        # items are copied further.
-        clone.items = self.items.copy()
-        for key in touched[self.name]:
-            if self.hash_key_attr not in key:
-                continue
-            hash_key = DynamoType(key[self.hash_key_attr])
-            if hash_key not in self.items:
-                continue
-            if not self.range_key_attr:
-                clone.items[hash_key] = copy.deepcopy(self.items[hash_key])
-                continue
-            if clone.items[hash_key] is self.items[hash_key]:
-                clone.items[hash_key] = self.items[hash_key].copy()
-            range_key = DynamoType(key[self.range_key_attr])
-            if range_key in self.items[hash_key]:
-                clone.items[hash_key][range_key] = copy.deepcopy(self.items[hash_key][range_key])
-        return clone
-
-    DynamoDBBackend.transact_write_items = transact_write_items
-    Table.__deepcopy__ = snapshot
-    DynamoDBBackend._cheap_snapshots = True
 
 
 _QUERY_SCOPE: ContextVar[tuple[str, Any] | None] = ContextVar("query_scope", default=None)
@@ -147,13 +76,117 @@ def _indexed_queries() -> None:
     Table._indexed_queries = True
 
 
+def _plain_attribute_values() -> None:
+    """moto serialises a response by walking botocore's model of it shape by shape, looking each member up
+    under several aliases. An item is a tree of AttributeValue structures, ten members each: a session with
+    its answers or a report is hundreds of them, milliseconds per response, and under load most of the
+    stand-in's CPU. What moto hands the serializer (dynamo_to_dict) is the wire form already but for
+    binary values, which travel as base64: write AttributeValues directly, as the model-driven path would."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    if getattr(BaseJSONSerializer, "_plain_attribute_values", False):
+        return
+    original = BaseJSONSerializer._serialize_type_structure
+
+    def wire(serializer: Any, value: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for kind, v in value.items():
+            if v is None:
+                continue
+            if kind in ("S", "N"):
+                out[kind] = str(v)
+            elif kind in ("SS", "NS"):
+                out[kind] = [str(x) for x in v]
+            elif kind == "B":
+                out[kind] = serializer._base64(v)
+            elif kind == "BS":
+                out[kind] = [serializer._base64(x) for x in v]
+            elif kind == "M":
+                out[kind] = {k: wire(serializer, x) for k, x in v.items() if x is not None}
+            elif kind == "L":
+                out[kind] = [x if x is None else wire(serializer, x) for x in v]
+            elif kind in ("BOOL", "NULL"):
+                out[kind] = v
+            # any other key is no member of AttributeValue: the model-driven path drops it too
+        return out
+
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if key and shape.name == "AttributeValue" and isinstance(value, dict) and self._dynamodb:
+            self._default_serialize(serialized, wire(self, value), shape, key)
+        else:
+            original(self, serialized, value, shape, key)
+
+    BaseJSONSerializer._serialize_type_structure = serialize_structure
+    BaseJSONSerializer._dynamodb = property(
+        lambda self: self.operation_model.service_model.service_name in ("dynamodb", "dynamodbstreams")
+    )
+    BaseJSONSerializer._plain_attribute_values = True
+
+
+def _cheaper_item_sizes() -> None:
+    """moto checks the 400 KB item limit on every attribute it stores, by measuring the whole item again,
+    and measures a map by re-wrapping every value below it (DynamoType(v) copies the whole subtree): writing
+    or updating a session with its answers cost tens of milliseconds, and so did ReturnValues, which
+    deep-copies each attribute at every level it converts. The same sizes and values, without the copies;
+    a new item is measured once, when all of its attributes are in (an item only grows as they go in)."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+    from moto.dynamodb.models.utilities import bytesize
+
+    if getattr(DynamoType, "_cheaper_sizes", False):
+        return
+    original_init = Item.__init__
+
+    def size(self: Any) -> int:
+        if self.is_number():
+            return len(str(self.value))
+        if self.is_set():
+            measure = (lambda v: len(str(v))) if self.type == "NS" else bytesize
+            return sum(measure(v) for v in self.value)
+        if self.is_list():
+            return sum(v.size() for v in self.value)
+        if self.is_map():
+            return sum(
+                bytesize(k) + (v.size() if type(v) is DynamoType else DynamoType(v).size())
+                for k, v in self.value.items()
+            )
+        if isinstance(self.value, bool):
+            return 1
+        return bytesize(self.value)
+
+    def to_regular_json(self: Any) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, dict | list):
+            convert = lambda v: v.to_regular_json() if isinstance(v, DynamoType) else copy.deepcopy(v)  # noqa: E731
+            value = (
+                {k: convert(v) for k, v in value.items()}
+                if isinstance(value, dict)
+                else list(map(convert, value))
+            )
+        if self.is_binary() and isinstance(value, str):
+            value = base64.b64decode(value)
+        return {self.type: value}
+
+    def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        original_init(self, hash_key, range_key, {})
+        for key, value in attrs.items():
+            dict.__setitem__(self.attrs, key, DynamoType(value))
+        if self.size() > 405000:  # LimitedSizeDict's limit
+            raise ItemSizeTooLarge
+
+    DynamoType.size = size
+    DynamoType.to_regular_json = to_regular_json
+    Item.__init__ = item_init
+    DynamoType._cheaper_sizes = True
+
+
 def _untracked_models() -> None:
     """moto appends every model object it ever creates to a class-level list, for its dashboard
     (/moto-api/data.json), and lets go of them only on a reset: every DynamoDB item written (and every
-    replaced one), every table snapshot _cheap_transaction_snapshots takes (each holding a copy of a
-    partition's index), every SQS message and every S3 object, deleted or not. A local stack that runs
-    for a day keeps all of it: proctoring floods grew it by hundreds of MB. Create the objects without
-    the registration; nothing else reads the lists (S3's reset disposes what its buckets still hold)."""
+    replaced one, and every copy a transaction takes for its rollback), every SQS message and every S3
+    object, deleted or not. A local stack that runs for a day keeps all of it: proctoring floods grew it by
+    hundreds of MB. Create the objects without the registration; nothing else reads the lists (S3's reset
+    disposes what its buckets still hold)."""
     from moto.core.common_models import BaseModel
     from moto.core.model_instances import reset_model_data
 
@@ -169,22 +202,16 @@ def _untracked_models() -> None:
 
 
 class MotoServer(ThreadedMotoServer):
-    """moto in server mode on a thread, with DynamoDB's atomicity restored."""
+    """moto in server mode on a thread, with DynamoDB's atomicity restored (infra/dynamodb_locks.py)."""
 
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
-        _cheap_transaction_snapshots()
+        dynamodb_locks.install()
         _indexed_queries()
+        _plain_attribute_values()
+        _cheaper_item_sizes()
         _untracked_models()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
-
-    def _server_entry(self) -> None:
-        app = _AtomicDynamoDB(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
 
     @property
     def endpoint(self) -> str:
@@ -198,10 +225,18 @@ class StandIn:
     env: dict[str, str]  # the Lambda environment of template.yaml's Globals, resolved locally
     queue_urls: dict[str, str] = field(default_factory=dict)
     _server: MotoServer | None = None
+    _process: subprocess.Popen | None = None
 
     def stop(self) -> None:
         if self._server:
             self._server.stop()
+        if self._process:
+            self._process.stdin.close()  # type: ignore[union-attr] - it serves until its input ends
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -277,14 +312,31 @@ def _resolve(value: Any, refs: dict[str, str]) -> str:
     return str(value)
 
 
-def start(port: int = 0) -> StandIn:
-    """Start moto on loopback and provision it. The caller applies `env` (plus FAKE_CREDENTIALS)."""
-    server = MotoServer(port)
-    server.start()
-    endpoint = server.endpoint
+def start(port: int = 0, own_process: bool = False) -> StandIn:
+    """Start moto on loopback and provision it. The caller applies `env` (plus FAKE_CREDENTIALS).
+
+    `own_process` serves it from a child process, as AWS is served apart from the functions: the API and
+    the stand-in then run on two cores instead of taking turns at one interpreter lock (under load each
+    holds about half of it). The child stops when this process closes its input, or dies."""
+    server = process = None
+    if own_process:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "infra.aws_standin", "--port", str(port)],
+            cwd=tpl.ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        endpoint = process.stdout.readline().strip()  # type: ignore[union-attr]
+        if not endpoint:
+            raise RuntimeError(f"the AWS stand-in did not start (exit code {process.wait()})")
+    else:
+        server = MotoServer(port)
+        server.start()
+        endpoint = server.endpoint
     env, queues = provision(endpoint)
     env = {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, **env}
-    return StandIn(endpoint=endpoint, env=env, queue_urls=queues, _server=server)
+    return StandIn(endpoint=endpoint, env=env, queue_urls=queues, _server=server, _process=process)
 
 
 def apply_env(env: dict[str, str]) -> None:
@@ -292,3 +344,21 @@ def apply_env(env: dict[str, str]) -> None:
     for key, value in env.items():
         if key.startswith("AWS_") or key not in os.environ:
             os.environ[key] = value
+
+
+def _serve() -> None:
+    """`python -m infra.aws_standin --port N`: serve moto until standard input ends (start(own_process=True))."""
+    parser = argparse.ArgumentParser(description=_serve.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    port = parser.parse_args().port
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C reaches the whole group: the parent stops us
+    logging.basicConfig(level=logging.WARNING)
+    server = MotoServer(port)
+    server.start()
+    print(server.endpoint, flush=True)
+    sys.stdin.read()
+    server.stop()
+
+
+if __name__ == "__main__":
+    _serve()

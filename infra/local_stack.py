@@ -60,6 +60,7 @@ def main() -> None:
     logging.getLogger("botocore").setLevel(logging.WARNING)  # credential and endpoint notices on every client
 
     from infra import aws_standin
+    from infra import template as tpl
 
     # uvicorn handles SIGINT and SIGTERM while it serves, then restores the handlers it found and raises
     # the signal again: with Python's default SIGTERM handler that kills the process before the `finally`
@@ -70,7 +71,7 @@ def main() -> None:
 
     standin = poller = cleaner = state = None
     try:
-        standin = aws_standin.start(args.aws_port)
+        standin = aws_standin.start(args.aws_port, own_process=True)
         aws_standin.apply_env(standin.env)
 
         # Imported after the environment is set: settings and clients read it once.
@@ -83,7 +84,9 @@ def main() -> None:
         from interview_core.settings import get_settings
         from interview_core.workers import cleanup, evaluate
 
-        poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle).start()
+        # as many evaluations at once as the deployed event source runs (its MaximumConcurrency)
+        workers = int(tpl.parameter_defaults(tpl.load())["EvaluationWorkerConcurrency"])
+        poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle, workers=workers).start()
         cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
         # What this process runs with: the template's values unless the user exported others, and the
         # access-control mode as the app resolves it.

@@ -1,6 +1,7 @@
 """Stands in for Lambda's SQS event source mapping: receive, invoke the worker handler with a real SQS
 event, delete what succeeded. Failed records become visible again after `retry_seconds` (in AWS after
-the queue's visibility timeout) and move to the dead-letter queue after maxReceiveCount."""
+the queue's visibility timeout) and move to the dead-letter queue after maxReceiveCount. `workers` pollers
+run at once, as the mapping runs up to its MaximumConcurrency invocations."""
 
 import hashlib
 import logging
@@ -34,7 +35,9 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
 
 
 class SqsPoller:
-    def __init__(self, queue_url: str, handler: Handler, batch_size: int = 5, retry_seconds: int = 5) -> None:
+    def __init__(
+        self, queue_url: str, handler: Handler, batch_size: int = 5, retry_seconds: int = 5, workers: int = 1
+    ) -> None:
         self.queue_url = queue_url
         self.handler = handler
         self.batch_size = batch_size
@@ -44,15 +47,19 @@ class SqsPoller:
             "Attributes"
         ]["QueueArn"]
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sqs-poller", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._run, name=f"sqs-poller-{i}", daemon=True) for i in range(workers)
+        ]
 
     def start(self) -> "SqsPoller":
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
 
     def poll_once(self, wait_seconds: int = 1) -> int:
         resp = self._sqs.receive_message(

@@ -52,3 +52,34 @@ def test_a_signal_stops_the_stack_and_removes_its_state_file(tmp_path: Path, sig
         assert "Traceback" not in log.read_text()
     after = admin(state, "cleanup")
     assert after.returncode != 0 and "no local stack is running" in after.stderr
+
+
+def stand_in_of(stack: int) -> int:
+    """The AWS stand-in's process, a child of the stack's."""
+    children = [
+        int(c)
+        for task in Path(f"/proc/{stack}/task").iterdir()
+        for c in (task / "children").read_text().split()
+    ]
+    return next(c for c in children if b"infra.aws_standin" in Path(f"/proc/{c}/cmdline").read_bytes())
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_aws_stand_in_ends_with_the_stack_even_when_the_stack_is_killed(tmp_path: Path) -> None:
+    """The stand-in runs in its own process; a stack that cannot clean up (SIGKILL, a crash) leaves no
+    moto server behind holding memory and a port."""
+    with local_stack_process(tmp_path / "stack.log") as (_base, proc):
+        moto = stand_in_of(proc.pid)
+        assert running(moto)
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while running(moto) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not running(moto)

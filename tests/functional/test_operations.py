@@ -1,6 +1,8 @@
 """Operator tooling: dead letters and their redrive, erasure and cleanup commands, metrics."""
 
 import json
+import threading
+import time
 
 import boto3
 import pytest
@@ -45,6 +47,30 @@ def test_failed_evaluations_land_in_the_dlq_and_redrive_after_the_fix(api, aws, 
     assert visible(dlq) == 0
     poller.drain()
     assert api.get(f"/api/reports/{sid}").status_code == 200
+
+
+def test_the_local_poller_handles_batches_side_by_side(aws) -> None:
+    """As the event source mapping runs several invocations at once (its MaximumConcurrency), so that a
+    class finishing together is not evaluated one after another."""
+    queue = aws.queue_urls["EvaluationQueue"]
+    for i in range(3):
+        boto3.client("sqs").send_message(QueueUrl=queue, MessageBody=str(i))
+    together = threading.Barrier(3, timeout=10)
+    handled: list[str] = []
+
+    def handler(event: dict, _context: object) -> dict:
+        together.wait()  # passes only while three batches are in hand at once
+        handled.extend(r["body"] for r in event["Records"])
+        return {"batchItemFailures": []}
+
+    poller = SqsPoller(queue, handler, batch_size=1, workers=3).start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(handled) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        poller.stop()
+    assert sorted(handled) == ["0", "1", "2"]
 
 
 def test_erase_command(api, aws, capsys) -> None:
