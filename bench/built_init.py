@@ -75,7 +75,12 @@ def main() -> None:
         subprocess.run(
             [str(sam), "build", "--build-dir", str(built)],
             cwd=ROOT,
-            env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+            # sam build without Docker runs the runtime's python3.13: this interpreter's
+            env={
+                **os.environ,
+                "SAM_CLI_TELEMETRY": "0",
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            },
             check=True,
             capture_output=True,
         )
