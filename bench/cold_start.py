@@ -61,13 +61,19 @@ def render(template: str, swaps: dict[str, str]) -> dict:
 
 
 # Both children first hide what the function's deployment does not ship (infra.deployed_imports), as if
-# the local virtualenv held only its layers: argv is the function's folder, the event, the hidden modules.
+# the local virtualenv held only its layers (argv: the function's folder, the event, the hidden modules,
+# the repository), and define the Lambda context their event is served with.
 _HIDE = r"""
 import json, sys
 sys.path.insert(0, sys.argv[4])
 from infra.deployed_imports import hide
 hide(json.loads(sys.argv[3]))
 del sys.path[0]
+class Ctx:
+    function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
+    log_group_name = "/aws/lambda/bench"; log_stream_name = "bench"
+    def get_remaining_time_in_millis(self): return 29000
 """
 _CHILD = (
     _HIDE
@@ -77,11 +83,6 @@ t0, c0 = time.perf_counter(), time.process_time()
 sys.path.insert(0, sys.argv[1])
 import app
 t1, c1 = time.perf_counter(), time.process_time()
-class Ctx:
-    function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    log_group_name = "/aws/lambda/bench"; log_stream_name = "bench"
-    def get_remaining_time_in_millis(self): return 29000
 result = app.handler(json.load(open(sys.argv[2])), Ctx())
 t2, c2 = time.perf_counter(), time.process_time()
 print(json.dumps({"import_ms": (t1 - t0) * 1000, "serve_ms": (t2 - t1) * 1000, "cpu_ms": (c2 - c0) * 1000,
@@ -99,11 +100,6 @@ _PROFILED_CHILD = (
     + r"""
 import cProfile, pstats
 sys.path.insert(0, sys.argv[1])
-class Ctx:
-    function_name = "bench"; function_version = "$LATEST"; memory_limit_in_mb = 512; aws_request_id = "bench"
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
-    log_group_name = "/aws/lambda/bench"; log_stream_name = "bench"
-    def get_remaining_time_in_millis(self): return 29000
 # cProfile sees one thread: run sync endpoints and dependencies inline instead of in anyio's worker threads.
 import fastapi.dependencies.utils, fastapi.routing
 async def inline(fn, *args, **kwargs): return fn(*args, **kwargs)

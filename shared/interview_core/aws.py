@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
 _lock = threading.Lock()
 
 
@@ -29,7 +29,7 @@ def client(service: str, **kwargs: Any) -> Any:
 @cache
 def _client(service: str, options: tuple[tuple[str, Any], ...]) -> Any:
     with _lock:  # a boto3 session is not thread-safe while it creates clients (the local stack's threads)
-        return _session().client(service, **{"config": CONFIG, **dict(options)})
+        return _session().client(service, **{"config": _CONFIG, **dict(options)})
 
 
 def reset_clients() -> None:
