@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 
-from interview_core.api import text as hygiene
+from interview_core import text as hygiene
 from interview_core.api.app import validation_response
 from interview_core.api.full import build
 from interview_core.api.schemas import InterviewSpec

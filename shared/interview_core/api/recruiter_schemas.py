@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from interview_core.api import text as hygiene
+from interview_core import text as hygiene
+from interview_core.contracts import ProctoringEvents
 from interview_core.domain import IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
@@ -15,7 +16,6 @@ QuestionText = hygiene.text(2000)  # coding questions span lines
 Name = hygiene.line(200)
 Phone = hygiene.line(40, required=False)
 Description = hygiene.text(5000, required=False)
-EventDetail = hygiene.line(200, required=False)
 
 
 class UserDetails(Model):
@@ -196,16 +196,9 @@ class CreateJobRequest(Body):
     )
 
 
-class ProctoringEventIn(Body):
-    model_config = ConfigDict(extra="forbid")
-    type: Literal["tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"]
-    at: int | None = Field(default=None, description="Epoch milliseconds on the client's clock")
-    detail: EventDetail | None = None
-
-
 class ProctoringEventsRequest(Body):
     model_config = ConfigDict(extra="forbid")
-    events: list[ProctoringEventIn] = Field(min_length=1, max_length=50)
+    events: ProctoringEvents
 
 
 class ProctoringEventsResponse(Model):

@@ -4,20 +4,13 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
-from interview_core.api import text as hygiene
+from interview_core import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
-from interview_core.domain import (
-    MAX_ANSWER_CHARS,
-    MAX_TOPIC_CHARS,
-    Difficulty,
-    EvaluationStatus,
-    SpeakingInsights,
-    Word,
-)
+from interview_core.contracts import AnswerText, QuestionNumber
+from interview_core.domain import MAX_TOPIC_CHARS, Difficulty, EvaluationStatus, SpeakingInsights, Word
 from interview_core.model import Body, Model
 
 Topic = hygiene.line(MAX_TOPIC_CHARS)
-AnswerText = hygiene.answer(MAX_ANSWER_CHARS)
 
 
 class Input(Body):
@@ -42,8 +35,8 @@ class StartInterviewResponse(Model):
 class SubmitAnswerRequest(Input):
     session_id: str = Field(max_length=100)
     answer: AnswerText
-    question_number: int | None = Field(
-        default=None, ge=1, description="Optional: the question this answers; a stale number gets 409"
+    question_number: QuestionNumber | None = Field(
+        default=None, description="Optional: the question this answers; a stale number gets 409"
     )
 
 

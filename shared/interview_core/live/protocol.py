@@ -11,8 +11,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from interview_core.api.recruiter_schemas import ProctoringEventIn
-from interview_core.api.schemas import AnswerText
+from interview_core.contracts import AnswerText, ProctoringEvents, QuestionNumber
 from interview_core.domain import EvaluationStatus, QuestionType, SessionStatus
 from interview_core.model import Model
 
@@ -50,7 +49,9 @@ class AnswerMessage(ClientMessage):
     """Answer the current question (text, or code for a coding question)."""
 
     type: Literal["answer"]
-    question_number: int = Field(ge=1, description="The question this answers: a stale number is a conflict")
+    question_number: QuestionNumber = Field(
+        description="The question this answers: a stale number is a conflict"
+    )
     answer: AnswerText
 
 
@@ -58,7 +59,7 @@ class ProctoringMessage(ClientMessage):
     """What the candidate's browser saw; recorded on the session's proctoring timeline."""
 
     type: Literal["proctoring"]
-    events: list[ProctoringEventIn] = Field(min_length=1, max_length=50)
+    events: ProctoringEvents
 
 
 class PingMessage(ClientMessage):
