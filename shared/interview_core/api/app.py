@@ -36,7 +36,7 @@ from interview_core.errors import (
     SessionNotFound,
     Unauthorized,
 )
-from interview_core.observability import flush_metrics, logger, start_request
+from interview_core.observability import entry_point, flush_metrics, logger, start_request
 
 STATUS_OF = {
     SessionNotFound: 404,
@@ -202,10 +202,11 @@ async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _log_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    context = request.scope.get("aws.context")  # Mangum passes Lambda's context; uvicorn has none
-    start_request(
-        getattr(context, "aws_request_id", None) or request.headers.get("x-request-id") or uuid.uuid4().hex
-    )
+    """Served by uvicorn, each request gets what a Lambda invocation gets from its handler's entry_point:
+    fresh log keys with a request id, and its metrics written when it ends."""
+    if "aws.context" in request.scope:  # behind Mangum, in a Lambda handler: entry_point does both
+        return await call_next(request)
+    start_request(request.headers.get("x-request-id") or uuid.uuid4().hex)
     try:
         return await call_next(request)
     finally:
@@ -240,8 +241,9 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     return app
 
 
-def lambda_handler(router: APIRouter) -> Mangum:
-    """A function's handler: its one route's app, behind Mangum (API Gateway events to ASGI)."""
+def lambda_handler(router: APIRouter) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """A function's handler: its one route's app, behind Mangum (API Gateway events to ASGI), as an
+    entry_point (functools.wraps keeps Mangum's attributes on it: `handler.app` is the app)."""
     from interview_core import lambda_init  # not at the top: importing it pauses garbage collection
 
-    return lambda_init.ready(Mangum(create_app(router), lifespan="off"))
+    return lambda_init.ready(entry_point(Mangum(create_app(router), lifespan="off")))

@@ -17,7 +17,7 @@ from interview_core import wiring
 from interview_core.aws import client
 from interview_core.live.channel import Credentials, Refused
 from interview_core.live.protocol import ErrorMessage, ServerMessage
-from interview_core.observability import flush_metrics, logger, start_request
+from interview_core.observability import entry_point, logger
 from interview_core.settings import get_settings
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
@@ -44,8 +44,8 @@ def send(context: dict[str, Any], messages: Iterable[ServerMessage]) -> bool:
     return True
 
 
+@entry_point
 def connect(event: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
-    start_request(getattr(lambda_context, "aws_request_id", None))
     query = event.get("queryStringParameters") or {}
     credentials = Credentials(token=query.get("token"), api_key=query.get("api_key"))
     try:
@@ -58,28 +58,25 @@ def connect(event: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
     return {"statusCode": 200}
 
 
+@entry_point
 def default(event: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
-    start_request(getattr(lambda_context, "aws_request_id", None))
     context = event["requestContext"]
     connections = wiring.live_connections()
-    try:
-        known = connections.touch(context["connectionId"])
-        if known is None:  # expired, or its record was lost: make the client open a new one
-            detail = "Unknown or expired connection: reconnect"
-            if send(context, [ErrorMessage(code="unauthorized", detail=detail, in_reply_to=None)]):
-                _management_api(_endpoint(context)).delete_connection(ConnectionId=context["connectionId"])
-            return {"statusCode": 200}
-        conn, first = known
-        raw: str | bytes = b"" if event.get("isBase64Encoded") else event.get("body") or ""
-        replies = wiring.live_channel().on_message(conn, raw, greet=first, clock=True)
-        if not send(context, replies):
-            connections.delete(context["connectionId"])
+    known = connections.touch(context["connectionId"])
+    if known is None:  # expired, or its record was lost: make the client open a new one
+        detail = "Unknown or expired connection: reconnect"
+        if send(context, [ErrorMessage(code="unauthorized", detail=detail, in_reply_to=None)]):
+            _management_api(_endpoint(context)).delete_connection(ConnectionId=context["connectionId"])
         return {"statusCode": 200}
-    finally:
-        flush_metrics()
+    conn, first = known
+    raw: str | bytes = b"" if event.get("isBase64Encoded") else event.get("body") or ""
+    replies = wiring.live_channel().on_message(conn, raw, greet=first, clock=True)
+    if not send(context, replies):
+        connections.delete(context["connectionId"])
+    return {"statusCode": 200}
 
 
+@entry_point
 def disconnect(event: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
-    start_request(getattr(lambda_context, "aws_request_id", None))
     wiring.live_connections().delete(event["requestContext"]["connectionId"])
     return {"statusCode": 200}

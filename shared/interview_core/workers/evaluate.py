@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from interview_core.observability import flush_metrics, logger, start_request, tag_session
+from interview_core.observability import entry_point, logger, tag_session
 from interview_core.queue import parse_message
 from interview_core.wiring import evaluation_service, language_model
 
@@ -22,14 +22,11 @@ def _evaluate(record: SQSRecord) -> str:
     return outcome.value
 
 
+@entry_point
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    start_request(getattr(context, "aws_request_id", None))
     # A processor per batch: it holds the batch's state. A batch where every record failed is reported per
     # record too (not raised), so retries stay per message.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    try:
-        return process_partial_response(
-            event=event, record_handler=_evaluate, processor=processor, context=context
-        )
-    finally:
-        flush_metrics()
+    return process_partial_response(
+        event=event, record_handler=_evaluate, processor=processor, context=context
+    )
