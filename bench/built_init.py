@@ -41,7 +41,7 @@ def runtime_dir(tmp: Path) -> Path:
     runtime = tmp / "var-runtime"
     runtime.mkdir()
     for name in RUNTIME_PACKAGES:
-        source = Path(importlib.import_module(name).__file__)
+        source = Path(importlib.import_module(name).__file__ or name)  # packages here all have a file
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
     return runtime

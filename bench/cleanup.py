@@ -30,7 +30,8 @@ class ReadMeter:
     """Counts DynamoDB calls and the read units their results would cost (botocore event hooks)."""
 
     def __init__(self, db) -> None:  # noqa: ANN001
-        self.db, self.calls, self.units = db, Counter(), 0.0
+        self.db, self.units = db, 0.0
+        self.calls: Counter[str] = Counter()
         db.meta.events.register("before-call.dynamodb", self._before)
         db.meta.events.register("after-call.dynamodb", self._after)
 

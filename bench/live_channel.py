@@ -10,6 +10,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 from websockets.sync.client import connect
@@ -38,7 +39,7 @@ def main() -> None:
         http = requests.Session()
 
         def start() -> str:
-            body = {"topic": "Python", "num_questions": 10}
+            body: dict[str, Any] = {"topic": "Python", "num_questions": 10}
             return http.post(f"{base}/start-interview", json=body, timeout=30).json()["session_id"]
 
         http_ms: list[float] = []

@@ -65,7 +65,9 @@ def main() -> None:
     wavs = [speech(s, "wav") for s in SENTENCES]
     clips = [inspect(w, max_seconds) for w in wavs]
     # Sentences in order, repeating from the start if needed, until the answer lasts about a minute.
-    parts, long_refs, total = [], [], 0.0
+    parts: list[bytes] = []
+    long_refs: list[str] = []
+    total = 0.0
     while total < LONG_CLIP_SECONDS:
         i = len(parts) % len(SENTENCES)
         parts.append(wavs[i])

@@ -165,19 +165,19 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"session {args.session_id} not found")
         print(json.dumps({"erased": args.session_id}))
     elif args.command == "api-key":
-        keys = api_keys()
+        store = api_keys()
         if args.key_command == "create":
             try:
-                key, info = keys.create(args.org, args.name)
+                key, info = store.create(args.org, args.name)
             except ValueError as err:
                 sys.exit(str(err))
             print(json.dumps({"api_key": key, **vars(info)}))
             print("Store the api_key now: it is not shown again.", file=sys.stderr)
         elif args.key_command == "list":
-            print(json.dumps([vars(i) for i in keys.list(args.org)]))
+            print(json.dumps([vars(i) for i in store.list(args.org)]))
         else:
             try:
-                print(json.dumps(vars(keys.revoke(args.org, args.key_id))))
+                print(json.dumps(vars(store.revoke(args.org, args.key_id))))
             except NotFound as err:
                 sys.exit(err.detail)
     elif args.command == "quota":

@@ -194,7 +194,7 @@ def _untracked_models() -> None:
         return
 
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
-        return super(BaseModel, cls).__new__(cls)
+        return object.__new__(cls)  # BaseModel's own base: what it would call after registering
 
     BaseModel.__new__ = __new__
     BaseModel._untracked = True
@@ -231,7 +231,8 @@ class StandIn:
         if self._server:
             self._server.stop()
         if self._process:
-            self._process.stdin.close()  # type: ignore[union-attr] - it serves until its input ends
+            assert self._process.stdin is not None  # started with a pipe: it serves until its input ends
+            self._process.stdin.close()
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -287,7 +288,9 @@ def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[di
             "QueueArn"
         ]
     for name, props in queues.items():
-        attrs = {k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props}
+        attrs: dict[str, str] = {
+            k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props
+        }
         if redrive := props.get("RedrivePolicy"):
             target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
             attrs["RedrivePolicy"] = json.dumps(

@@ -40,7 +40,10 @@ MIN_NEIGHBORS = 8
 # Of the shorter side: smaller "faces" are mostly texture, or someone far behind the candidate.
 MIN_FACE_FRACTION = 0.1
 
-CASCADE_PATH = os.path.join(cv2.data.haarcascades, "haarcascade_frontalface_default.xml")
+CASCADE_PATH = os.path.join(
+    cv2.data.haarcascades,  # type: ignore[attr-defined]  # not in its stubs
+    "haarcascade_frontalface_default.xml",
+)
 
 
 @dataclass(frozen=True)

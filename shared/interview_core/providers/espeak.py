@@ -14,12 +14,13 @@ class EspeakSpeech:
     name = "espeak-ng"
 
     def __init__(self, settings: Settings) -> None:
-        self.binary = shutil.which("espeak-ng")
-        if self.binary is None:
+        binary = shutil.which("espeak-ng")
+        if binary is None:
             raise ProviderUnavailable(
                 "Text to speech is not available: espeak-ng is not installed (apt-get install espeak-ng), "
                 "and no other speech provider is configured"
             )
+        self.binary = binary
         self.voice = settings.espeak_voice
         self.speed = settings.espeak_words_per_minute
 
@@ -45,7 +46,10 @@ def wav_to_mp3(wav: bytes) -> bytes:
             "Text to speech is not available: PyAV (MP3 encoder) is not installed"
         ) from err
     out = io.BytesIO()
-    with av.open(io.BytesIO(wav), format="wav") as source, av.open(out, mode="w", format="mp3") as target:
+    with (
+        av.open(io.BytesIO(wav), mode="r", format="wav") as source,
+        av.open(out, mode="w", format="mp3") as target,
+    ):
         stream = target.add_stream("libmp3lame", rate=source.streams.audio[0].rate)
         stream.bit_rate = 64_000
         for frame in source.decode(audio=0):

@@ -108,7 +108,8 @@ def _normalise(text: str) -> str:
 @cache
 def _bank() -> dict[str, Any]:
     text = resources.files("interview_core.providers").joinpath("question_bank.json").read_text("utf-8")
-    return json.loads(text)
+    bank: dict[str, Any] = json.loads(text)
+    return bank
 
 
 def _questions(raw: list[dict[str, Any]], topic: str | None = None) -> list[Question]:
@@ -123,7 +124,8 @@ def match_topic(topic: str) -> dict[str, Any] | None:
     """The bank topic a free-text topic refers to: exact name or alias first, then the longest contained one."""
     wanted = f" {_normalise(topic)} "
     best: tuple[int, dict[str, Any]] | None = None
-    for entry in _bank()["topics"]:
+    topics: list[dict[str, Any]] = _bank()["topics"]
+    for entry in topics:
         for name in (entry["id"].replace("_", " "), entry["name"], *entry["aliases"]):
             phrase = _normalise(name)
             if not phrase:

@@ -20,7 +20,8 @@ class PollySpeech:
                 Text=text, TextType="text", OutputFormat="mp3", VoiceId=self.voice, Engine=self.engine
             )
             with response["AudioStream"] as stream:
-                return stream.read()
+                audio: bytes = stream.read()
+                return audio
         except (ClientError, BotoCoreError) as err:
             code = err.response["Error"]["Code"] if isinstance(err, ClientError) else type(err).__name__
             raise ProviderUnavailable(
