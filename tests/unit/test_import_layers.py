@@ -35,6 +35,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
             "interview_core.audio",
             "interview_core.faces",
             "interview_core.insights",
+            "interview_core.grading",
         )
     },
     {"contracts": ("interview_core.contracts",)},
