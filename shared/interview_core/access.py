@@ -80,6 +80,7 @@ _ANYONE = frozenset({Role.PUBLIC})
 ROUTES: dict[str, Rule] = {
     "GET /": Rule(_ANYONE),
     "GET /health": Rule(_ANYONE),
+    "GET /api/config": Rule(_ANYONE),
     "POST /start-interview": Rule(_ORG),
     "POST /submit-answer": Rule(_BOTH),
     "POST /audio-answer/{session_id}": Rule(_BOTH),

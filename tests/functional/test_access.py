@@ -35,6 +35,7 @@ Sample = Callable[[dict[str, str]], tuple[str, str, dict[str, Any]]]
 SAMPLES: dict[str, Sample] = {
     "GET /": lambda ids: ("GET", "/", {}),
     "GET /health": lambda ids: ("GET", "/health", {}),
+    "GET /api/config": lambda ids: ("GET", "/api/config", {}),
     "POST /start-interview": lambda ids: ("POST", "/start-interview", {"json_body": {"topic": "SQL"}}),
     "POST /submit-answer": lambda ids: (
         "POST", "/submit-answer", {"json_body": {"session_id": ids["recruiter"], "answer": "An answer."}}

@@ -213,6 +213,33 @@ export async function api(path, opts = {}) {
   return { status: res.status, data, headers: res.headers };
 }
 
+let config = null;
+
+/** An enumeration from the config, as an array whatever the API sent (an older API may lack it). */
+export const choices = (value) => (Array.isArray(value) ? value : []);
+
+function configOf(data) {
+  const c = data && typeof data === "object" ? data : {};
+  const group = (name) => (c[name] && typeof c[name] === "object" ? c[name] : {});
+  return { answer_max_chars: c.answer_max_chars, practice: group("practice"), audio: group("audio"), recruiter: group("recruiter") };
+}
+
+/**
+ * The API's limits and choices (GET /api/config: lengths, ranges, topics, question types, ...), fetched once
+ * per page and shared by every view; a failed fetch is tried again by the next caller. The app keeps no
+ * copies of them: a limit the API does not name is simply not checked here (the API still checks it).
+ */
+export function apiConfig() {
+  config ||= api("/api/config", { noKey: true }).then(
+    ({ data }) => configOf(data),
+    (err) => {
+      config = null;
+      throw err;
+    },
+  );
+  return config;
+}
+
 /** Plain POST of a presigned form (S3): no API headers. */
 export async function postPresigned(url, fields, file, filename) {
   const form = new FormData();

@@ -11,6 +11,7 @@ from interview_core.api.routes import (
     audio_answer,
     audio_upload,
     capture_reference_face,
+    config,
     delete_session,
     evaluate_answers,
     generate_questions,
@@ -46,6 +47,7 @@ from interview_core.api.routes import (
 ROUTE_MODULES = [
     root,
     health,
+    config,
     start_interview,
     submit_answer,
     audio_answer,

@@ -1,0 +1,130 @@
+"""The limits and enumerations a client needs to build its forms, read from the server's own models,
+constants and settings: the web app asks here instead of keeping copies that drift."""
+
+from functools import cache
+from typing import Any, get_args
+
+from fastapi import APIRouter, Response
+from pydantic import Field, TypeAdapter
+
+from interview_core.api.schemas import InterviewSpec, TextToSpeechRequest
+from interview_core.domain import (
+    COUNTED_STATES,
+    MAX_ANSWER_CHARS,
+    MAX_TOPIC_CHARS,
+    Difficulty,
+    QuestionType,
+    ReportShare,
+)
+from interview_core.model import Model
+from interview_core.settings import Settings, get_settings
+
+router = APIRouter(prefix="/api", tags=["service"])
+
+# Every client may cache it for five minutes: it changes only with a deployment.
+CACHE_CONTROL = "public, max-age=300"
+
+
+class Range(Model):
+    minimum: int
+    maximum: int
+    default: int | None = None
+
+
+class PracticeConfig(Model):
+    topic_max_chars: int
+    topics: list[str] = Field(description="Suggestions (the offline question bank's topics); any topic works")
+    difficulties: list[Difficulty]
+    num_questions: Range
+    speech_max_chars: int = Field(description="The longest text POST /text-to-speech reads aloud")
+
+
+class AudioConfig(Model):
+    max_seconds: float = Field(description="The longest recorded answer accepted")
+    max_direct_bytes: int = Field(description="Larger recordings go through POST /audio-upload/{session_id}")
+    max_presigned_bytes: int
+
+
+class RecruiterConfig(Model):
+    name_max_chars: int = Field(description="A candidate's name and a job's title")
+    phone_max_chars: int
+    job_description_max_chars: int
+    question_max_chars: int
+    question_types: list[QuestionType]
+    statuses: list[str] = Field(description="The values GET /api/parallel_interview/sessions filters by")
+    report_shares: list[ReportShare]
+    max_questions: Range
+    text_question_timer: Range = Field(description="Seconds")
+    coding_question_timer: Range = Field(description="Seconds")
+
+
+class ConfigResponse(Model):
+    answer_max_chars: int = Field(description="Typed answers, in practice and recruiter interviews alike")
+    practice: PracticeConfig
+    audio: AudioConfig
+    recruiter: RecruiterConfig
+
+
+def _property(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    return schema["properties"][name]
+
+
+def _range(schema: dict[str, Any], name: str) -> Range:
+    p = _property(schema, name)
+    return Range(minimum=p["minimum"], maximum=p["maximum"], default=p.get("default"))
+
+
+def _max_chars(annotation: Any) -> int:
+    return TypeAdapter(annotation).json_schema()["maxLength"]
+
+
+@cache
+def _config() -> ConfigResponse:
+    # Loaded on the first request, not at init (no practice-only function loads the recruiter's schemas).
+    from interview_core.api.recruiter_schemas import CreateJobRequest, Description, Name, Phone, QuestionText
+    from interview_core.providers.offline import _bank
+
+    s = get_settings()
+    # The create route's own model needs email-validator, a layer this function does without: its timers
+    # are the settings' fields and its question count a job's (tests/functional/test_config.py checks).
+    timers = Settings.model_json_schema()
+    questions = _property(CreateJobRequest.model_json_schema(), "questions")
+    return ConfigResponse(
+        answer_max_chars=MAX_ANSWER_CHARS,
+        practice=PracticeConfig(
+            topic_max_chars=MAX_TOPIC_CHARS,
+            topics=[entry["name"] for entry in _bank()["topics"]],
+            difficulties=list(get_args(Difficulty)),
+            num_questions=_range(InterviewSpec.model_json_schema(), "num_questions"),
+            speech_max_chars=_property(TextToSpeechRequest.model_json_schema(), "text")["maxLength"],
+        ),
+        audio=AudioConfig(
+            max_seconds=s.max_audio_seconds,
+            max_direct_bytes=s.max_direct_upload_bytes,
+            max_presigned_bytes=s.max_presigned_upload_bytes,
+        ),
+        recruiter=RecruiterConfig(
+            name_max_chars=_max_chars(Name),
+            phone_max_chars=_max_chars(Phone),
+            job_description_max_chars=_max_chars(Description),
+            question_max_chars=_max_chars(QuestionText),
+            question_types=list(get_args(QuestionType)),
+            statuses=[status.value for status in COUNTED_STATES],
+            report_shares=list(get_args(ReportShare)),
+            max_questions=Range(minimum=questions["minItems"], maximum=questions["maxItems"]),
+            text_question_timer=_range(timers, "text_question_timer"),
+            coding_question_timer=_range(timers, "coding_question_timer"),
+        ),
+    )
+
+
+@router.get(
+    "/config",
+    response_model=ConfigResponse,
+    summary="Limits and choices for building forms (public, cacheable)",
+    description="The lengths, ranges and enumerations the API enforces, so that a client's forms can say "
+    "them up front. The API still validates every request.",
+)
+def config(response: Response) -> ConfigResponse:
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return _config()

@@ -1,0 +1,89 @@
+// The live interview's question area, built once and updated per question: heading, progress, type,
+// text, the countdown, the answer form (a code area for coding questions) and "Finish interview".
+import { h, clear } from "../ui.js";
+
+const LEAVE_EDITOR = "Press Tab to leave the code editor.";
+
+/** live: the LiveInterview (submitAnswer, finish, draft, report, question). */
+export function questionArea(live, answerMaxChars) {
+  const q = {
+    heading: h("h3#live-question-heading", { tabindex: "-1" }),
+    progress: h("progress#live-progress", { "aria-labelledby": "live-question-heading" }),
+    badge: h("p.badge-line"),
+    text: h("p.question-text#live-question-text", { "data-testid": "live-question-text" }),
+    timerValue: h("span#timer-value", { "data-testid": "timer" }, "—"),
+    late: h("p.warn-text", { hidden: true, "data-testid": "time-up" }, "Time is up. You can still submit: the answer is recorded, marked late."),
+    answerBox: h("textarea#live-answer", { rows: "10", maxlength: answerMaxChars, spellcheck: "true" }),
+    hint: h("p.hint#live-answer-hint"),
+    answerStatus: h("p.status", { "data-testid": "answer-status" }),
+    submit: h("button.primary#submit-live-answer", { type: "submit" }, "Submit answer"),
+    textHint: answerMaxChars ? `Up to ${answerMaxChars} characters.` : "",
+  };
+  q.timerLine = h("p.timer", { role: "timer", "aria-live": "off", "aria-atomic": "true" }, "Time left: ", q.timerValue);
+  q.setStatus = (text) => (q.answerStatus.textContent = text);
+  const form = h("form", { novalidate: true, onsubmit: (e) => live.submitAnswer(e) },
+    h("div.field", h("label", { for: "live-answer" }, "Your answer"), q.hint, q.answerBox),
+    h("div.actions", q.submit), q.answerStatus,
+  );
+  q.answerBox.setAttribute("aria-describedby", "live-answer-hint");
+  q.element = h("div.live-question", { hidden: true }, q.heading, q.progress, q.badge, q.text, q.timerLine, q.late, form);
+  q.finish = finishControl(live);
+  answerEvents(live, q);
+  return q;
+}
+
+/** "Finish interview", confirmed in place; shown once the current question's time is up. */
+function finishControl(live) {
+  const wrap = h("span.confirm-finish");
+  const button = h("button#finish-interview", { type: "button", hidden: true, onclick: () => {
+    clear(wrap, h("span.sure", "Finish now? Unanswered questions stay unanswered. "),
+      h("button.danger", { type: "button", onclick: () => { live.finish(); reset(); } }, "Yes, finish"),
+      " ", h("button", { type: "button", onclick: () => { reset(); button.focus(); } }, "Keep going"));
+    wrap.querySelector("button").focus();
+  } }, "Finish interview");
+  const reset = () => clear(wrap, button);
+  reset();
+  return { element: h("div.actions.finish", wrap), button };
+}
+
+/** Drafts are kept per question, pastes are reported, and Tab indents in a coding answer
+ * (Escape, then Tab, leaves the editor). */
+function answerEvents(live, q) {
+  const box = q.answerBox;
+  let escArmed = false;
+  box.addEventListener("input", () => live.question && live.saveDraft(box.value));
+  box.addEventListener("paste", () => live.report("paste"));
+  box.addEventListener("keydown", (e) => {
+    if (!live.question || live.question.type !== "coding") return;
+    if (e.key === "Escape") {
+      escArmed = true;
+      q.setStatus(LEAVE_EDITOR);
+      return;
+    }
+    if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && !escArmed) {
+      e.preventDefault();
+      box.setRangeText("    ", box.selectionStart, box.selectionEnd, "end");
+      box.dispatchEvent(new Event("input"));
+      return;
+    }
+    if (escArmed && e.key !== "Shift") {
+      escArmed = false;
+      if (q.answerStatus.textContent === LEAVE_EDITOR) q.setStatus("");
+    }
+  });
+}
+
+/** Show question `question` ({number, total, text, type}) in the area. */
+export function showIn(q, { number, total, text, type }) {
+  q.heading.textContent = `Question ${number} of ${total}`;
+  q.progress.max = total || 1;
+  q.progress.value = number;
+  q.progress.textContent = `Question ${number} of ${total}`;
+  clear(q.badge, type === "coding" ? h("span.badge", "Coding question") : h("span.badge", "Text question"));
+  q.text.textContent = text;
+  q.answerBox.classList.toggle("code", type === "coding");
+  q.answerBox.setAttribute("spellcheck", type === "coding" ? "false" : "true");
+  q.hint.textContent = type === "coding"
+    ? "Write your code here. Tab inserts spaces; to leave the editor press Escape, then Tab."
+    : q.textHint;
+}
