@@ -19,48 +19,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from interview_core import __version__
 from interview_core.api.responses import RECRUITER_PATHS, drop_generic_422, standard_responses
 from interview_core.api.text import has_lone_surrogate, printable
-from interview_core.errors import (
-    AnswerConflict,
-    AudioRejected,
-    FaceCheckFailed,
-    Forbidden,
-    IllegalTransition,
-    ImageRejected,
-    InterviewError,
-    NotFound,
-    PayloadTooLarge,
-    ProviderUnavailable,
-    QuotaExceeded,
-    RateLimited,
-    SessionNotActive,
-    SessionNotFound,
-    Unauthorized,
-)
+from interview_core.errors import InterviewError, RateLimited
 from interview_core.observability import flush_metrics, logger, start_request
-
-STATUS_OF = {
-    SessionNotFound: 404,
-    SessionNotActive: 400,
-    AnswerConflict: 409,
-    ProviderUnavailable: 503,
-    AudioRejected: 400,
-    PayloadTooLarge: 413,
-    Unauthorized: 401,
-    Forbidden: 403,
-    IllegalTransition: 409,
-    NotFound: 404,
-    ImageRejected: 400,
-    FaceCheckFailed: 422,
-    RateLimited: 429,
-    QuotaExceeded: 429,  # a RateLimited: the same Retry-After
-}
 
 
 async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InterviewError)
-    status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
 def _safe(value: Any) -> Any:
