@@ -18,7 +18,7 @@ from typing import Any
 
 from interview_core.aws import client
 from interview_core.domain import PUBLIC_ORG, Session, utc_now
-from interview_core.errors import Forbidden, NotFound, SessionNotFound, Unauthorized
+from interview_core.errors import ApiKeyNotFound, Forbidden, SessionNotFound, Unauthorized
 
 KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
 MAX_CACHED_KEYS = 1024
@@ -165,11 +165,11 @@ def identify(
     return PUBLIC
 
 
-def authorize(caller: Caller | None, session: Session, not_found: Exception | None = None) -> Session:
+def authorize(caller: Caller | None, session: Session, subject: str | None = None) -> Session:
     """The session if `caller` may act on it; otherwise exactly what a missing session looks like, so a
-    foreign id reveals nothing. `None` is the system itself (workers, cleanup)."""
+    foreign id reveals nothing: SessionNotFound(subject). `None` is the system itself (workers, cleanup)."""
     if caller is not None and not caller.can_access(session):
-        raise not_found or SessionNotFound()
+        raise SessionNotFound(subject)
     return session
 
 
@@ -248,7 +248,7 @@ class ApiKeys:
     def revoke(self, org_id: str, key_id: str) -> ApiKeyInfo:
         resp = self._db.get_item(TableName=self.table, Key=_org_item(org_id, key_id), ConsistentRead=True)
         if "Item" not in resp:
-            raise NotFound(f"No API key {key_id} in organisation {org_id}")
+            raise ApiKeyNotFound(key_id, org_id)
         hashed = resp["Item"]["key_hash"]["S"]
         update = {
             "UpdateExpression": "SET revoked = :yes",

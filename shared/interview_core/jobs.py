@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.domain import QuestionType, ReportShare, utc_now
-from interview_core.errors import NotFound
+from interview_core.errors import JobNotFound
 from interview_core.model import Model
 
 _ser, _de = TypeSerializer(), TypeDeserializer()
@@ -30,10 +30,6 @@ class Job(Model):
     questions: list[JobQuestion]
     candidate_report: ReportShare = "none"  # what its sessions' candidates may read of their reports
     created_at: str
-
-
-def job_not_found(job_id: str) -> NotFound:
-    return NotFound(f"Job {job_id[:100]} not found")
 
 
 def _valid_id(job_id: str) -> bool:
@@ -84,10 +80,10 @@ class JobStore:
 
     def get(self, org_id: str, job_id: str) -> Job:
         if not _valid_id(job_id):
-            raise job_not_found(job_id)
+            raise JobNotFound(job_id)
         resp = self._db.get_item(TableName=self.table, Key=self._key(org_id, job_id), ConsistentRead=True)
         if "Item" not in resp:
-            raise job_not_found(job_id)
+            raise JobNotFound(job_id)
         return _job(resp["Item"])
 
     def list(self, org_id: str) -> list[Job]:
@@ -103,7 +99,7 @@ class JobStore:
     def delete(self, org_id: str, job_id: str) -> None:
         """Sessions made from the job keep their copy of its questions."""
         if not _valid_id(job_id):
-            raise job_not_found(job_id)
+            raise JobNotFound(job_id)
         try:
             self._db.delete_item(
                 TableName=self.table,
@@ -112,7 +108,7 @@ class JobStore:
             )
         except ClientError as err:
             if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise job_not_found(job_id) from err
+                raise JobNotFound(job_id) from err
             raise
 
 

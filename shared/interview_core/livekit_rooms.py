@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from interview_core.errors import ProviderUnavailable, Unauthorized
+from interview_core.errors import ProviderUnavailable, WebhookRejected
 from interview_core.observability import logger
 from interview_core.settings import Settings
 
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 
 # livekit-api, aiohttp and PyJWT cost ~0.3 s of imports: each method that talks to LiveKit imports them
 # itself, so a deployment without LiveKit (or a session in fallback mode) never pays for them.
-
-
-class WebhookRejected(Unauthorized):
-    """A webhook whose signature or body hash does not verify; nothing was recorded."""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,13 @@ from interview_core.domain import (
     epoch_now,
     utc_now,
 )
-from interview_core.errors import AnswerConflict, IllegalTransition, SessionNotActive, SessionNotFound
+from interview_core.errors import (
+    AnswerConflict,
+    EvaluationBusy,
+    IllegalTransition,
+    SessionNotActive,
+    SessionNotFound,
+)
 
 META = "META"
 REPORT = "REPORT"
@@ -816,10 +822,6 @@ class EventWindowChanged(Exception):
     def __init__(self, current: EventCounts) -> None:
         super().__init__("proctoring counters changed")
         self.current = current
-
-
-class EvaluationBusy(Exception):
-    """Another worker holds a valid lease on this session's evaluation."""
 
 
 def _session(data: dict[str, Any]) -> Session:

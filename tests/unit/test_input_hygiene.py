@@ -7,12 +7,14 @@ import re
 from typing import Any
 
 import pytest
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 
 from interview_core import text as hygiene
 from interview_core.api.app import validation_response
 from interview_core.api.full import build
+from interview_core.api.routes import recruiter_create, start_interview
 from interview_core.api.schemas import InterviewSpec
 from interview_core.services.recruiter import InvalidRequest, _decode_cursor, _encode_cursor
 
@@ -158,13 +160,15 @@ def test_recruiter_paths_refuse_it_with_400_and_a_detail_string(client) -> None:
     assert r.json()["detail"].startswith("name: String holds an invalid character (a lone surrogate")
 
 
-@pytest.mark.parametrize("path", ["/start-interview", "/api/parallel_interview/create"])
-def test_the_validation_error_body_never_echoes_what_it_cannot_encode(path: str) -> None:
+@pytest.mark.parametrize(
+    "router", [start_interview.router, recruiter_create.router], ids=["practice", "recruiter"]
+)
+def test_the_validation_error_body_never_echoes_what_it_cannot_encode(router: APIRouter) -> None:
     """Validation errors echo the input and its location: a lone surrogate comes back as its escape."""
     errors = [
         {"type": "x", "loc": ("body", "\ud800"), "msg": "bad", "input": {"a\udc00": [b"\xff", "\ud800"]}}
     ]
-    body = json.loads(validation_response(path, errors).body)
+    body = json.loads(validation_response(router.routes[0], errors).body)
     assert "\\ud800" in json.dumps(body) and "\\udc00" in json.dumps(body)
 
 

@@ -14,53 +14,21 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from mangum import Mangum
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from interview_core import __version__
-from interview_core.api.responses import RECRUITER_PATHS, drop_generic_422, standard_responses
-from interview_core.api.text import has_lone_surrogate, printable
-from interview_core.errors import (
-    AnswerConflict,
-    AudioRejected,
-    FaceCheckFailed,
-    Forbidden,
-    IllegalTransition,
-    ImageRejected,
-    InterviewError,
-    NotFound,
-    PayloadTooLarge,
-    ProviderUnavailable,
-    QuotaExceeded,
-    RateLimited,
-    SessionNotActive,
-    SessionNotFound,
-    Unauthorized,
-)
+from interview_core.api.responses import drop_generic_422, standard_responses
+from interview_core.api.routing import RecruiterRoute
+from interview_core.errors import InterviewError, RateLimited
 from interview_core.observability import entry_point, flush_metrics, logger, start_request
-
-STATUS_OF = {
-    SessionNotFound: 404,
-    SessionNotActive: 400,
-    AnswerConflict: 409,
-    ProviderUnavailable: 503,
-    AudioRejected: 400,
-    PayloadTooLarge: 413,
-    Unauthorized: 401,
-    Forbidden: 403,
-    IllegalTransition: 409,
-    NotFound: 404,
-    ImageRejected: 400,
-    FaceCheckFailed: 422,
-    RateLimited: 429,
-    QuotaExceeded: 429,  # a RateLimited: the same Retry-After
-}
+from interview_core.text import has_lone_surrogate, printable
 
 
 async def _interview_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InterviewError)
-    status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
 
 def _safe(value: Any) -> Any:
@@ -77,11 +45,11 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def validation_response(path: str, errors: list[dict[str, Any]]) -> JSONResponse:
-    """The recruiter API's contract (seed 002) says 400 with a `detail` string for invalid input; the
-    practice API keeps FastAPI's 422 with the list of errors."""
+def validation_response(route: BaseRoute | None, errors: list[dict[str, Any]]) -> JSONResponse:
+    """Invalid input as the route's API words it (api/routing.py): a recruiter route 400 with a `detail`
+    string, any other FastAPI's 422 with the list of errors."""
     errors = _safe(jsonable_encoder(errors, custom_encoder={bytes: lambda b: b.decode("utf-8", "replace")}))
-    if not path.startswith(RECRUITER_PATHS):
+    if not isinstance(route, RecruiterRoute):
         return JSONResponse({"detail": errors}, status_code=422)
     detail = "; ".join(
         f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in errors
@@ -91,21 +59,22 @@ def validation_response(path: str, errors: list[dict[str, Any]]) -> JSONResponse
 
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return validation_response(request.url.path, list(exc.errors()))
+    return validation_response(request.scope.get("route"), list(exc.errors()))
 
 
-def _http_error(routers: tuple[APIRouter, ...]) -> Callable[[Request, Exception], Awaitable[Response]]:
+def _api_routes(routers: tuple[APIRouter, ...]) -> list[APIRoute]:
+    return [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+
+
+def _http_error(routes: list[APIRoute]) -> Callable[[Request, Exception], Awaitable[Response]]:
     """405 lists in `Allow` every method the path has: locally several routers share a path (GET and POST
     /api/jobs), and Starlette's own 405 names only the first router's methods."""
-    routes = [
-        (r.path_regex, r.methods) for router in routers for r in router.routes if isinstance(r, APIRoute)
-    ]
 
     async def handle(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 405:
             path = request.scope["path"]
-            methods = {m for regex, ms in routes if regex.match(path) for m in ms}
+            methods = {m for r in routes if r.path_regex.match(path) for m in r.methods}
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
         return await http_exception_handler(request, exc)
 
@@ -147,17 +116,22 @@ def _lone_surrogate_error(loc: tuple[Any, ...], value: Any) -> list[dict[str, An
 class RefuseLoneSurrogates:
     """No string holding a lone surrogate gets past the API: it cannot be stored as UTF-8 (boto3 fails) nor
     echoed back. A JSON body is scanned for one only when its bytes could hold one (cheap on every
-    request); the path is checked too. Refused like any invalid input: 400 recruiter, 422 practice."""
+    request); the path is checked too. Refused like any invalid input, in the style of the route the path
+    leads to (this runs before routing; a path no route serves gets FastAPI's 422)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: list[APIRoute]) -> None:
         self.app = app
+        self.routes = routes
+
+    def _refuse(self, path: str, errors: list[dict[str, Any]]) -> JSONResponse:
+        return validation_response(next((r for r in self.routes if r.path_regex.match(path)), None), errors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         if has_lone_surrogate(scope["path"]):
-            await validation_response(scope["path"], _lone_surrogate_error(("path",), scope["path"]))(
+            await self._refuse(scope["path"], _lone_surrogate_error(("path",), scope["path"]))(
                 scope, receive, send
             )
             return
@@ -180,9 +154,7 @@ class RefuseLoneSurrogates:
             except ValueError:
                 parsed = None  # not JSON: the route refuses it as it does any malformed body
             if (loc := _surrogate_at(parsed, ("body",))) is not None:
-                await validation_response(scope["path"], _lone_surrogate_error(loc, None))(
-                    scope, receive, send
-                )
+                await self._refuse(scope["path"], _lone_surrogate_error(loc, None))(scope, receive, send)
                 return
         replayed = False
 
@@ -222,11 +194,13 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    app.add_middleware(RefuseLoneSurrogates)  # inside the log context: the last added runs first
+    routes = _api_routes(routers)
+    # inside the log context: the last added runs first
+    app.add_middleware(RefuseLoneSurrogates, routes=routes)
     app.middleware("http")(_log_context)
     app.add_exception_handler(InterviewError, _interview_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(StarletteHTTPException, _http_error(routers))
+    app.add_exception_handler(StarletteHTTPException, _http_error(routes))
     app.add_exception_handler(Exception, _unexpected_error)
     for router in routers:
         app.include_router(router, responses=standard_responses(router))
@@ -234,7 +208,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = drop_generic_422(generate())
+            app.openapi_schema = drop_generic_422(generate(), routes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

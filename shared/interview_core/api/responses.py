@@ -11,10 +11,8 @@ from fastapi import APIRouter
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from interview_core.api.routing import RecruiterRoute
 from interview_core.api.schemas import ErrorResponse, ValidationErrorResponse
-
-# The recruiter API's contract (seed 002) says 400 for invalid input; the practice API keeps FastAPI's 422.
-RECRUITER_PATHS = ("/api/parallel_interview", "/api/jobs", "/api/proctoring", "/capture_reference_face")
 
 DESCRIPTIONS = {
     202: "Accepted: not ready yet",
@@ -69,8 +67,7 @@ def _route_statuses(route: APIRoute) -> dict[int | str, dict[str, Any]]:
         for code in DEPENDENCY_STATUSES.get(call, ()):
             codes[code] = documented(code)[code]
     has_input = bool(route.body_field or path_params or other_params)
-    recruiter = route.path.startswith(RECRUITER_PATHS)
-    if has_input and recruiter:
+    if has_input and isinstance(route, RecruiterRoute):  # instead of FastAPI's 422 (drop_generic_422)
         codes[400] = {"model": ValidationErrorResponse, "description": DESCRIPTIONS[400]}
     if route.body_field is not None:
         # a body that cannot be parsed (not UTF-8, a broken multipart) is 400 on every route
@@ -90,13 +87,14 @@ def standard_responses(router: APIRouter) -> dict[int | str, dict[str, Any]]:
     return out
 
 
-def drop_generic_422(schema: dict[str, Any]) -> dict[str, Any]:
+def drop_generic_422(schema: dict[str, Any], routes: list[APIRoute]) -> dict[str, Any]:
     """FastAPI documents a 422 for every route with parameters; recruiter routes answer 400 instead (a
     422 a recruiter route declares itself, such as the face check's, stays)."""
+    recruiter = {(r.path, m.lower()) for r in routes if isinstance(r, RecruiterRoute) for m in r.methods}
     for path, operations in schema.get("paths", {}).items():
-        if not path.startswith(RECRUITER_PATHS):
-            continue
-        for operation in operations.values():
+        for method, operation in operations.items():
+            if (path, method) not in recruiter:
+                continue
             response = operation.get("responses", {}).get("422")
             if response and "HTTPValidationError" in str(response):
                 del operation["responses"]["422"]

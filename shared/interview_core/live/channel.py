@@ -11,21 +11,18 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic import ValidationError
 
 from interview_core.access import MESSAGES, ApiKeys, Caller, check, identify
-from interview_core.api.text import printable
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
-    AnswerConflict,
     Forbidden,
     IllegalTransition,
     InterviewError,
-    NotFound,
-    ProviderUnavailable,
-    RateLimited,
-    SessionNotActive,
+    InvalidRequest,
+    Refused,
     SessionNotFound,
     Unauthorized,
 )
@@ -59,19 +56,7 @@ from interview_core.services.interview import PRACTICE, InterviewService
 from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.services.recruiter import RecruiterService
 from interview_core.settings import Settings
-
-# Checked in order: the first matching class names the code (HTTP's status for the same error in brackets).
-_ERROR_CODES: tuple[tuple[type[InterviewError], ErrorCode], ...] = (
-    (SessionNotFound, "not_found"),  # 404
-    (NotFound, "not_found"),  # 404
-    (SessionNotActive, "not_active"),  # 400
-    (AnswerConflict, "conflict"),  # 409
-    (IllegalTransition, "illegal_state"),  # 409
-    (Unauthorized, "unauthorized"),  # 401
-    (ProviderUnavailable, "unavailable"),  # 503
-    (RateLimited, "rate_limited"),  # 429
-    (Forbidden, "forbidden"),  # 403
-)
+from interview_core.text import printable
 
 # A handler's replies, and the session as it is afterwards when the handler read it (else None).
 Handled = tuple[list[ServerMessage], Session | None]
@@ -92,23 +77,15 @@ class Connection:
     base_url: str = ""  # where report links point when PUBLIC_BASE_URL is not set; empty: relative links
 
 
-class Refused(Exception):
-    """The connection is refused. Close code 4000 + the HTTP status the same request would get."""
-
-    def __init__(self, status: int, code: ErrorCode, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
-
-    @property
-    def close_code(self) -> int:
-        return 4000 + self.status
-
-    def message(self) -> ErrorMessage:
-        return ErrorMessage(code=self.code, detail=self.detail, in_reply_to=None)
-
-
 def error(code: ErrorCode, detail: str, in_reply_to: str | None = None) -> ErrorMessage:
+    """An `error` message. Codes are named here only for the channel's own refusals (a frame it cannot
+    parse); a domain error's code comes from its class (`refusal`)."""
     return ErrorMessage(code=code, detail=detail, in_reply_to=in_reply_to)
+
+
+def refusal(err: InterviewError, in_reply_to: str | None = None) -> ErrorMessage:
+    """A domain error as the channel reports it: its code and detail (over HTTP: its status)."""
+    return error(cast(ErrorCode, err.code), err.detail, in_reply_to)
 
 
 def seconds_until(deadline: int) -> int:
@@ -149,14 +126,14 @@ class LiveChannel:
         """Authenticate (raises Refused) and return the connection with what to send first: `state`, then
         the current `question` or `completed` (and `report_ready`). One Query, credentials aside."""
         if not session_id:
-            raise Refused(400, "bad_request", "session_id is required in the query string")
+            raise Refused(InvalidRequest("session_id is required in the query string"))
         tag_session(session_id)
         conn = Connection(session_id, self._caller(credentials), base_url)
         try:
             session, report = self.evaluation.report(session_id, conn.caller)
         except SessionNotFound:
             # A session these credentials do not open looks exactly like a missing one (as over HTTP).
-            raise Refused(404, "not_found", "Session not found") from None
+            raise Refused(SessionNotFound()) from None
         logger.info("live connection opened", extra={"kind": session.kind})
         return conn, self._snapshot(conn, session, report)
 
@@ -171,10 +148,8 @@ class LiveChannel:
                 "Missing credentials: add token (the candidate's) or api_key to the query",
             )
             check(who, MESSAGES["connect"])
-        except Unauthorized as err:
-            raise Refused(401, "unauthorized", err.detail) from None
-        except Forbidden as err:
-            raise Refused(403, "forbidden", err.detail) from None
+        except (Unauthorized, Forbidden) as err:
+            raise Refused(err) from None
         if who.org_id:
             logger.append_keys(org_id=who.org_id)
         return who
@@ -253,8 +228,7 @@ class LiveChannel:
         try:
             return handle()
         except InterviewError as err:
-            code = next((c for cls, c in _ERROR_CODES if isinstance(err, cls)), "bad_request")
-            return [error(code, err.detail, in_reply_to)], None
+            return [refusal(err, in_reply_to)], None
         except Exception:
             logger.exception("live message failed", extra={"message_type": in_reply_to})
             detail = 'Internal server error; send {"type": "state"} to see where the session stands'

@@ -116,9 +116,7 @@ class ProctoringService:
 
     def session(self, session_id: str, caller: Caller) -> Session:
         tag_session(session_id)
-        return authorize(
-            caller, self.store.get(session_id), SessionNotFound(f"Session {session_id} not found")
-        )
+        return authorize(caller, self.store.get(session_id), subject=session_id)
 
     def record(self, session: Session, events: list[ProctoringEvent]) -> int:
         """Events on the timeline, up to the session's cap; beyond it they are only counted by type (the

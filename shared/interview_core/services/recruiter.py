@@ -27,7 +27,7 @@ from interview_core.domain import (
     new_session_id,
     utc_now,
 )
-from interview_core.errors import Forbidden, IllegalTransition, InterviewError, SessionNotFound
+from interview_core.errors import Forbidden, IllegalTransition, InvalidRequest, SessionNotFound
 from interview_core.jobs import JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
@@ -38,14 +38,6 @@ from interview_core.store import SessionStore
 RECRUITER = "recruiter"
 ROOM_SCOPE = "recruiter-room"  # sessions with an open LiveKit room count here, so rooms are counted for free
 ROOM_PREFIX = "interview-"
-
-
-class InvalidRequest(InterviewError):
-    """400: the request is well-formed JSON but asks for something inconsistent."""
-
-
-def not_found(session_id: str) -> SessionNotFound:
-    return SessionNotFound(f"Session {session_id} not found")
 
 
 @dataclass(frozen=True)
@@ -172,10 +164,10 @@ class RecruiterService:
         try:
             session, report = self.store.get_with_report(session_id)
         except SessionNotFound:
-            raise not_found(session_id) from None
+            raise SessionNotFound(session_id) from None
         if session.kind != RECRUITER:
-            raise not_found(session_id)
-        authorize(caller, session, not_found(session_id))
+            raise SessionNotFound(session_id)
+        authorize(caller, session, subject=session_id)
         return session, report
 
     def _session(self, session_id: str, caller: Caller) -> Session:
@@ -183,10 +175,10 @@ class RecruiterService:
         try:
             session = self.store.get(session_id)
         except SessionNotFound:
-            raise not_found(session_id) from None
+            raise SessionNotFound(session_id) from None
         if session.kind != RECRUITER:
-            raise not_found(session_id)
-        return authorize(caller, session, not_found(session_id))
+            raise SessionNotFound(session_id)
+        return authorize(caller, session, subject=session_id)
 
     def list(
         self, org_id: str, status: SessionStatus | None, limit: int, offset: int, cursor: str | None
@@ -224,7 +216,7 @@ class RecruiterService:
             session,
             SessionStatus.IN_PROGRESS,
             {"started_at": started, "current_deadline": deadline},
-            not_found(session_id),
+            SessionNotFound(session_id),
             due_at=self.store.lifecycle.after(self.store.lifecycle.inactivity, now),
         )
         count("RecruiterSessionsStarted")
@@ -261,7 +253,7 @@ class RecruiterService:
                 "evaluation_status": EvaluationStatus.PENDING.value,
                 "current_deadline": None,
             },
-            not_found(session_id),
+            SessionNotFound(session_id),
             due_at=self.store.lifecycle.after(self.store.lifecycle.evaluation_grace, now),
         )
         count("SessionsCompleted")
@@ -284,13 +276,13 @@ class RecruiterService:
         try:
             self.store.set_fields(session_id, {"report_share": share})
         except SessionNotFound:
-            raise not_found(session_id) from None
+            raise SessionNotFound(session_id) from None
         logger.info("candidate report share set", extra={"share": share})
         return session.model_copy(update={"report_share": share})
 
     def delete(self, session_id: str, caller: Caller) -> None:
         session = self._session(session_id, caller)
-        self.retention.erase(session_id, caller, not_found(session_id))
+        self.retention.erase(session_id, caller, subject=session_id)
         self._close_room(session)
 
     def _close_room(self, session: Session) -> None:

@@ -116,18 +116,19 @@ class RetentionService:
         self,
         session_id: str,
         caller: Caller | None = None,
-        not_found: Exception | None = None,
+        subject: str | None = None,
         kind: str | None = None,
     ) -> None:
         """Erase a session and everything it owns now (erasure on request), not when TTL gets to it.
-        `kind`: only sessions of that kind (the practice route must never erase a recruiter session)."""
+        `kind`: only sessions of that kind (the practice route must never erase a recruiter session).
+        `subject`: the id a missing session's detail names (SessionNotFound), as the recruiter API words it."""
         if caller is not None or kind is not None:
             try:
                 session = self.store.get(session_id)
                 if caller is not None:
-                    authorize(caller, session, not_found)
+                    authorize(caller, session, subject=subject)
             except SessionNotFound:
-                raise not_found or SessionNotFound() from None
+                raise SessionNotFound(subject) from None
             if kind is not None and session.kind != kind:
                 raise Forbidden(
                     "This is a recruiter session: only its organisation can erase it, with "
@@ -136,7 +137,7 @@ class RetentionService:
         for _ in range(MAX_ERASE_ATTEMPTS):
             found = self.store.status_of(session_id)
             if found is None:
-                raise not_found or SessionNotFound()
+                raise SessionNotFound(subject)
             status, scope = found
             if status is SessionStatus.ERASING or self.store.begin_erase(session_id, status, scope):
                 self._finish_erase(session_id)

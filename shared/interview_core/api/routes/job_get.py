@@ -1,12 +1,13 @@
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobStore
 from interview_core.wiring import job_store
 
-router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+router = RecruiterRouter(prefix="/api/jobs", tags=["jobs"])
 
 
 @router.get(

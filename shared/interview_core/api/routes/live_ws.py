@@ -14,7 +14,8 @@ import uuid
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
-from interview_core.live.channel import Connection, Credentials, LiveChannel, Refused, warning_times
+from interview_core.errors import Refused
+from interview_core.live.channel import Connection, Credentials, LiveChannel, refusal, warning_times
 from interview_core.live.protocol import CompletedMessage, QuestionMessage, ServerMessage
 from interview_core.observability import flush_metrics, logger, start_request
 from interview_core.wiring import live_channel
@@ -97,7 +98,7 @@ async def interview_socket(websocket: WebSocket) -> None:
             channel.on_connect, params.get("session_id", ""), credentials, base_url
         )
     except Refused as refused:
-        await websocket.send_text(refused.message().frame())
+        await websocket.send_text(refusal(refused.reason).frame())
         await websocket.close(code=refused.close_code, reason=refused.detail)
         return
     link = _Link(websocket, channel, conn)

@@ -2,7 +2,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from interview_core.api.responses import documented
-from interview_core.livekit_rooms import WebhookRejected
+from interview_core.errors import WebhookRejected
 from interview_core.model import Model
 from interview_core.services.proctoring import ProctoringService
 from interview_core.wiring import livekit_rooms, proctoring_service

@@ -1,13 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import ConfigDict, EmailStr, Field, WithJsonSchema
 
+from interview_core import text as hygiene
 from interview_core.access import Caller
-from interview_core.api import text as hygiene
 from interview_core.api.auth import caller, payer
 from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone, QuestionText
 from interview_core.api.recruiter_views import interview_config, user_details
+from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
 from interview_core.domain import QuestionType, ReportShare
 from interview_core.model import Body
@@ -15,7 +16,7 @@ from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
 from interview_core.wiring import recruiter_service
 
-router = APIRouter(prefix="/api/parallel_interview", tags=["recruiter"])
+router = RecruiterRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 
 # The only input that carries an email address, so the only function that loads email-validator (its own
 # layer, EmailLayer): FastAPI imports the package wherever it is installed, ~30 ms of each cold start.
