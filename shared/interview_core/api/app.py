@@ -74,7 +74,7 @@ def _http_error(routes: list[APIRoute]) -> Callable[[Request, Exception], Awaita
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 405:
             path = request.scope["path"]
-            methods = {m for r in routes if r.path_regex.match(path) for m in r.methods}
+            methods = {m for r in routes if r.path_regex.match(path) for m in r.methods or ()}
             exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(methods))}
         return await http_exception_handler(request, exc)
 

@@ -2,7 +2,7 @@
 the larger models load only in the recruiter functions (the one that validates email addresses lives
 with its route, api.routes.recruiter_create)."""
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -12,10 +12,16 @@ from interview_core.domain import IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
 Success = Literal["success"]
-QuestionText = hygiene.text(2000)  # coding questions span lines
-Name = hygiene.line(200)
-Phone = hygiene.line(40, required=False)
-Description = hygiene.text(5000, required=False)
+if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded types below
+    QuestionText = str
+    Name = str
+    Phone = str
+    Description = str
+else:
+    QuestionText = hygiene.text(2000)  # coding questions span lines
+    Name = hygiene.line(200)
+    Phone = hygiene.line(40, required=False)
+    Description = hygiene.text(5000, required=False)
 
 
 class UserDetails(Model):

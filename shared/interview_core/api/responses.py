@@ -90,7 +90,9 @@ def standard_responses(router: APIRouter) -> dict[int | str, dict[str, Any]]:
 def drop_generic_422(schema: dict[str, Any], routes: list[APIRoute]) -> dict[str, Any]:
     """FastAPI documents a 422 for every route with parameters; recruiter routes answer 400 instead (a
     422 a recruiter route declares itself, such as the face check's, stays)."""
-    recruiter = {(r.path, m.lower()) for r in routes if isinstance(r, RecruiterRoute) for m in r.methods}
+    recruiter = {
+        (r.path, m.lower()) for r in routes if isinstance(r, RecruiterRoute) for m in r.methods or ()
+    }
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             if (path, method) not in recruiter:

@@ -1,6 +1,6 @@
 """Request and response models of the HTTP API (field names are the seeds' contract)."""
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
@@ -10,7 +10,12 @@ from interview_core.contracts import AnswerText, QuestionNumber
 from interview_core.domain import MAX_TOPIC_CHARS, Difficulty, EvaluationStatus, SpeakingInsights, Word
 from interview_core.model import Body, Model
 
-Topic = hygiene.line(MAX_TOPIC_CHARS)
+if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded and enumerated types
+    Topic = str
+    UploadContentType = str
+else:
+    Topic = hygiene.line(MAX_TOPIC_CHARS)
+    UploadContentType = Literal[tuple(UPLOAD_CONTENT_TYPES)]
 
 
 class Input(Body):
@@ -80,9 +85,6 @@ class TranscriptionResponse(HeardFields):
     words: list[Word]
     provider: str
     model: str
-
-
-UploadContentType = Literal[tuple(UPLOAD_CONTENT_TYPES)]  # type: ignore[valid-type]
 
 
 class AudioUploadRequest(Input):

@@ -15,7 +15,8 @@ from botocore.config import Config
 
 from interview_core import wiring
 from interview_core.aws import client
-from interview_core.live.channel import Credentials, Refused
+from interview_core.errors import Refused
+from interview_core.live.channel import Credentials
 from interview_core.live.protocol import ErrorMessage, ServerMessage
 from interview_core.observability import entry_point, logger
 from interview_core.settings import get_settings

@@ -233,8 +233,8 @@ def json_schemas() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for model in _CLIENT:
         out[f"client.{_type_of(model)}.json"] = model.model_json_schema(mode="validation")
-    for model in _SERVER:
-        out[f"server.{_type_of(model)}.json"] = model.model_json_schema(mode="serialization")
+    for reply in _SERVER:
+        out[f"server.{_type_of(reply)}.json"] = reply.model_json_schema(mode="serialization")
     out["client-message.json"] = CLIENT_MESSAGES.json_schema(mode="validation")
     out["server-message.json"] = SERVER_MESSAGES.json_schema(mode="serialization")
     base = "https://json-schema.org/draft/2020-12/schema"

@@ -106,8 +106,7 @@ class VoiceService:
                 f"Question {question_number} is not the current question; "
                 f"the current one is {session.answered + 1}"
             )
-        uploaded = audio_key is not None
-        if uploaded:
+        if audio_key is not None:
             data = self._read_upload(session_id, audio_key)
         assert data is not None
         try:
@@ -115,7 +114,7 @@ class VoiceService:
             if not heard.transcript.text:
                 raise AudioRejected("No speech was recognised in the audio; nothing was recorded")
         except AudioRejected:
-            if uploaded:
+            if audio_key is not None:
                 self.media.delete(audio_key)  # unusable: keep no rejected audio
             raise
 
@@ -148,7 +147,7 @@ class VoiceService:
             for stored in (key, f"{key}.transcript.json"):
                 self.media.delete(stored)
             raise
-        if uploaded:
+        if audio_key is not None:
             self.media.delete(audio_key)
         count("AudioAnswersRecorded")
         logger.info(

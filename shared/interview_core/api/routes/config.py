@@ -66,7 +66,8 @@ class ConfigResponse(Model):
 
 
 def _property(schema: dict[str, Any], name: str) -> dict[str, Any]:
-    return schema["properties"][name]
+    found: dict[str, Any] = schema["properties"][name]
+    return found
 
 
 def _range(schema: dict[str, Any], name: str) -> Range:
@@ -75,7 +76,8 @@ def _range(schema: dict[str, Any], name: str) -> Range:
 
 
 def _max_chars(annotation: Any) -> int:
-    return TypeAdapter(annotation).json_schema()["maxLength"]
+    limit: int = TypeAdapter(annotation).json_schema()["maxLength"]
+    return limit
 
 
 @cache
