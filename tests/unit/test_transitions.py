@@ -328,3 +328,20 @@ def test_refused_cleanup_and_lease_writes_are_stale_whatever_was_found() -> None
         move.release_evaluation("sid", "c", "boom"),
     ):
         assert isinstance(refusal(change, found(SessionStatus.COMPLETED), T), Stale)
+
+
+@pytest.mark.parametrize(
+    ("status", "evaluation", "missing"),
+    [
+        (SessionStatus.COMPLETED, EvaluationStatus.PENDING, True),
+        (SessionStatus.COMPLETED, EvaluationStatus.RUNNING, True),
+        (SessionStatus.COMPLETED, EvaluationStatus.READY, False),
+        (SessionStatus.ABANDONED, EvaluationStatus.NOT_REQUESTED, False),
+    ],
+)
+def test_cleanup_queues_again_only_a_completed_sessions_missing_report(
+    status: SessionStatus, evaluation: EvaluationStatus, missing: bool
+) -> None:
+    item = DueItem("sid", "practice#public", status, evaluation, T, 0, T - RETENTION)
+    assert item.evaluation_missing is missing
+    assert item.past_retention(LIFE, T) and not item.past_retention(LIFE, T - 1)

@@ -100,6 +100,14 @@ class DueItem:
     def past_retention(self, lifecycle: Lifecycle, now: int) -> bool:
         return self.ended_at is not None and now >= lifecycle.after(lifecycle.retention, self.ended_at)
 
+    @property
+    def evaluation_missing(self) -> bool:
+        """Completed, and its report never arrived (queued, or a worker's lease)."""
+        return self.status is SessionStatus.COMPLETED and self.evaluation_status in (
+            EvaluationStatus.PENDING,
+            EvaluationStatus.RUNNING,
+        )
+
 
 class Stale(Exception):
     """The item is no longer what the caller read (another write got there first); nothing was written."""

@@ -93,26 +93,10 @@ class ProctoringLog(Table):
             }
         }
 
-    def add_events(
-        self,
-        session_id: str,
-        kept: list[dict[str, Any]],
-        dropped: dict[str, int],
-        violations: int,
-        window: EventWindow | None,
-        limits: EventLimits,
-    ) -> None:
-        """Store `kept` as timeline items and count `dropped` (beyond the stored cap) by type, with the
-        session's violation count and this minute's event count (`window`; None: not rate limited, as
-        for server events), in one transaction.
-
-        Conditional on the session being live, on this minute's count leaving room for the whole batch and
-        on the stored count leaving room for `kept`, so racing calls can never pass either cap. Raises
-        EventWindowChanged with the session's current counts when a condition fails on a live session."""
-        n_dropped = sum(dropped.values())
-        update = self._counters_update(
-            session_id, len(kept) + n_dropped, len(kept), n_dropped, violations, window, limits
-        )
+    def _log_items(
+        self, session_id: str, kept: list[dict[str, Any]], dropped: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """The timeline items of `kept`, and the per-type counts of `dropped`."""
         puts: list[dict[str, Any]] = [
             {
                 "Put": {
@@ -140,6 +124,29 @@ class ProctoringLog(Table):
                     }
                 }
             )
+        return puts
+
+    def add_events(
+        self,
+        session_id: str,
+        kept: list[dict[str, Any]],
+        dropped: dict[str, int],
+        violations: int,
+        window: EventWindow | None,
+        limits: EventLimits,
+    ) -> None:
+        """Store `kept` as timeline items and count `dropped` (beyond the stored cap) by type, with the
+        session's violation count and this minute's event count (`window`; None: not rate limited, as
+        for server events), in one transaction.
+
+        Conditional on the session being live, on this minute's count leaving room for the whole batch and
+        on the stored count leaving room for `kept`, so racing calls can never pass either cap. Raises
+        EventWindowChanged with the session's current counts when a condition fails on a live session."""
+        n_dropped = sum(dropped.values())
+        update = self._counters_update(
+            session_id, len(kept) + n_dropped, len(kept), n_dropped, violations, window, limits
+        )
+        puts = self._log_items(session_id, kept, dropped)
         try:
             self._db.transact_write_items(TransactItems=[update, *puts])
         except ClientError as err:
