@@ -132,3 +132,18 @@ def test_a_cancelled_transaction_is_decoded_from_its_first_item() -> None:
     assert isinstance(rejection(cancelled({"Code": "None"}, {"Code": "TransactionConflict"}), change), Stale)
     throttled = ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "UpdateItem")
     assert rejection(throttled, change) is throttled
+
+
+def test_a_batch_of_events_is_one_transaction_with_its_counters_conditions() -> None:
+    db = Recorder()
+    change = move.log_events("sid", 2, 0, 1, move.EventWindow(500, fresh=False), move.EventLimits(100, 20))
+    Store(db).apply(change, also=[{"Put": {"TableName": "sessions", "Item": {}}}] * 2)
+    [(operation, args)] = db.calls
+    assert operation == "transact_write_items" and len(args["TransactItems"]) == 3
+    text = rendered(args["TransactItems"][0]["Update"])
+    assert text.startswith(
+        "ADD proctoring_violations 1, proctoring_minute_events 2, proctoring_events_stored 2 IF "
+    )
+    assert "proctoring_minute = 500" in text
+    assert "(attribute_not_exists(proctoring_minute_events) OR proctoring_minute_events <= 18)" in text
+    assert "(attribute_not_exists(proctoring_events_stored) OR proctoring_events_stored <= 98)" in text

@@ -345,3 +345,37 @@ def test_cleanup_queues_again_only_a_completed_sessions_missing_report(
     item = DueItem("sid", "practice#public", status, evaluation, T, 0, T - RETENTION)
     assert item.evaluation_missing is missing
     assert item.past_retention(LIFE, T) and not item.past_retention(LIFE, T - 1)
+
+
+LIMITS = move.EventLimits(max_stored=100, per_minute=20)
+
+
+def test_the_first_events_of_a_minute_start_its_count() -> None:
+    change = move.log_events("sid", 3, 0, 1, move.EventWindow(minute=500, fresh=True), LIMITS)
+    assert change.sets == {"proctoring_minute": 500, "proctoring_minute_events": 3}
+    assert change.add == {"proctoring_violations": 1, "proctoring_events_stored": 3}
+    assert change.expect == Expect(present=True, before={"proctoring_minute": 500},
+                                   at_most={"proctoring_events_stored": 97})  # fmt: skip
+
+
+def test_later_events_of_the_minute_need_room_for_the_whole_batch() -> None:
+    change = move.log_events("sid", 0, 5, 0, move.EventWindow(minute=500, fresh=False), LIMITS)
+    assert change.sets == {} and change.add == {
+        "proctoring_violations": 0,
+        "proctoring_minute_events": 5,
+        "proctoring_events_dropped": 5,
+    }
+    assert change.expect == Expect(present=True, equal={"proctoring_minute": 500},
+                                   at_most={"proctoring_minute_events": 15})  # fmt: skip
+    server = move.log_events("sid", 1, 0, 0, None, LIMITS)  # server evidence is never rate limited
+    assert server.expect == Expect(present=True, at_most={"proctoring_events_stored": 99})
+
+
+def test_a_refused_batch_hands_back_the_counters_found() -> None:
+    change = move.log_events("sid", 1, 0, 0, move.EventWindow(500, False), LIMITS)
+    moved = refusal(
+        change, found(SessionStatus.IN_PROGRESS, proctoring_minute=500, proctoring_minute_events=20), T
+    )
+    assert isinstance(moved, move.EventWindowChanged) and moved.current == move.EventCounts(0, 500, 20)
+    assert isinstance(refusal(change, found(SessionStatus.ERASING), T), SessionNotFound)
+    assert isinstance(refusal(change, None, T), SessionNotFound)

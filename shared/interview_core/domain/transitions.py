@@ -60,6 +60,9 @@ class Expect:
     claim: str | None = None  # the evaluation lease token the writer holds
     evaluation: EvaluationStatus | None = None  # the evaluation status read
     claimable_at: int | None = None  # evaluation pending, or running with a lease that ran out before this
+    equal: dict[str, int] = field(default_factory=dict)  # number attributes as read
+    before: dict[str, int] = field(default_factory=dict)  # number attributes absent or below these
+    at_most: dict[str, int] = field(default_factory=dict)  # number attributes absent or at most these
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,43 @@ class DueItem:
             EvaluationStatus.PENDING,
             EvaluationStatus.RUNNING,
         )
+
+
+@dataclass(frozen=True)
+class EventLimits:
+    max_stored: int  # timeline items kept per session; later events are only counted
+    per_minute: int  # events accepted per session and minute (HTTP and the live channel together)
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """The proctoring counters on a session item."""
+
+    stored: int = 0
+    minute: int = 0  # epoch minute the per-minute count belongs to
+    in_minute: int = 0
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "EventCounts":
+        return cls(
+            int(data.get("proctoring_events_stored", 0)),
+            int(data.get("proctoring_minute", 0)),
+            int(data.get("proctoring_minute_events", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class EventWindow:
+    minute: int
+    fresh: bool  # no events counted in this minute yet (as last read)
+
+
+class EventWindowChanged(Exception):
+    """Another call changed the session's proctoring counters since they were read."""
+
+    def __init__(self, current: EventCounts) -> None:
+        super().__init__("proctoring counters changed")
+        self.current = current
 
 
 class Stale(Exception):
@@ -283,6 +323,32 @@ def participant_moved(session: Session, joined: bool) -> Change:
     return _set(session, add={"livekit_participants": 1 if joined else -1})
 
 
+def log_events(
+    session_id: str, kept: int, dropped: int, violations: int, window: EventWindow | None, limits: EventLimits
+) -> Change:
+    """The session's proctoring counters for a batch: `kept` on the timeline, `dropped` beyond its cap,
+    and, when rate limited (`window`), this minute's count. Conditional on the session being live, on
+    this minute's count leaving room for the whole batch and on the stored count leaving room for
+    `kept`, so racing calls can never pass either cap."""
+    n = kept + dropped
+    sets: dict[str, Any] = {}
+    add = {"proctoring_violations": violations}
+    expect: dict[str, dict[str, int]] = {"equal": {}, "before": {}, "at_most": {}}
+    if window is not None and window.fresh:  # the first events of this minute start its count
+        sets = {"proctoring_minute": window.minute, "proctoring_minute_events": n}
+        expect["before"]["proctoring_minute"] = window.minute
+    elif window is not None:
+        add["proctoring_minute_events"] = n
+        expect["equal"]["proctoring_minute"] = window.minute
+        expect["at_most"]["proctoring_minute_events"] = limits.per_minute - n
+    if kept:
+        add["proctoring_events_stored"] = kept
+        expect["at_most"]["proctoring_events_stored"] = limits.max_stored - kept
+    if dropped:
+        add["proctoring_events_dropped"] = dropped
+    return Change(session_id, "", Expect(present=True, **expect), sets=sets, add=add)
+
+
 # -- evaluation lease ---------------------------------------------------------------------------------
 
 
@@ -390,6 +456,10 @@ def refusal(change: Change, found: dict[str, Any] | None, now: int) -> Exception
         return EvaluationBusy(change.session_id) if running else Stale()
     if expect.claim is not None or expect.due_at is not None:
         return Stale()
+    if expect.equal or expect.before or expect.at_most:  # the proctoring counters moved meanwhile
+        if not found or found.get("status") == SessionStatus.ERASING.value:
+            return SessionNotFound()
+        return EventWindowChanged(EventCounts.of(found))
     if expect.absent:
         return Stale()
     if not is_live(found, now):

@@ -13,9 +13,10 @@ from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import IntegrityReport, ProctoringEvent, Session, epoch_now
 from interview_core.domain import transitions as move
+from interview_core.domain.transitions import EventCounts, EventLimits, EventWindow, EventWindowChanged
 from interview_core.errors import FaceCheckFailed, PayloadTooLarge, RateLimited, SessionNotFound
 from interview_core.observability import count, logger, tag_session
-from interview_core.store import EventCounts, EventLimits, EventWindow, EventWindowChanged, SessionStore
+from interview_core.store import SessionStore
 
 # Points off 100 per occurrence: how strongly each suggests outside help, not proof of it.
 WEIGHTS = {

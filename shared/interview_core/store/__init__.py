@@ -12,19 +12,19 @@ organisation's listings), `proctoring` (the event log), `leases` (the evaluation
 `cleanup` (the due index and erasure). `SessionStore` is all of them, for the services' wiring.
 """
 
-from interview_core.domain.transitions import DueItem, EvaluationBusy
-from interview_core.store.cleanup import DUE_INDEX, CleanupIndex
-from interview_core.store.codec import from_item, to_item
-from interview_core.store.leases import EvaluationLeases
-from interview_core.store.listings import COUNTED_FIELDS, LIST_INDEX, STATUS_INDEX, Listings
-from interview_core.store.proctoring import (
-    DROPPED_EVENTS,
+from interview_core.domain.transitions import (
+    DueItem,
+    EvaluationBusy,
     EventCounts,
     EventLimits,
     EventWindow,
     EventWindowChanged,
-    ProctoringLog,
 )
+from interview_core.store.cleanup import DUE_INDEX, CleanupIndex
+from interview_core.store.codec import from_item, to_item
+from interview_core.store.leases import EvaluationLeases
+from interview_core.store.listings import COUNTED_FIELDS, LIST_INDEX, STATUS_INDEX, Listings
+from interview_core.store.proctoring import DROPPED_EVENTS, ProctoringLog
 from interview_core.store.sessions import Sessions
 from interview_core.store.table import (
     DUE_SHARDS,

@@ -146,6 +146,12 @@ def _condition(expect: Expect, e: _Expression) -> str:
             f"({evaluation} = {e.value('pending')} OR "
             f"({evaluation} = {e.value('running')} AND {lease} < {e.value(expect.claimable_at)}))"
         )
+    for attr, n in expect.equal.items():
+        parts.append(f"{e.name(attr)} = {e.value(n)}")
+    for attr, n in expect.before.items():
+        parts.append(f"(attribute_not_exists({e.name(attr)}) OR {e.name(attr)} < {e.value(n)})")
+    for attr, n in expect.at_most.items():
+        parts.append(f"(attribute_not_exists({e.name(attr)}) OR {e.name(attr)} <= {e.value(n)})")
     return " AND ".join(parts)
 
 
