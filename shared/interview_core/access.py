@@ -19,6 +19,7 @@ from typing import Any
 from interview_core.aws import client
 from interview_core.domain import PUBLIC_ORG, Session, utc_now
 from interview_core.errors import ApiKeyNotFound, Forbidden, SessionNotFound, Unauthorized
+from interview_core.store.codec import from_item, to_item, value
 
 KEY_PREFIX = "mik_"  # recognisable in a leaked-secret scan
 MAX_CACHED_KEYS = 1024
@@ -205,8 +206,8 @@ class ApiKeys:
         if cached and now - cached[0] < self.cache_seconds:
             return cached[1]
         resp = self._db.get_item(TableName=self.table, Key=_key_item(hashed), ConsistentRead=True)
-        item = resp.get("Item")
-        org = item["org_id"]["S"] if item and not item.get("revoked", {}).get("BOOL", False) else None
+        item = from_item(resp.get("Item", {}))
+        org = item["org_id"] if item and not item.get("revoked", False) else None
         with self._lock:
             if len(self._cache) >= MAX_CACHED_KEYS:  # a flood of made-up keys must not grow a warm function
                 self._cache.clear()
@@ -220,19 +221,21 @@ class ApiKeys:
         key = new_secret(KEY_PREFIX)
         hashed = digest(key)
         info = ApiKeyInfo(hashed[:12], org_id, name, utc_now(), False)
-        fields = {
-            "org_id": {"S": org_id},
-            "key_id": {"S": info.key_id},
-            "name": {"S": name},
-            "created_at": {"S": info.created_at},
-            "revoked": {"BOOL": False},
-        }
+        fields = to_item(
+            {
+                "org_id": org_id,
+                "key_id": info.key_id,
+                "name": name,
+                "created_at": info.created_at,
+                "revoked": False,
+            }
+        )
         self._db.transact_write_items(
             TransactItems=[
                 {"Put": {"TableName": self.table, "Item": {**_key_item(hashed), **fields},
                          "ConditionExpression": "attribute_not_exists(pk)"}},
                 {"Put": {"TableName": self.table, "Item": {**_org_item(org_id, info.key_id), **fields,
-                                                            "key_hash": {"S": hashed}}}},
+                                                            "key_hash": value(hashed)}}},
             ]
         )  # fmt: skip
         return key, info
@@ -241,18 +244,19 @@ class ApiKeys:
         resp = self._db.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
-            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}, ":sk": {"S": "APIKEY#"}},
+            ExpressionAttributeValues=to_item({":pk": f"ORG#{org_id}", ":sk": "APIKEY#"}),
         )
-        return [_info(i) for i in resp["Items"]]
+        return [_info(from_item(i)) for i in resp["Items"]]
 
     def revoke(self, org_id: str, key_id: str) -> ApiKeyInfo:
         resp = self._db.get_item(TableName=self.table, Key=_org_item(org_id, key_id), ConsistentRead=True)
         if "Item" not in resp:
             raise ApiKeyNotFound(key_id, org_id)
-        hashed = resp["Item"]["key_hash"]["S"]
+        found = from_item(resp["Item"])
+        hashed = found["key_hash"]
         update = {
             "UpdateExpression": "SET revoked = :yes",
-            "ExpressionAttributeValues": {":yes": {"BOOL": True}},
+            "ExpressionAttributeValues": {":yes": value(True)},
         }
         self._db.transact_write_items(
             TransactItems=[
@@ -262,22 +266,18 @@ class ApiKeys:
         )
         with self._lock:
             self._cache.pop(hashed, None)
-        return _info({**resp["Item"], "revoked": {"BOOL": True}})
+        return _info({**found, "revoked": True})
 
 
 def _key_item(hashed: str) -> dict[str, Any]:
-    return {"pk": {"S": f"APIKEY#{hashed}"}, "sk": {"S": "META"}}
+    return to_item({"pk": f"APIKEY#{hashed}", "sk": "META"})
 
 
 def _org_item(org_id: str, key_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"APIKEY#{key_id}"}}
+    return to_item({"pk": f"ORG#{org_id}", "sk": f"APIKEY#{key_id}"})
 
 
-def _info(item: dict[str, Any]) -> ApiKeyInfo:
+def _info(data: dict[str, Any]) -> ApiKeyInfo:
     return ApiKeyInfo(
-        key_id=item["key_id"]["S"],
-        org_id=item["org_id"]["S"],
-        name=item["name"]["S"],
-        created_at=item["created_at"]["S"],
-        revoked=item.get("revoked", {}).get("BOOL", False),
+        data["key_id"], data["org_id"], data["name"], data["created_at"], data.get("revoked", False)
     )

@@ -6,15 +6,13 @@ Items: ORG#<org> / JOB#<job_id>, so an organisation's jobs are one Query and ano
 import uuid
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.domain import QuestionType, ReportShare, utc_now
 from interview_core.errors import JobNotFound
 from interview_core.model import Model
-
-_ser, _de = TypeSerializer(), TypeDeserializer()
+from interview_core.store.codec import from_item, to_item
 
 
 class JobQuestion(Model):
@@ -51,7 +49,7 @@ class JobStore:
 
     @staticmethod
     def _key(org_id: str, job_id: str) -> dict[str, Any]:
-        return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": f"JOB#{job_id}"}}
+        return to_item({"pk": f"ORG#{org_id}", "sk": f"JOB#{job_id}"})
 
     def create(
         self,
@@ -70,10 +68,9 @@ class JobStore:
             candidate_report=candidate_report,
             created_at=utc_now(),
         )
-        data = {k: _ser.serialize(v) for k, v in job.model_dump(mode="json").items() if v is not None}
         self._db.put_item(
             TableName=self.table,
-            Item={**self._key(org_id, job.job_id), **data},
+            Item={**self._key(org_id, job.job_id), **to_item(job.model_dump(mode="json"))},
             ConditionExpression="attribute_not_exists(pk)",
         )
         return job
@@ -91,7 +88,7 @@ class JobStore:
         for page in self._db.get_paginator("query").paginate(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :job)",
-            ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}, ":job": {"S": "JOB#"}},
+            ExpressionAttributeValues=to_item({":pk": f"ORG#{org_id}", ":job": "JOB#"}),
         ):
             jobs += [_job(i) for i in page["Items"]]
         return sorted(jobs, key=lambda j: j.created_at, reverse=True)
@@ -113,4 +110,4 @@ class JobStore:
 
 
 def _job(item: dict[str, Any]) -> Job:
-    return Job.model_validate({k: _de.deserialize(v) for k, v in item.items() if k not in ("pk", "sk")})
+    return Job.model_validate({k: v for k, v in from_item(item).items() if k not in ("pk", "sk")})

@@ -28,6 +28,7 @@ from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.errors import QuotaExceeded
+from interview_core.store.codec import from_item, to_item, value
 
 SHARDS = 8  # fixed: a day's usage is found by shard, so changing it mid-day would misplace shares
 METRICS = ("sessions", "llm_calls", "tts_chars", "audio_seconds")
@@ -134,8 +135,8 @@ class Quotas:
 
     def overrides(self, org_id: str) -> dict[str, int]:
         resp = self._db.get_item(TableName=self.table, Key=_limits_key(org_id), ConsistentRead=True)
-        item = resp.get("Item", {})
-        return {name: int(item[name]["N"]) for name in LIMIT_NAMES.values() if name in item}
+        item = from_item(resp.get("Item", {}))
+        return {name: int(item[name]) for name in LIMIT_NAMES.values() if name in item}
 
     def set_overrides(self, org_id: str, **limits: int) -> dict[str, int]:
         """Set some of an organisation's limits (the others keep theirs); warm functions see the change
@@ -146,7 +147,7 @@ class Quotas:
             raise ValueError("limits are 0 or more")
         if limits:
             names = {f"#l{i}": k for i, k in enumerate(limits)}
-            values = {f":l{i}": {"N": str(v)} for i, v in enumerate(limits.values())}
+            values = {f":l{i}": value(v) for i, v in enumerate(limits.values())}
             self._db.update_item(
                 TableName=self.table,
                 Key=_limits_key(org_id),
@@ -172,14 +173,12 @@ class Quotas:
         resp = self._db.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": pk}},
+            ExpressionAttributeValues={":pk": value(pk)},
             ConsistentRead=True,
         )
-        used = {
-            int(i["sk"]["S"].removeprefix("SHARD#")): {m: int(i[m]["N"]) for m in METRICS if m in i}
-            for i in resp["Items"]
-        }
-        return used, any(CHANGED in i for i in resp["Items"])
+        items = [from_item(i) for i in resp["Items"]]
+        used = {int(i["sk"].removeprefix("SHARD#")): {m: i[m] for m in METRICS if m in i} for i in items}
+        return used, any(CHANGED in i for i in items)
 
     def mark_changed(self, subject: str) -> None:
         """After a limit changes mid-day, today's shards may hold more than their new shares, so a
@@ -190,9 +189,9 @@ class Quotas:
         for shard in range(self.shards):
             self._db.update_item(
                 TableName=self.table,
-                Key={"pk": {"S": pk}, "sk": {"S": f"SHARD#{shard:02d}"}},
+                Key=_shard_key(pk, shard),
                 UpdateExpression=f"SET {CHANGED} = :yes, expires_at = :exp",
-                ExpressionAttributeValues={":yes": {"BOOL": True}, ":exp": {"N": str(_expiry(resets))}},
+                ExpressionAttributeValues={":yes": value(True), ":exp": value(_expiry(resets))},
             )
 
     # -- charging -------------------------------------------------------------------------------
@@ -272,17 +271,14 @@ class _Writes:
     caps: dict[str, list[int]]  # per charged metric, each shard's share
     expires: int
 
-    def _key(self, shard: int) -> dict[str, Any]:
-        return {"pk": {"S": self.pk}, "sk": {"S": f"SHARD#{shard:02d}"}}
-
     def _add(self, shard: int, parts: dict[str, int], condition: str, names: dict, values: dict) -> dict:
         names = {**names, **{f"#a{j}": m for j, m in enumerate(parts)}}
-        values = {**values, ":exp": {"N": str(self.expires)}}
-        values.update({f":a{j}": {"N": str(n)} for j, n in enumerate(parts.values())})
+        values = {**values, ":exp": value(self.expires)}
+        values.update({f":a{j}": value(n) for j, n in enumerate(parts.values())})
         adds = ", ".join(f"#a{j} :a{j}" for j in range(len(parts)))
         update = {
             "TableName": self.table,
-            "Key": self._key(shard),
+            "Key": _shard_key(self.pk, shard),
             "UpdateExpression": f"ADD {adds} SET expires_at = :exp",
             "ConditionExpression": condition,
             "ExpressionAttributeNames": names,
@@ -295,7 +291,7 @@ class _Writes:
         names, values, conditions = {"#changed": CHANGED}, {}, ["attribute_not_exists(#changed)"]
         for j, (metric, part) in enumerate(parts.items()):
             names[f"#m{j}"] = metric
-            values[f":max{j}"] = {"N": str(self.caps[metric][shard] - part)}  # >= 0: part fits the share
+            values[f":max{j}"] = value(self.caps[metric][shard] - part)  # >= 0: part fits the share
             conditions.append(f"(attribute_not_exists(#m{j}) OR #m{j} <= :max{j})")
         return self._add(shard, parts, " AND ".join(conditions), names, values)
 
@@ -307,14 +303,14 @@ class _Writes:
         for j, metric in enumerate(metrics):
             names[f"#m{j}"] = metric
             if metric in read:
-                values[f":was{j}"] = {"N": str(read[metric])}
+                values[f":was{j}"] = value(read[metric])
                 conditions.append(f"#m{j} = :was{j}")
             else:
                 conditions.append(f"attribute_not_exists(#m{j})")
         condition = " AND ".join(conditions)
         if parts:
             return self._add(shard, parts, condition, names, values)
-        check = {"TableName": self.table, "Key": self._key(shard), "ConditionExpression": condition,
+        check = {"TableName": self.table, "Key": _shard_key(self.pk, shard), "ConditionExpression": condition,
                  "ExpressionAttributeNames": names}  # fmt: skip
         if values:
             check["ExpressionAttributeValues"] = values
@@ -345,7 +341,11 @@ def _usage_pk(subject: str, day: str) -> str:
 
 
 def _limits_key(org_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"ORG#{org_id}"}, "sk": {"S": "QUOTA"}}
+    return to_item({"pk": f"ORG#{org_id}", "sk": "QUOTA"})
+
+
+def _shard_key(pk: str, shard: int) -> dict[str, Any]:
+    return to_item({"pk": pk, "sk": f"SHARD#{shard:02d}"})
 
 
 def _refusal(

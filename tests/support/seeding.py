@@ -29,7 +29,7 @@ from interview_core.domain import (
     counter_scope,
     epoch_now,
 )
-from interview_core.store import REPORT, SessionStore, _to_item, session_key
+from interview_core.store import REPORT, session_item, session_key, to_item
 
 DAY = 86400
 LIFECYCLE = Lifecycle(
@@ -76,7 +76,7 @@ def _session(kind: Kind, now: int) -> tuple[Session, dict[str, Any]]:
         evaluation_status=kind.evaluation,
         expires_at=now + 90 * DAY,
     )
-    item = SessionStore.session_item(session, now + kind.due_in)
+    item = session_item(session, now + kind.due_in)
     if kind.ended_ago is not None:
         item["ended_at"] = {"N": str(now - kind.ended_ago)}
     if kind.lease_in is not None:
@@ -101,7 +101,7 @@ def _report_item(session: Session) -> dict[str, Any]:
         generated_at="2026-01-01T00:00:00Z",
         evaluation_seconds=0.1,
     )
-    return {**session_key(session.session_id, REPORT), **_to_item(report.model_dump(mode="json"))}
+    return {**session_key(session.session_id, REPORT), **to_item(report.model_dump(mode="json"))}
 
 
 def seed(

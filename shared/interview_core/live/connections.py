@@ -19,6 +19,7 @@ from interview_core.access import Caller, digest
 from interview_core.aws import client
 from interview_core.domain import Session, epoch_now
 from interview_core.live.channel import Connection
+from interview_core.store.codec import from_item, to_item, value
 
 # API Gateway closes a WebSocket after 2 hours at most; TTL then deletes what $disconnect missed.
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600
@@ -46,19 +47,19 @@ class ConnectionStore:
 
     def put(self, connection_id: str, conn: Connection) -> None:
         now = epoch_now()
-        item: dict[str, Any] = {
-            "connection_id": {"S": connection_id},
-            "session_id": {"S": conn.session_id},
-            "connected_at": {"N": str(now)},
-            "messages": {"N": "0"},
-            "expires_at": {"N": str(now + CONNECTION_TTL_SECONDS)},
-        }
         caller = conn.caller
-        if caller.org_id is not None:
-            item["org_id"] = {"S": caller.org_id}
-        elif caller.candidate_token:
-            item["token_hash"] = {"S": digest(caller.candidate_token)}
-        self._db.put_item(TableName=self.table, Item=item)
+        data: dict[str, Any] = {
+            "connection_id": connection_id,
+            "session_id": conn.session_id,
+            "connected_at": now,
+            "messages": 0,
+            "expires_at": now + CONNECTION_TTL_SECONDS,
+            "org_id": caller.org_id,
+            "token_hash": digest(caller.candidate_token)
+            if caller.org_id is None and caller.candidate_token
+            else None,
+        }
+        self._db.put_item(TableName=self.table, Item=to_item(data))
 
     def touch(self, connection_id: str) -> tuple[Connection, bool] | None:
         """The connection, and whether this is its first message, in one conditional write; None when it
@@ -66,22 +67,26 @@ class ConnectionStore:
         try:
             resp = self._db.update_item(
                 TableName=self.table,
-                Key={"connection_id": {"S": connection_id}},
+                Key=_key(connection_id),
                 UpdateExpression="ADD messages :one",
                 ConditionExpression="attribute_exists(connection_id) AND expires_at > :now",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"N": str(epoch_now())}},
+                ExpressionAttributeValues={":one": value(1), ":now": value(epoch_now())},
                 ReturnValues="ALL_NEW",
             )
         except ClientError as err:
             if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return None
             raise
-        item = resp["Attributes"]
+        item = from_item(resp["Attributes"])
         if "org_id" in item:
-            caller: Caller = Caller(org_id=item["org_id"]["S"])
+            caller: Caller = Caller(org_id=item["org_id"])
         else:
-            caller = CandidateByHash(token_hash=item.get("token_hash", {}).get("S", ""))
-        return Connection(item["session_id"]["S"], caller), item["messages"]["N"] == "1"
+            caller = CandidateByHash(token_hash=item.get("token_hash", ""))
+        return Connection(item["session_id"], caller), item["messages"] == 1
 
     def delete(self, connection_id: str) -> None:
-        self._db.delete_item(TableName=self.table, Key={"connection_id": {"S": connection_id}})
+        self._db.delete_item(TableName=self.table, Key=_key(connection_id))
+
+
+def _key(connection_id: str) -> dict[str, Any]:
+    return to_item({"connection_id": connection_id})

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
     PUBLIC_ORG,
-    Answer,
     AnswerSource,
     AudioRecording,
     Difficulty,
@@ -17,7 +16,8 @@ from interview_core.domain import (
     new_session_id,
     utc_now,
 )
-from interview_core.errors import AnswerConflict, SessionNotActive
+from interview_core.domain import transitions as move
+from interview_core.domain.transitions import Moment
 from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
 from interview_core.queue import EvaluationQueue
@@ -64,7 +64,7 @@ class InterviewService:
             updated_at=now,
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
         )
-        self.store.create(session)
+        self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
         logger.info("session started", extra={"questions": session.total_questions, "kind": session.kind})
         count("SessionsStarted")
@@ -86,35 +86,25 @@ class InterviewService:
         """One read and one conditional write; the last answer also queues the evaluation."""
         tag_session(session_id)
         session = self.get(session_id, caller)
-        if session.status is not SessionStatus.IN_PROGRESS:
-            raise SessionNotActive()
-        current = session.answered + 1
-        if question_number is not None and question_number != current:
-            raise AnswerConflict(
-                f"Question {question_number} is not the current question; the current one is {current}"
-            )
-        # Timed (recruiter) sessions: the server's clock decides. A late answer is kept and flagged.
-        now = epoch_now()
-        deadline = session.current_deadline
-        next_deadline = None
-        if session.timers and current < session.total_questions:
-            next_deadline = now + session.timers.seconds_for(session.questions[current])
-        answer = Answer(
-            question_number=current,
-            text=text,
-            submitted_at=utc_now(),
-            source=source,
-            audio=audio,
-            speaking=speaking,
-            deadline_at=deadline,
-            late=deadline is not None and now > deadline + self.late_grace_seconds,
+        change = move.record_answer(
+            session,
+            text,
+            Moment.now(epoch_now()),
+            self.store.lifecycle,
+            question_number,
+            source,
+            audio,
+            speaking,
+            self.late_grace_seconds,
         )
-        updated = self.store.record_answer(session, answer, next_deadline)
+        self.store.apply(change)
+        updated = change.session
+        answer = updated.answers[-1]
         outcome = AnswerOutcome(updated)
         logger.info(
             "answer recorded",
             extra={
-                "question_number": current,
+                "question_number": answer.question_number,
                 "source": source,
                 "completed": outcome.completed,
                 "late": answer.late,

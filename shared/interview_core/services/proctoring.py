@@ -12,9 +12,11 @@ from typing import Any, BinaryIO, Literal
 from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import IntegrityReport, ProctoringEvent, Session, epoch_now
+from interview_core.domain import transitions as move
+from interview_core.domain.transitions import EventCounts, EventLimits, EventWindow, EventWindowChanged
 from interview_core.errors import FaceCheckFailed, PayloadTooLarge, RateLimited, SessionNotFound
 from interview_core.observability import count, logger, tag_session
-from interview_core.store import EventCounts, EventLimits, EventWindow, EventWindowChanged, SessionStore
+from interview_core.store import SessionStore
 
 # Points off 100 per occurrence: how strongly each suggests outside help, not proof of it.
 WEIGHTS = {
@@ -161,9 +163,10 @@ class ProctoringService:
         return len(events)
 
     def consent(self, session: Session) -> None:
-        if session.consent_received:  # once: repeating it must not fill the timeline
+        change = move.give_consent(session)
+        if change is None:  # once: repeating it must not fill the timeline
             return
-        self.store.set_fields(session.session_id, {"consent_received": True})
+        self.store.apply(change)
         self.record(session, [make_event("consent_given", "server")])
 
     def check_photo(self, session: Session, image: bytes, purpose: Literal["reference", "snapshot"]) -> Any:
@@ -185,7 +188,7 @@ class ProctoringService:
                     else f"{check.faces} faces found in the photo: only the candidate may be in view"
                 )
             self.media.put(key, image, IMAGE_TYPES[check.image_type])
-            self.store.set_fields(session.session_id, {"reference_face_key": key})
+            self.store.apply(move.keep_reference_face(session, key))
             self.record(session, [make_event("reference_face_captured", "server")])
         else:
             self.media.put(key, image, IMAGE_TYPES[check.image_type])
@@ -217,7 +220,7 @@ class ProctoringService:
         joined = event.event == "participant_joined"
         expected = event.identity == f"candidate-{session.session_id}"
         kind = event.event if expected or not joined else "extra_participant"
-        self.store.set_fields(session.session_id, {}, add={"livekit_participants": 1 if joined else -1})
+        self.store.apply(move.participant_moved(session, joined))
         self.record(session, [make_event(kind, "livekit", event.at * 1000, detail=event.identity)])
         return True
 

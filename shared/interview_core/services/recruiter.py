@@ -13,7 +13,6 @@ from typing import Any
 from interview_core.access import Caller, authorize, digest, new_secret
 from interview_core.domain import (
     Candidate,
-    EvaluationStatus,
     LiveKitRoom,
     Question,
     QuestionType,
@@ -27,7 +26,9 @@ from interview_core.domain import (
     new_session_id,
     utc_now,
 )
-from interview_core.errors import Forbidden, IllegalTransition, InvalidRequest, SessionNotFound
+from interview_core.domain import transitions as move
+from interview_core.domain.transitions import Moment
+from interview_core.errors import InvalidRequest, SessionNotFound
 from interview_core.jobs import JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
@@ -37,7 +38,6 @@ from interview_core.store import SessionStore
 
 RECRUITER = "recruiter"
 ROOM_SCOPE = "recruiter-room"  # sessions with an open LiveKit room count here, so rooms are counted for free
-ROOM_PREFIX = "interview-"
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ class RecruiterService:
             ),
             report_share=share,
         )
-        self.store.create(session)
+        self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         count("RecruiterSessionsCreated")
         logger.info(
             "recruiter session created",
@@ -203,82 +203,40 @@ class RecruiterService:
 
     def start(self, session_id: str, caller: Caller) -> Session:
         session = self._session(session_id, caller)
-        if session.status is not SessionStatus.INITIALIZED:
-            raise IllegalTransition(
-                "Session already started"
-                if session.status is SessionStatus.IN_PROGRESS
-                else f"Session is {session.status.value}; it cannot be started"
-            )
-        now = epoch_now()
-        deadline = now + session.timers.seconds_for(session.questions[0]) if session.timers else None
-        started = utc_now()
-        self.store.transition(
-            session,
-            SessionStatus.IN_PROGRESS,
-            {"started_at": started, "current_deadline": deadline},
-            SessionNotFound(session_id),
-            due_at=self.store.lifecycle.after(self.store.lifecycle.inactivity, now),
-        )
+        started = self._apply(move.start(session, Moment.now(epoch_now()), self.store.lifecycle))
         count("RecruiterSessionsStarted")
-        return session.model_copy(
-            update={"status": SessionStatus.IN_PROGRESS, "started_at": started, "current_deadline": deadline}
-        )
+        return started
 
     def end(self, session_id: str, caller: Caller) -> Session:
         """In progress -> completed, and the evaluation is queued. Ending an ended session changes nothing
         (clients call /end after the last answer, which already completed it)."""
         session = self._session(session_id, caller)
-        if session.status is SessionStatus.COMPLETED:
+        change = move.end(session, Moment.now(epoch_now()), self.store.lifecycle, caller.is_candidate)
+        if change is None:
             return session
-        if session.status is not SessionStatus.IN_PROGRESS:
-            raise IllegalTransition(
-                "Session has not started: start it before ending it"
-                if session.status is SessionStatus.INITIALIZED
-                else f"Session is {session.status.value}; it cannot be ended"
-            )
-        now = epoch_now()
-        time_up = session.current_deadline is not None and now > session.current_deadline
-        if caller.is_candidate and not time_up:  # the organisation may end it at any time
-            raise Forbidden(
-                f"The interview has {session.total_questions - session.answered} unanswered question(s): "
-                "a candidate can end it only after the last answer or once the current question's time is up"
-            )
-        completed = utc_now()
-        self.store.transition(
-            session,
-            SessionStatus.COMPLETED,
-            {
-                "completed_at": completed,
-                "ended_at": now,
-                "evaluation_status": EvaluationStatus.PENDING.value,
-                "current_deadline": None,
-            },
-            SessionNotFound(session_id),
-            due_at=self.store.lifecycle.after(self.store.lifecycle.evaluation_grace, now),
-        )
+        ended = self._apply(change)
         count("SessionsCompleted")
         try:
             self.queue.enqueue(session_id)
         except Exception:
             logger.exception("could not queue evaluation; the pending sweep will re-queue it")
         self._close_room(session)
-        return session.model_copy(
-            update={
-                "status": SessionStatus.COMPLETED,
-                "completed_at": completed,
-                "evaluation_status": EvaluationStatus.PENDING,
-            }
-        )
+        return ended
 
     def release_report(self, session_id: str, caller: Caller, share: ReportShare) -> Session:
         """What the candidate may read of their report from now on (`none` withdraws it again)."""
-        session = self._session(session_id, caller)
-        try:
-            self.store.set_fields(session_id, {"report_share": share})
-        except SessionNotFound:
-            raise SessionNotFound(session_id) from None
+        released = self._apply(move.share_report(self._session(session_id, caller), share))
         logger.info("candidate report share set", extra={"share": share})
-        return session.model_copy(update={"report_share": share})
+        return released
+
+    def _apply(self, change: move.Change) -> Session:
+        """Write the change; the session as it leaves it. A session gone meanwhile is not found by its id."""
+        try:
+            self.store.apply(change)
+        except SessionNotFound:
+            raise SessionNotFound(change.session_id) from None
+        assert change.session is not None
+        return change.session
 
     def delete(self, session_id: str, caller: Caller) -> None:
         session = self._session(session_id, caller)

@@ -83,20 +83,13 @@ class RetentionService:
                 result.abandoned += 1
             else:
                 result.skipped += 1
-        elif self._evaluation_missing(item) and not item.past_retention(self.lifecycle, now):
+        elif item.evaluation_missing and not item.past_retention(self.lifecycle, now):
             self._requeue(item, now, result)
         elif self.store.begin_erase(item.session_id, status, item.scope, seen_due=item.due_at):
             self._finish_erase(item.session_id)
             result.erased += 1
         else:
             result.skipped += 1
-
-    @staticmethod
-    def _evaluation_missing(item: DueItem) -> bool:
-        return item.status is SessionStatus.COMPLETED and item.evaluation_status in (
-            EvaluationStatus.PENDING,
-            EvaluationStatus.RUNNING,
-        )
 
     def _requeue(self, item: DueItem, now: int, result: SweepResult) -> None:
         if item.evaluation_status is EvaluationStatus.RUNNING and item.lease_until > now:

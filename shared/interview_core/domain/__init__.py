@@ -1,4 +1,4 @@
-"""The session model and its state machine, shared by the practice and the recruiter API."""
+"""The session model, shared by the practice and the recruiter API; its state machine is `transitions`."""
 
 import time
 import uuid
