@@ -6,13 +6,13 @@ run at once, as the mapping runs up to its MaximumConcurrency invocations."""
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import boto3
 
 log = logging.getLogger(__name__)
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+Handler = Callable[[dict[str, Any], Any], Mapping[str, Any]]  # the worker answers a PartialItemFailureResponse
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:

@@ -40,6 +40,13 @@ class Caller:
     candidate_token: str | None = None  # set for a candidate acting on their own session
 
     @property
+    def organisation(self) -> str:
+        """The acting organisation, on the routes whose rule (ROUTES) admits organisations only."""
+        if self.org_id is None:
+            raise Forbidden("This call needs the organisation's API key")
+        return self.org_id
+
+    @property
     def is_candidate(self) -> bool:
         """Acting with a candidate token only: the organisation's rights do not apply."""
         return self.org_id is None

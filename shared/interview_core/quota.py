@@ -271,7 +271,9 @@ class _Writes:
     caps: dict[str, list[int]]  # per charged metric, each shard's share
     expires: int
 
-    def _add(self, shard: int, parts: dict[str, int], condition: str, names: dict, values: dict) -> dict:
+    def _add(
+        self, shard: int, parts: dict[str, int], condition: str, names: dict[str, str], values: dict[str, Any]
+    ) -> dict[str, Any]:
         names = {**names, **{f"#a{j}": m for j, m in enumerate(parts)}}
         values = {**values, ":exp": value(self.expires)}
         values.update({f":a{j}": value(n) for j, n in enumerate(parts.values())})

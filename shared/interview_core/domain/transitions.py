@@ -8,7 +8,7 @@ the item as found which error the caller gets. Nothing here talks to AWS.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeIs
 
 from interview_core.domain import (
     Answer,
@@ -82,6 +82,13 @@ class Change:
     add: dict[str, int] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     read_back: bool = False  # the caller needs the item as written (ReturnValues=ALL_NEW)
+
+    @property
+    def result(self) -> Session:
+        """The session as the change leaves it: only changes made from a session read carry one."""
+        if self.session is None:
+            raise TypeError(f"this change to {self.session_id} was not made from a session read")
+        return self.session
 
     @property
     def new_status(self) -> SessionStatus | None:
@@ -343,7 +350,10 @@ def log_events(
         expect["at_most"]["proctoring_events_stored"] = limits.max_stored - kept
     if dropped:
         add["proctoring_events_dropped"] = dropped
-    return Change(session_id, "", Expect(present=True, **expect), sets=sets, add=add)
+    condition = Expect(
+        present=True, equal=expect["equal"], before=expect["before"], at_most=expect["at_most"]
+    )
+    return Change(session_id, "", condition, sets=sets, add=add)
 
 
 # -- evaluation lease ---------------------------------------------------------------------------------
@@ -436,10 +446,10 @@ def begin_erase(session_id: str, scope: str, status: SessionStatus, seen_due: in
 # -- refusals -------------------------------------------------------------------------------------------
 
 
-def is_live(found: dict[str, Any] | None, now: int) -> bool:
+def is_live(found: dict[str, Any] | None, now: int) -> TypeIs[dict[str, Any]]:
     """DynamoDB's TTL deletes late: an expired item is treated as gone, and so is one being erased."""
     return (
-        bool(found)
+        found is not None
         and int(found.get("expires_at", 0)) > now
         and found.get("status") != SessionStatus.ERASING.value
     )
@@ -449,7 +459,7 @@ def refusal(change: Change, found: dict[str, Any] | None, now: int) -> Exception
     """The error for a change whose condition failed, from the item as it was found (None: no item)."""
     expect = change.expect
     if expect.claimable_at is not None:  # the lease: busy while another worker's is valid, else nothing to do
-        running = bool(found) and found.get("evaluation_status") == EvaluationStatus.RUNNING.value
+        running = found is not None and found.get("evaluation_status") == EvaluationStatus.RUNNING.value
         return EvaluationBusy(change.session_id) if running else Stale()
     if expect.claim is not None or expect.due_at is not None:
         return Stale()

@@ -98,7 +98,7 @@ class InterviewService:
             self.late_grace_seconds,
         )
         self.store.apply(change)
-        updated = change.session
+        updated = change.result
         answer = updated.answers[-1]
         outcome = AnswerOutcome(updated)
         logger.info(

@@ -235,8 +235,7 @@ class RecruiterService:
             self.store.apply(change)
         except SessionNotFound:
             raise SessionNotFound(change.session_id) from None
-        assert change.session is not None
-        return change.session
+        return change.result
 
     def delete(self, session_id: str, caller: Caller) -> None:
         session = self._session(session_id, caller)

@@ -17,7 +17,8 @@ _de = TypeDeserializer()
 
 def value(v: Any) -> dict[str, Any]:
     """One attribute value, e.g. {"S": "x"}, {"N": "3"}, {"NULL": True}."""
-    return _ser.serialize(_plain(v))
+    typed: dict[str, Any] = _ser.serialize(_plain(v))
+    return typed
 
 
 def to_item(data: dict[str, Any]) -> dict[str, Any]:

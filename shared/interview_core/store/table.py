@@ -89,7 +89,8 @@ def rejection(err: ClientError, change: Change) -> Exception:
     if found is NOT_REFUSED:
         if err.response.get("Error", {}).get("Code") == "TransactionCanceledException":
             return Stale(str(err))
-        return err
+        unrefused: Exception = err  # botocore ships no types: ClientError is Any to the checker
+        return unrefused
     return refusal(change, from_item(found) if found else None, epoch_now())
 
 

@@ -7,6 +7,7 @@ dead-letter queue) without failing the others.
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from interview_core.observability import entry_point, logger, tag_session
@@ -23,7 +24,7 @@ def _evaluate(record: SQSRecord) -> str:
 
 
 @entry_point
-def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handle(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     # A processor per batch: it holds the batch's state. A batch where every record failed is reported per
     # record too (not raised), so retries stay per message.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)

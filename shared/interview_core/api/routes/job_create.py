@@ -22,4 +22,4 @@ def create_job(
     body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)
 ) -> Job:
     questions = [JobQuestion(text=q.text, type=q.type) for q in body.questions]
-    return jobs.create(who.org_id, body.title, questions, body.description, body.candidate_report)
+    return jobs.create(who.organisation, body.title, questions, body.description, body.candidate_report)

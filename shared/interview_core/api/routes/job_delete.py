@@ -24,5 +24,5 @@ class JobDeleted(Model):
     responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
 def delete_job(job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> JobDeleted:
-    jobs.delete(who.org_id, job_id)
+    jobs.delete(who.organisation, job_id)
     return JobDeleted(job_id=job_id)

@@ -17,4 +17,4 @@ router = RecruiterRouter(prefix="/api/jobs", tags=["jobs"])
     responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
 def get_job(job_id: str, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> Job:
-    return jobs.get(who.org_id, job_id)
+    return jobs.get(who.organisation, job_id)

@@ -20,5 +20,5 @@ class JobList(Model):
     "", response_model=JobList, summary="The organisation's jobs", responses={401: {"model": ErrorResponse}}
 )
 def list_jobs(jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)) -> JobList:
-    found = jobs.list(who.org_id)
+    found = jobs.list(who.organisation)
     return JobList(jobs=found, total=len(found))

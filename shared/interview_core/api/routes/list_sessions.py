@@ -18,7 +18,7 @@ router = APIRouter(tags=["interview"])
 def list_sessions(
     service: InterviewService = Depends(interview_service), who: Caller = Depends(caller)
 ) -> SessionCountsResponse:
-    c = service.counts(who.org_id)
+    c = service.counts(who.organisation)
     return SessionCountsResponse(
         active_sessions=c["initialized"] + c["in_progress"],
         completed_sessions=c["completed"],

@@ -62,7 +62,7 @@ def create_session(
     who: Caller = Depends(caller),
     pays: Payer = Depends(payer),
 ) -> CreateSessionResponse:
-    created = service.create(who.org_id, NewSession(**body.model_dump()), pays)
+    created = service.create(who.organisation, NewSession(**body.model_dump()), pays)
     s = created.session
     assert s.livekit is not None
     return CreateSessionResponse(

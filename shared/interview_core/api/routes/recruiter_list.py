@@ -31,7 +31,7 @@ def list_sessions(
     service: RecruiterService = Depends(recruiter_service),
     who: Caller = Depends(caller),
 ) -> SessionListResponse:
-    page = service.list(who.org_id, SessionStatus(status) if status else None, limit, offset, cursor)
+    page = service.list(who.organisation, SessionStatus(status) if status else None, limit, offset, cursor)
     return SessionListResponse(
         sessions=[session_row(r) for r in page.rows],
         total=page.total,

@@ -20,7 +20,7 @@ router = RecruiterRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 def stats(
     service: RecruiterService = Depends(recruiter_service), who: Caller = Depends(caller)
 ) -> StatsResponse:
-    c = service.counts(who.org_id)
+    c = service.counts(who.organisation)
     return StatsResponse(
         stats=Stats(
             total_sessions=c["total"],

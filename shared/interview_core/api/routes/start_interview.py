@@ -27,7 +27,7 @@ def start_interview(
 ) -> StartInterviewResponse:
     # Charged before any model call: the generation now, and the scoring calls the worker makes later.
     pays.charge(sessions=1, llm_calls=1 + spec.num_questions)
-    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.org_id)
+    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.organisation)
     return StartInterviewResponse(
         session_id=session.session_id,
         greeting=f"Hello! Welcome to your {spec.difficulty} level mock interview for {spec.topic}.",
