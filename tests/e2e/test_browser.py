@@ -70,6 +70,19 @@ def test_a_practice_interview_by_typing_ends_on_the_report(page: Page, local_sta
     shot(page, "practice-report")
 
 
+def test_the_app_works_without_the_api_config(page: Page, local_stack: str) -> None:
+    """GET /api/config failing (a blip, a throttle, an API without it) limits nothing: the practice view
+    still starts an interview, leaving out what it would have offered from the config."""
+    page.route("**/api/config", lambda route: route.fulfill(status=503, body='{"detail": "unavailable"}'))
+    page.goto(f"{local_stack}/app/#/practice")
+    main = page.locator("main")
+    main.get_by_label("Topic").fill("Data Structures")
+    main.get_by_label("Number of questions").fill("1")
+    main.get_by_role("button", name="Start interview").click()
+    expect(page.get_by_test_id("question-text")).to_be_visible()
+    expect(main.get_by_role("progressbar")).to_have_accessible_name(re.compile("Question 1 of 1"))
+
+
 def test_a_recorded_answer_is_transcribed(page: Page, local_stack: str) -> None:
     start_practice(page, local_stack, 2)
     main = page.locator("main")

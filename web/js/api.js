@@ -226,15 +226,17 @@ function configOf(data) {
 
 /**
  * The API's limits and choices (GET /api/config: lengths, ranges, topics, question types, ...), fetched once
- * per page and shared by every view; a failed fetch is tried again by the next caller. The app keeps no
- * copies of them: a limit the API does not name is simply not checked here (the API still checks it).
+ * per page and shared by every view. The app keeps no copies of them: a limit the API does not name is
+ * simply not checked here (the API still checks it). A failed fetch blocks nothing: the views go on with no
+ * limits, and the next caller tries again.
  */
 export function apiConfig() {
   config ||= api("/api/config", { noKey: true }).then(
     ({ data }) => configOf(data),
     (err) => {
       config = null;
-      throw err;
+      console.warn("GET /api/config failed; going on without the API's limits", err);
+      return configOf({});
     },
   );
   return config;

@@ -10,20 +10,22 @@ export function renderStart(root, config, ctx) {
   const { topic_max_chars: topicMax, topics, difficulties, num_questions: range = {} } = config.practice;
   const topic = h("input#topic", { type: "text", name: "topic", required: true, maxlength: topicMax, list: "topic-suggestions", autocomplete: "off", value: "Python" });
   const suggestions = h("datalist#topic-suggestions", choices(topics).map((t) => h("option", { value: t })));
-  const difficulty = h("select#difficulty", { name: "difficulty" },
-    choices(difficulties).map((d) => h("option", { value: d }, capitalised(d))));
+  // Without the API's list the field is left out, and the API's default difficulty applies.
+  const levels = choices(difficulties);
+  const difficulty = h("select#difficulty", { name: "difficulty", hidden: !levels.length },
+    levels.map((d) => h("option", { value: d }, capitalised(d))));
   const count = h("input#num-questions", { type: "number", name: "num_questions", min: range.minimum, max: range.maximum, step: "1", value: "3", required: true, inputmode: "numeric" });
   const key = h("input#practice-api-key", { type: "password", autocomplete: "off", value: getApiKey() });
   const errors = errorArea("start-error");
   const submit = h("button.primary#start-interview", { type: "submit" }, "Start interview");
-  const fromTo = `from ${range.minimum} to ${range.maximum}`;
+  const fromTo = range.minimum != null && range.maximum != null ? `from ${range.minimum} to ${range.maximum}` : "";
   const form = h("form.card", { novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
     errors.clear();
     const n = Number(count.value);
     const problems = [];
     if (!topic.value.trim()) problems.push("Enter a topic.");
-    if (!Number.isInteger(n) || n < range.minimum || n > range.maximum) problems.push(`The number of questions must be a whole number ${fromTo}.`);
+    if (!Number.isInteger(n) || n < range.minimum || n > range.maximum) problems.push(`The number of questions must be a whole number${fromTo && ` ${fromTo}`}.`);
     if (problems.length) {
       errors.show(problems);
       (topic.value.trim() ? count : topic).focus();
@@ -33,7 +35,7 @@ export function renderStart(root, config, ctx) {
     submit.disabled = true;
     announce("Starting the interview…");
     try {
-      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), difficulty: difficulty.value, num_questions: n } });
+      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), ...(difficulty.value ? { difficulty: difficulty.value } : {}), num_questions: n } });
       started.set(data.session_id, data);
       location.hash = `#/practice/${encodeURIComponent(data.session_id)}`;
     } catch (err) {
@@ -44,7 +46,7 @@ export function renderStart(root, config, ctx) {
     field("Topic", topic, "Pick a suggestion or type any topic."),
     suggestions,
     field("Difficulty", difficulty),
-    field("Number of questions", count, `${capitalised(fromTo)}.`),
+    field("Number of questions", count, fromTo && `${capitalised(fromTo)}.`),
     h("details.access",
       h("summary", "Access settings"),
       field("API key", key, "Only needed when the API requires keys; kept for this browser tab only."),

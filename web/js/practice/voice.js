@@ -11,6 +11,7 @@ export class VoiceAnswer {
   constructor(interview) {
     this.interview = interview;
     this.audio = interview.config.audio;
+    this.limited = Number.isFinite(this.audio.max_seconds); // the API names its longest answer
     this.recorder = null;
     this.timer = null;
     this.status = statusLine("recording-status");
@@ -18,7 +19,7 @@ export class VoiceAnswer {
     this.stopButton = h("button#stop-recording", { type: "button", disabled: true, onclick: () => this.stop() }, "Stop recording");
     this.element = h("section.voice", { "aria-labelledby": "voice-h" },
       h("h3#voice-h", "Or answer by voice"),
-      h("p.hint", `Up to ${this.audio.max_seconds / 60} minutes. Your browser asks for the microphone the first time.`),
+      h("p.hint", `${this.limited ? `Up to ${this.audio.max_seconds / 60} minutes. ` : ""}Your browser asks for the microphone the first time.`),
       h("div.actions", this.record, this.stopButton),
       this.status,
     );
@@ -77,7 +78,7 @@ export class VoiceAnswer {
     this.timer = setInterval(() => {
       const s = Math.floor((Date.now() - startedAt) / 1000);
       this.status.textContent = `Recording… ${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-      if (s >= this.audio.max_seconds) this.stop();
+      if (this.limited && s >= this.audio.max_seconds) this.stop();
     }, 500);
   }
 

@@ -76,7 +76,8 @@ function sessionRequest(f) {
     const qs = f.editor.questions();
     if (!qs.length) problems.push("Write at least one question, one per line.");
     body.questions = qs;
-    body.question_types = f.editor.types();
+    const types = f.editor.types();
+    if (types.every(Boolean)) body.question_types = types; // else the API's default type applies
   }
   return { body, problems };
 }
