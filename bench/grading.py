@@ -122,10 +122,12 @@ def evaluate(questions: list[dict[str, Any]], grader: grading.Grader, with_refer
     print(f"  strong answers (human >= {STRONG}): mean {statistics.mean(strong):.2f}/10 (n={len(strong)})")
     for kind, scores in sorted(gaming.items()):
         print(f"  gaming {kind:20s} mean {statistics.mean(scores):.2f}/10 (n={len(scores)})")
+    latencies_first = latencies[0]
     latencies.sort()
+    # Warm: the model loaded; each answer is new, its question's reference embedded on first use.
     print(
         f"  latency per answer, warm: p50 {latencies[len(latencies) // 2]:.1f} ms, "
-        f"p90 {latencies[int(len(latencies) * 0.9)]:.1f} ms"
+        f"p90 {latencies[int(len(latencies) * 0.9)]:.1f} ms, first answer {latencies_first:.1f} ms"
     )
 
 
@@ -136,15 +138,15 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="print least-squares weights instead")
     args = parser.parse_args()
     questions = load()
-    start = time.perf_counter()
-    encoder = Encoder()
-    print(f"encoder loaded in {time.perf_counter() - start:.2f} s")
-    grader = grading.Grader(encoder)
-    if args.fit:
-        fit(questions, grader)
-        return
-    evaluate(questions, grader, with_reference=True)
-    evaluate(questions, grader, with_reference=False)
+    for with_reference in (True, False) if not args.fit else (True,):
+        # A fresh encoder per pass: the second must not find the first's embeddings in the cache.
+        start = time.perf_counter()
+        grader = grading.Grader(Encoder())
+        print(f"\nencoder loaded in {time.perf_counter() - start:.2f} s (cold start of the model)")
+        if args.fit:
+            fit(questions, grader)
+            return
+        evaluate(questions, grader, with_reference)
 
 
 if __name__ == "__main__":
