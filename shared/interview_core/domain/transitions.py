@@ -236,6 +236,19 @@ def _completion(at: Moment, lifecycle: Lifecycle) -> dict[str, Any]:
     }
 
 
+def answerable(session: Session, question_number: int | None = None) -> int:
+    """The number of the question an answer now goes to; refused unless the session is in progress and
+    `question_number` (when the client sends one) is that question."""
+    if session.status is not SessionStatus.IN_PROGRESS:
+        raise SessionNotActive()
+    current = session.answered + 1
+    if question_number is not None and question_number != current:
+        raise AnswerConflict(
+            f"Question {question_number} is not the current question; the current one is {current}"
+        )
+    return current
+
+
 def record_answer(
     session: Session,
     text: str,
@@ -251,13 +264,7 @@ def record_answer(
     of answers read, so of two racing answers to one question exactly one is recorded.
 
     Timed (recruiter) sessions: the server's clock decides. A late answer is kept and flagged."""
-    if session.status is not SessionStatus.IN_PROGRESS:
-        raise SessionNotActive()
-    current = session.answered + 1
-    if question_number is not None and question_number != current:
-        raise AnswerConflict(
-            f"Question {question_number} is not the current question; the current one is {current}"
-        )
+    current = answerable(session, question_number)
     deadline = session.current_deadline
     answer = Answer(
         question_number=current,

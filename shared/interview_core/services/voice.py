@@ -16,7 +16,8 @@ from interview_core.access import Caller
 from interview_core.audio import FORMATS, UPLOAD_CONTENT_TYPES, AudioClip, inspect
 from interview_core.blobs import MediaStore, session_prefix
 from interview_core.domain import AudioRecording, SpeakingInsights
-from interview_core.errors import AnswerConflict, AudioRejected, PayloadTooLarge, SessionNotActive
+from interview_core.domain import transitions as move
+from interview_core.errors import AudioRejected, PayloadTooLarge, SessionNotActive
 from interview_core.insights import speaking_insights
 from interview_core.observability import count, logger, milliseconds, tag_session
 from interview_core.providers.base import SpeechToText, Transcript
@@ -99,13 +100,7 @@ class VoiceService:
         tag_session(session_id)
         # Cheap checks first: no transcription for a finished session or a stale question.
         session = self.interview.get(session_id, caller)
-        if not session.is_active:
-            raise SessionNotActive()
-        if question_number is not None and question_number != session.answered + 1:
-            raise AnswerConflict(
-                f"Question {question_number} is not the current question; "
-                f"the current one is {session.answered + 1}"
-            )
+        move.answerable(session, question_number)
         if audio_key is not None:
             data = self._read_upload(session_id, audio_key)
         assert data is not None
