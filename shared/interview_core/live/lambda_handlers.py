@@ -15,9 +15,9 @@ from botocore.config import Config
 
 from interview_core import wiring
 from interview_core.aws import client
-from interview_core.errors import Refused
-from interview_core.live.channel import Credentials
-from interview_core.live.protocol import ErrorMessage, ServerMessage
+from interview_core.errors import Refused, Unauthorized
+from interview_core.live.channel import Credentials, refusal
+from interview_core.live.protocol import ServerMessage
 from interview_core.observability import entry_point, logger
 from interview_core.settings import get_settings
 
@@ -65,8 +65,7 @@ def default(event: dict[str, Any], lambda_context: Any) -> dict[str, Any]:
     connections = wiring.live_connections()
     known = connections.touch(context["connectionId"])
     if known is None:  # expired, or its record was lost: make the client open a new one
-        detail = "Unknown or expired connection: reconnect"
-        if send(context, [ErrorMessage(code="unauthorized", detail=detail, in_reply_to=None)]):
+        if send(context, [refusal(Unauthorized("Unknown or expired connection: reconnect"))]):
             _management_api(_endpoint(context)).delete_connection(ConnectionId=context["connectionId"])
         return {"statusCode": 200}
     conn, first = known
