@@ -147,3 +147,17 @@ def test_a_batch_of_events_is_one_transaction_with_its_counters_conditions() -> 
     assert "proctoring_minute = 500" in text
     assert "(attribute_not_exists(proctoring_minute_events) OR proctoring_minute_events <= 18)" in text
     assert "(attribute_not_exists(proctoring_events_stored) OR proctoring_events_stored <= 98)" in text
+
+
+def test_cleanup_moves_a_session_its_status_no_longer_allows_into_nothing() -> None:
+    """Cleanup acts on what its index said: a session that moved on meanwhile (here: already erasing) is
+    left alone, with no write and no error, as a changed due time is."""
+    from interview_core.store.cleanup import CleanupIndex
+
+    class Index(CleanupIndex, Store):
+        pass
+
+    db = Recorder()
+    index = Index(db)
+    assert index.begin_erase("sid", SessionStatus.ERASING, "practice#public") is False
+    assert db.calls == []

@@ -6,6 +6,7 @@ evaluation again, or erase it), set by the transition that changes its state. Th
 writes are conditional on what the index showed, so they report a session changed meanwhile as False.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -50,24 +51,25 @@ class CleanupIndex(Table):
         resp = self._db.query(**args)
         return [due_item(from_item(i)) for i in resp["Items"]], resp.get("LastEvaluatedKey")
 
-    def apply_if_unchanged(self, change: Change) -> bool:
-        """`apply`, False when the session is no longer as read (nothing was written)."""
+    def apply_if_unchanged(self, change: Callable[[], Change]) -> bool:
+        """Make the change and `apply` it; False when the session, as read, no longer allows it or is no
+        longer as read (nothing was written)."""
         try:
-            self.apply(change)
+            self.apply(change())
         except REFUSALS:
             return False
         return True
 
     def abandon(self, item: DueItem, now: int) -> bool:
-        return self.apply_if_unchanged(move.abandon(item, Moment.now(now), self.lifecycle))
+        return self.apply_if_unchanged(lambda: move.abandon(item, Moment.now(now), self.lifecycle))
 
     def postpone(self, item: DueItem, due_at: int) -> bool:
-        return self.apply_if_unchanged(move.postpone(item, due_at))
+        return self.apply_if_unchanged(lambda: move.postpone(item, due_at))
 
     def begin_erase(
         self, session_id: str, status: SessionStatus, scope: str, seen_due: int | None = None
     ) -> bool:
-        return self.apply_if_unchanged(move.begin_erase(session_id, scope, status, seen_due))
+        return self.apply_if_unchanged(lambda: move.begin_erase(session_id, scope, status, seen_due))
 
     def erase_items(self, session_id: str) -> int:
         """Delete every item of an erasing session, the session item last. Idempotent."""
