@@ -40,7 +40,8 @@ class Settings(Model):
     evaluation_lease_seconds: int = Field(default=90, ge=10)
     cleanup_batch_size: int = Field(default=100, ge=1, le=1000)
 
-    # Language model: "auto" picks OpenAI when a key is set, otherwise the offline question bank and rubric.
+    # Language model: "auto" picks OpenAI (or LLM_BASE_URL's server) when configured, otherwise the offline
+    # question bank and rubric.
     llm_provider: Literal["auto", "openai", "offline"] = "auto"
     openai_api_key: SecretStr | None = None
     # In AWS the key lives in SSM Parameter Store (SecureString); this names the parameter.
@@ -48,7 +49,18 @@ class Settings(Model):
     openai_model: str = "gpt-4o-mini"
     openai_base_url: str | None = None
     openai_timeout_seconds: float = Field(default=20.0, gt=0)
-    openai_max_retries: int = Field(default=2, ge=0)
+    openai_max_retries: int = Field(default=2, ge=0)  # 429, 5xx and timeouts only; never a 4xx or a refusal
+    # A server for the language model alone (llama.cpp, vLLM, Ollama...): speech providers never follow it,
+    # and it needs no OpenAI key (LLM_API_KEY if the server wants one). OPENAI_BASE_URL, by contrast, moves
+    # every OpenAI provider, speech included, to a server that serves the whole API.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    # How the reply is held to its JSON schema: "auto" tries json_schema, then json_object (with the schema,
+    # llama.cpp's form), then tools (one forced function call), and remembers per process what worked.
+    llm_output_mode: Literal["auto", "json_schema", "json_object", "tools"] = "auto"
+    llm_max_output_tokens: int = Field(default=1024, ge=16)
+    # /health?deep=true asks the model at most once per this many seconds per process (cached otherwise).
+    llm_health_check_seconds: int = Field(default=60, ge=1)
 
     # Speech to text: "auto" is OpenAI when a key is set, else faster-whisper (installed locally, not in
     # the zip Lambdas: see docs/design.md). Whisper-1 is the OpenAI model that returns word timestamps.
@@ -118,7 +130,14 @@ class Settings(Model):
     connections_table: str = "ConnectionsTable"
     ws_management_endpoint: str = ""
 
-    @field_validator("openai_base_url", "openai_api_key", "livekit_api_secret", mode="before")
+    @field_validator(
+        "openai_base_url",
+        "openai_api_key",
+        "llm_base_url",
+        "llm_api_key",
+        "livekit_api_secret",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -145,6 +164,11 @@ class Settings(Model):
         )
 
     @property
+    def llm_configured(self) -> bool:
+        """The language model can be called: an OpenAI key, or a server of its own (LLM_BASE_URL)."""
+        return self.openai_configured or bool(self.llm_base_url)
+
+    @property
     def livekit_configured(self) -> bool:
         has_secret = bool(self.livekit_api_secret and self.livekit_api_secret.get_secret_value())
         return bool(self.livekit_url and self.livekit_api_key) and (
@@ -168,7 +192,7 @@ class Settings(Model):
     @property
     def llm_kind(self) -> Literal["openai", "offline"]:
         if self.llm_provider == "auto":
-            return "openai" if self.openai_configured else "offline"
+            return "openai" if self.llm_configured else "offline"
         return self.llm_provider
 
 

@@ -84,7 +84,9 @@ def test_exhausted_retries_are_503_with_detail(api: ApiGateway, stub: OpenAIStub
     stub.failures = [500, 500, 500]
     r = api.post("/generate-questions", json={"topic": "Go"})
     assert r.status_code == 503
-    assert r.json() == {"detail": "Language model unavailable: InternalServerError"}
+    # the server's own text, after the retries
+    assert r.json() == {"detail": "Language model unavailable: InternalServerError (500): stubbed failure"}
+    assert len(stub.completions) == 3
 
 
 def test_a_stalled_server_times_out(api: ApiGateway, stub: OpenAIStub, monkeypatch) -> None:

@@ -22,6 +22,11 @@ class OpenAIStub:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.failures: list[int] = []  # status codes to return, in order, before answering normally
+        self.failure_text = "stubbed failure"  # the message of those failures
+        # "json_schema": refuse response_format json_schema with a 500, as llama-cpp-python's server does;
+        # "response_format": refuse any response_format (a server that only does function calling)
+        self.refuse: str | None = None
+        self.truncate_next = 0  # this many replies cut off at the length limit (invalid JSON)
         self.delay_seconds = 0.0
         self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
         self.speech_audio = b""  # what /audio/speech returns (tests put real MP3 here)
@@ -55,7 +60,9 @@ class OpenAIStub:
 
             def _answer(self, body: dict[str, Any], failure: int | None) -> None:
                 if failure:
-                    self._send(failure, {"error": {"message": "stubbed failure", "type": "server_error"}})
+                    self._send(failure, {"error": {"message": stub.failure_text, "type": "server_error"}})
+                elif self.path.endswith("/chat/completions") and (refusal := stub.refusal(body)):
+                    self._send(500, {"error": {"message": refusal, "type": "internal_server_error"}})
                 elif self.path.endswith("/chat/completions"):
                     self._send(200, stub.completion(body))
                 elif self.path.endswith("/audio/transcriptions"):
@@ -106,10 +113,33 @@ class OpenAIStub:
             "words": words,
         }
 
+    def refusal(self, body: dict[str, Any]) -> str | None:
+        kind = (body.get("response_format") or {}).get("type")
+        if self.refuse == "json_schema" and kind == "json_schema":
+            # llama-cpp-python 0.3.x: its request model takes only "text" and "json_object"
+            return (
+                "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be "
+                "'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]"
+            )
+        if self.refuse == "response_format" and kind not in (None, "text"):
+            return f"response_format of type {kind} is not supported"
+        return None
+
+    @staticmethod
+    def schema_name(body: dict[str, Any]) -> str:
+        """QuestionSet or AnswerGrade, from whichever way the request carried the schema."""
+        if body.get("tools"):
+            return str(body["tools"][0]["function"]["name"])
+        if body["response_format"]["type"] == "json_schema":
+            return str(body["response_format"]["json_schema"]["name"])
+        schema = body["response_format"]["schema"]
+        return "QuestionSet" if "questions" in schema["properties"] else "AnswerGrade"
+
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
-        schema = body["response_format"]["json_schema"]
+        if "response_format" not in body and not body.get("tools"):  # a health ping
+            return self._reply(body, {"role": "assistant", "content": "OK"}, "stop")
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        if schema["name"] == "QuestionSet":
+        if self.schema_name(body) == "QuestionSet":
             n = int(re.search(r"Number of questions: (\d+)", user).group(1))
             topic = re.search(r"Topic: (.+)", user).group(1)
             content = {
@@ -130,19 +160,28 @@ class OpenAIStub:
                 "missing": [] if len(answer.split()) >= 10 else ["depth"],
                 "feedback": "Stub feedback.",
             }
+        text, finish = json.dumps(content), "stop"
+        with self._lock:
+            if self.truncate_next:
+                self.truncate_next -= 1
+                text, finish = text[: len(text) // 2], "length"
+        if body.get("tools"):
+            name = body["tools"][0]["function"]["name"]
+            call = {"id": "call_1", "type": "function", "function": {"name": name, "arguments": text}}
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
+            return self._reply(body, message, "tool_calls" if finish == "stop" else finish)
+        # a small local model wraps its JSON in a code fence now and then: the client must cope
+        fenced = body["response_format"]["type"] == "json_object" and finish == "stop"
+        content_text = f"```json\n{text}\n```" if fenced else text
+        return self._reply(body, {"role": "assistant", "content": content_text, "refusal": None}, finish)
+
+    def _reply(self, body: dict[str, Any], message: dict[str, Any], finish: str) -> dict[str, Any]:
         return {
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": json.dumps(content), "refusal": None},
-                    "finish_reason": "stop",
-                    "logprobs": None,
-                }
-            ],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
             "usage": {
                 "prompt_tokens": PROMPT_TOKENS,
                 "completion_tokens": COMPLETION_TOKENS,

@@ -1,5 +1,6 @@
 """Request and response models of the HTTP API (field names are the seeds' contract)."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
@@ -177,6 +178,22 @@ class RootResponse(Model):
     docs: str
 
 
+class LlmHealth(Model):
+    """What this instance last heard from the language model (each Lambda instance has its own)."""
+
+    answered_recently: bool | None = Field(
+        default=None,
+        description="A call succeeded in the last 15 minutes and none failed since; null offline",
+    )
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    last_error: str | None = Field(default=None, description="The server's own error text, truncated")
+    output_mode: str | None = Field(default=None, description="json_schema, json_object or tools")
+    deep_checked_at: datetime | None = Field(default=None, description="With ?deep=true: when it last asked")
+    deep_ok: bool | None = None
+    deep_error: str | None = None
+
+
 class HealthResponse(Model):
     status: Literal["healthy", "degraded"]
     service: str
@@ -184,6 +201,7 @@ class HealthResponse(Model):
     service_ready: bool
     message: str
     providers: dict[str, str]
+    llm: LlmHealth | None = None
 
 
 class ErrorResponse(Model):

@@ -1,5 +1,6 @@
 from functools import cache
 
+from interview_core.providers import llm_status
 from interview_core.providers.base import LanguageModel, SpeechToText, TextToSpeech
 from interview_core.settings import Settings, get_settings
 
@@ -59,3 +60,4 @@ def text_to_speech() -> TextToSpeech:
 def reset() -> None:
     for built in (_language_model, _speech_to_text, _text_to_speech):
         built.cache_clear()
+    llm_status.reset()

@@ -1,39 +1,68 @@
-"""OpenAI (or any OpenAI-compatible server) with structured outputs. Imported only when selected."""
+"""OpenAI (or any OpenAI-compatible server) with structured outputs. Imported only when selected.
 
-from typing import TypeVar
+The reply is held to a JSON schema in one of three ways (LLM_OUTPUT_MODE): json_schema (OpenAI's
+structured outputs), json_object with the schema beside it (llama.cpp's form; the schema is in the system
+prompt too), or tools (one function whose parameters are the schema, the call forced). "auto" tries them in
+that order when a server refuses one, and remembers per process which worked. Replies are parsed
+leniently (code fences, text around the object) and then validated by the pydantic model."""
+
+import json
+import logging
+import re
+from typing import Any, Literal, TypeVar, cast
 
 import openai
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from interview_core.domain import Difficulty, KeyPoint, Question, TokenUsage
 from interview_core.errors import ProviderUnavailable
 from interview_core.model import Model
+from interview_core.providers import llm_status
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
-from interview_core.providers.openai_client import openai_client
+from interview_core.providers.openai_client import error_text, is_refusal, openai_client
 from interview_core.settings import Settings
 
 RUBRIC_VERSION = "llm-rubric-v1"
 T = TypeVar("T", bound=Model)
+Mode = Literal["json_schema", "json_object", "tools"]
+MODES: tuple[Mode, ...] = ("json_schema", "json_object", "tools")
+log = logging.getLogger(__name__)
+
+
+def _items(low: int, high: int) -> Any:
+    """List bounds in the schema sent (small models otherwise ramble to the token cap); validation takes
+    any length and the code trims."""
+    return {"minItems": low, "maxItems": high}
 
 
 class KeyPointOut(Model):
     point: str = Field(description="One thing a strong answer must mention")
-    keywords: list[str] = Field(description="3-6 lowercase words or short phrases that signal this point")
+    keywords: list[str] = Field(
+        description="3-6 lowercase words or short phrases that signal this point",
+        json_schema_extra=_items(1, 6),
+    )
 
 
 class QuestionOut(Model):
     question: str
-    key_points: list[KeyPointOut]
+    key_points: list[KeyPointOut] = Field(json_schema_extra=_items(1, 5))
 
 
 class QuestionSet(Model):
-    questions: list[QuestionOut]
+    questions: list[QuestionOut]  # bounded per call: exactly the number asked for
 
 
 class AnswerGrade(Model):
-    score: int = Field(description="0 (no relevant content) to 10 (complete, precise, well reasoned)")
-    evidence: list[str] = Field(description="Short quotes from the answer that earned credit")
-    missing: list[str] = Field(description="Key points the answer did not cover")
+    score: int = Field(
+        description="0 (no relevant content) to 10 (complete, precise, well reasoned)",
+        json_schema_extra={"minimum": 0, "maximum": 10},
+    )
+    evidence: list[str] = Field(
+        description="Short quotes from the answer that earned credit", json_schema_extra=_items(0, 5)
+    )
+    missing: list[str] = Field(
+        description="Key points the answer did not cover", json_schema_extra=_items(0, 5)
+    )
     feedback: str = Field(description="Two or three sentences of feedback addressed to the candidate")
 
 
@@ -51,47 +80,202 @@ _SCORE_PROMPT = (
 )
 
 
+def strict_schema(model: type[Model], **array_bounds: tuple[int, int]) -> dict[str, Any]:
+    """The model's JSON schema, self-contained ($refs inlined: llama.cpp's grammar converter and strict
+    mode both take it), every object closed and all its properties required; `array_bounds` sets
+    minItems/maxItems of the named top-level lists."""
+    raw = model.model_json_schema()
+    defs = raw.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+            out = {k: walk(v) for k, v in node.items() if k != "title"}
+            if out.get("type") == "object":
+                out["additionalProperties"] = False
+                out["required"] = list(out.get("properties", {}))
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    schema: dict[str, Any] = walk(raw)
+    for name, (low, high) in array_bounds.items():
+        schema["properties"][name].update(minItems=low, maxItems=high)
+    return schema
+
+
+def lenient_json(text: str) -> Any:
+    """The outermost JSON object in a reply: code fences and text around it are ignored."""
+    text = re.sub(r"```(?:json)?", "", text)
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("no JSON object in the reply")
+    return json.loads(text[start : end + 1])
+
+
+class _Refused(Exception):
+    """The server refused the output mode itself: try the next one."""
+
+
+class _Unusable(Exception):
+    def __init__(self, reason: str, truncated: bool, usage: TokenUsage) -> None:
+        super().__init__(reason)
+        self.truncated, self.usage = truncated, usage
+
+
 class OpenAILanguageModel:
     name = "openai"
     rubric_version = RUBRIC_VERSION
 
     def __init__(self, settings: Settings) -> None:
         self.model = settings.openai_model
-        self._client = openai_client(settings)
+        self.output_mode = settings.llm_output_mode
+        self.max_output_tokens = settings.llm_max_output_tokens
+        self._key = (settings.llm_base_url or settings.openai_base_url or "openai", self.model)
+        self._client = openai_client(settings, language_model=True)
 
-    def _parse(self, schema: type[T], system: str, user: str) -> tuple[T, TokenUsage]:
+    def _modes(self) -> tuple[Mode, ...]:
+        if self.output_mode != "auto":
+            return (self.output_mode,)
+        worked = llm_status.WORKING_MODES.get(self._key)
+        return (cast(Mode, worked),) if worked else MODES
+
+    def _parse(
+        self, model: type[T], system: str, user: str, **array_bounds: tuple[int, int]
+    ) -> tuple[T, TokenUsage]:
+        schema = strict_schema(model, **array_bounds)
+        refusal = ""
+        for mode in self._modes():
+            try:
+                result = self._call_with_one_retry(mode, model, schema, system, user)
+            except _Refused as err:
+                refusal = str(err)
+                log.warning("Language model refused output mode %s: %s", mode, refusal)
+                continue
+            except ProviderUnavailable as err:
+                llm_status.record_failure(err.detail)
+                raise
+            llm_status.WORKING_MODES[self._key] = mode
+            llm_status.record_success(mode)
+            return result
+        detail = f"Language model unavailable: the server refused every output mode tried ({refusal})"
+        llm_status.record_failure(detail)
+        raise ProviderUnavailable(detail)
+
+    def _call_with_one_retry(
+        self, mode: Mode, model: type[T], schema: dict[str, Any], system: str, user: str
+    ) -> tuple[T, TokenUsage]:
+        usage = TokenUsage()
+        for attempt in (1, 2):
+            try:
+                return self._call(mode, model, schema, system, user, usage)
+            except _Unusable as err:
+                usage = err.usage
+                log.warning("Language model reply unusable (%s, attempt %d): %s", mode, attempt, err)
+                if not err.truncated or attempt == 2:
+                    raise ProviderUnavailable(f"Language model returned no usable answer ({err})") from err
+        raise AssertionError("unreachable")
+
+    def _request(self, mode: Mode, name: str, schema: dict[str, Any], system: str) -> dict[str, Any]:
+        if mode == "json_schema":
+            return {
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": name, "schema": schema, "strict": True},
+                }
+            }
+        if mode == "json_object":
+            return {
+                "response_format": {"type": "json_object", "schema": schema},
+                "system": f"{system}\nReply with one JSON object matching this JSON schema:\n"
+                + json.dumps(schema, separators=(",", ":")),
+            }
+        return {
+            "tools": [
+                {
+                    "type": "function",
+                    "function": {"name": name, "description": "Give the answer.", "parameters": schema},
+                }
+            ],
+            "tool_choice": {"type": "function", "function": {"name": name}},
+        }
+
+    def _call(
+        self, mode: Mode, model: type[T], schema: dict[str, Any], system: str, user: str, usage: TokenUsage
+    ) -> tuple[T, TokenUsage]:
+        extra = self._request(mode, model.__name__, schema, system)
+        system = extra.pop("system", system)
         try:
-            completion = self._client.chat.completions.parse(
+            completion = self._client.chat.completions.create(
                 model=self.model,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                response_format=schema,
                 temperature=0.2,
+                max_tokens=self.max_output_tokens,
+                **extra,
             )
+        except openai.APIStatusError as err:
+            text = error_text(err)
+            log.warning(
+                "Language model error %s (%s, mode %s): %s", err.status_code, type(err).__name__, mode, text
+            )
+            if self.output_mode == "auto" and is_refusal(err.status_code, text):
+                raise _Refused(f"{err.status_code}: {text}") from err
+            raise ProviderUnavailable(
+                f"Language model unavailable: {type(err).__name__} ({err.status_code}): {text}"
+            ) from err
+        except openai.OpenAIError as err:
+            log.warning("Language model unavailable (mode %s): %s", mode, type(err).__name__)
+            raise ProviderUnavailable(f"Language model unavailable: {type(err).__name__}") from err
+        spent = completion.usage
+        usage = TokenUsage(
+            calls=usage.calls + 1,
+            prompt_tokens=usage.prompt_tokens + (spent.prompt_tokens if spent else 0),
+            completion_tokens=usage.completion_tokens + (spent.completion_tokens if spent else 0),
+        )
+        choice = completion.choices[0]
+        message = choice.message
+        if mode == "tools" and message.tool_calls:
+            call = message.tool_calls[0]
+            text = call.function.arguments if call.type == "function" else ""
+        else:
+            text = message.content or ""
+        truncated = choice.finish_reason == "length"
+        if getattr(message, "refusal", None):
+            raise ProviderUnavailable(
+                f"Language model returned no usable answer (refusal: {message.refusal})"
+            )
+        try:
+            return model.model_validate(lenient_json(text)), usage
+        except (ValueError, ValidationError) as err:
+            reason = f"{type(err).__name__}{', cut at the token limit' if truncated else ''}"
+            raise _Unusable(reason, truncated, usage) from err
+
+    def ping(self) -> None:
+        """One tiny call (a few tokens) for /health?deep=true; raises ProviderUnavailable."""
+        try:
+            self._client.with_options(max_retries=0).chat.completions.create(
+                model=self.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=2
+            )
+        except openai.APIStatusError as err:
+            raise ProviderUnavailable(
+                f"Language model unavailable: {type(err).__name__} ({err.status_code}): {error_text(err)}"
+            ) from err
         except openai.OpenAIError as err:
             raise ProviderUnavailable(f"Language model unavailable: {type(err).__name__}") from err
-        message = completion.choices[0].message
-        if message.parsed is None:
-            raise ProviderUnavailable(
-                "Language model returned no usable answer"
-                + (f" (refusal: {message.refusal})" if message.refusal else "")
-            )
-        usage = completion.usage
-        return message.parsed, TokenUsage(
-            calls=1,
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-        )
 
     def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
         out, usage = self._parse(
             QuestionSet,
             _QUESTIONS_PROMPT,
             f"Topic: {topic}\nDifficulty: {difficulty}\nNumber of questions: {count}",
+            questions=(count, count),
         )
         questions = [
             Question(
                 text=q.question,
-                key_points=[KeyPoint(point=k.point, keywords=k.keywords) for k in q.key_points],
+                key_points=[KeyPoint(point=k.point, keywords=k.keywords[:6]) for k in q.key_points[:5]],
             )
             for q in out.questions[:count]
         ]
@@ -112,8 +296,8 @@ class OpenAILanguageModel:
         out, usage = self._parse(AnswerGrade, _SCORE_PROMPT, user)
         return AnswerScore(
             score=max(0, min(10, out.score)),
-            evidence=out.evidence,
-            missing=out.missing,
+            evidence=out.evidence[:5],
+            missing=out.missing[:5],
             feedback=out.feedback,
             usage=usage,
         )
