@@ -12,7 +12,8 @@ from typing import Any
 import boto3
 
 log = logging.getLogger(__name__)
-Handler = Callable[[dict[str, Any], Any], Mapping[str, Any]]  # the worker answers a PartialItemFailureResponse
+# The worker answers a PartialItemFailureResponse (a TypedDict, so a Mapping).
+Handler = Callable[[dict[str, Any], Any], Mapping[str, Any]]
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
