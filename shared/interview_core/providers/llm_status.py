@@ -2,8 +2,11 @@
 health route reads it without importing the OpenAI client."""
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from interview_core.errors import ProviderUnavailable
 
 
 @dataclass
@@ -40,6 +43,27 @@ def record_failure(error: str) -> None:
     with LOCK:
         STATUS.last_failure_at = datetime.now(UTC)
         STATUS.last_error = error
+
+
+def deep_check(every_seconds: int, ping: Callable[[], None]) -> None:
+    """Ask the model (`ping`), at most once per `every_seconds` per process: /health is public, and must
+    not let anyone spend the quota. The outcome counts as any call's."""
+    now = datetime.now(UTC)
+    with LOCK:
+        last = STATUS.deep_checked_at
+        if last and now - last < timedelta(seconds=every_seconds):
+            return
+        STATUS.deep_checked_at = now
+    try:
+        ping()
+    except ProviderUnavailable as err:
+        with LOCK:
+            STATUS.deep_ok, STATUS.deep_error = False, err.detail
+        record_failure(err.detail)
+        return
+    with LOCK:
+        STATUS.deep_ok, STATUS.deep_error = True, None
+    record_success(STATUS.output_mode or "ping")
 
 
 def reset() -> None:

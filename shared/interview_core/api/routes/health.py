@@ -3,7 +3,6 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Query
 
 from interview_core.api.schemas import HealthResponse, LlmHealth
-from interview_core.errors import ProviderUnavailable
 from interview_core.providers import llm_status
 from interview_core.settings import Settings, get_settings
 
@@ -11,40 +10,19 @@ router = APIRouter(tags=["service"])
 RECENT = timedelta(minutes=15)
 
 
-def _deep_check(s: Settings) -> None:
-    """One tiny call to the model, at most once per LLM_HEALTH_CHECK_SECONDS per process: a public
-    endpoint must not let anyone spend the quota."""
-    status = llm_status.STATUS
-    now = datetime.now(UTC)
-    with llm_status.LOCK:
-        last = status.deep_checked_at
-        if last and now - last < timedelta(seconds=s.llm_health_check_seconds):
-            return
-        status.deep_checked_at = now
-    from interview_core.providers.factory import language_model
+def _ping() -> None:
+    from interview_core.providers.factory import language_model  # only for a deep check: the client is heavy
 
-    try:
-        model = language_model()
-        ping = getattr(model, "ping", None)
-        if ping:
-            ping()
-        ok, error = True, None
-    except ProviderUnavailable as err:
-        ok, error = False, err.detail
-    with llm_status.LOCK:
-        status.deep_ok, status.deep_error = ok, error
-    (
-        llm_status.record_success(status.output_mode or "ping")
-        if ok
-        else llm_status.record_failure(error or "")
-    )
+    model = language_model()
+    if ping := getattr(model, "ping", None):  # the offline model answers without a call
+        ping()
 
 
 def _llm_health(s: Settings, deep: bool) -> LlmHealth:
     if s.llm_kind == "offline":
         return LlmHealth(answered_recently=None, output_mode=None)
     if deep and s.llm_configured:
-        _deep_check(s)
+        llm_status.deep_check(s.llm_health_check_seconds, _ping)
     st = llm_status.STATUS
     now = datetime.now(UTC)
     return LlmHealth(
