@@ -75,10 +75,28 @@ QuestionType = Literal["text", "coding"]
 ReportShare = Literal["none", "feedback", "scores"]
 
 
+MAX_REFERENCE_CHARS = 4000
+MAX_KEY_POINTS = 12
+MAX_KEY_POINT_CHARS = 300
+MAX_COMPETENCY_CHARS = 100
+MAX_WEIGHT = 100.0
+
+
 class Question(Model):
+    """A question and its rubric. The rubric (reference answer, key points) is the organisation's: no
+    candidate-facing response carries it."""
+
     text: str
     key_points: list[KeyPoint] = Field(default_factory=list)
     type: QuestionType = "text"
+    reference_answer: str | None = None  # a model answer
+    competency: str | None = None  # a label such as "data modelling": the report scores each one
+    weight: float = 1.0  # relative weight in the overall score
+
+    @property
+    def gradable(self) -> bool:
+        """Something to grade against: without it the offline grader leaves the answer to a person."""
+        return bool(self.reference_answer or self.key_points)
 
 
 class Word(Model):
@@ -212,10 +230,15 @@ class QuestionScore(Model):
     question_number: int
     question: str
     answer: str
-    score: int = Field(ge=0, le=10)
+    score: int | None = Field(ge=0, le=10, description="Null when the answer needs a person's review")
     evidence: list[str]
     missing: list[str]
-    feedback: str
+    feedback: str  # never quotes the rubric: a recruiter may release it to the candidate
+    needs_review: bool = False
+    review_reason: str | None = None
+    detected: list[str] = Field(default_factory=list)  # gaming detectors that fired (grader v2)
+    competency: str | None = None
+    weight: float = 1.0
     speaking: SpeakingInsights | None = None
     question_type: "QuestionType" = "text"
     late: bool = False  # answered after the server's deadline for the question
@@ -260,11 +283,23 @@ class TokenUsage(Model):
         )
 
 
+class CompetencyScore(Model):
+    competency: str
+    score: float = Field(ge=0, le=10)  # weighted mean of its graded answers
+    questions: list[int]  # question numbers
+    needs_review: int = 0
+
+
 class Report(Model):
     session_id: str
     topic: str
     difficulty: Difficulty
-    overall_score: float = Field(ge=0, le=10)
+    overall_score: float | None = Field(
+        ge=0, le=10, description="Weighted mean of the graded answers; null when none could be graded"
+    )
+    graded_answers: int = 0
+    answers_needing_review: int = 0
+    competencies: list[CompetencyScore] = Field(default_factory=list)
     questions: list[QuestionScore]
     strengths: list[str]
     improvements: list[str]
@@ -309,10 +344,10 @@ class CandidateReport(Model):
     @classmethod
     def of(cls, report: Report, share: ReportShare) -> "CandidateReport":
         scores = share == "scores"
-        strong = [q for q in report.questions if q.score >= STRENGTH_THRESHOLD]
+        strong = [q for q in report.questions if q.score is not None and q.score >= STRENGTH_THRESHOLD]
         weak = [q for q in report.questions if q.missing]
         summary = f"Feedback on your {len(report.questions)} answers on {report.topic}."
-        if scores:
+        if scores and report.overall_score is not None:
             summary += f" Overall {report.overall_score}/10."
         return cls(
             session_id=report.session_id,
