@@ -96,7 +96,7 @@ def test_full_interview_then_async_report(api: ApiGateway, aws) -> None:
     assert data["overall_score"] == round(sum(q["score"] for q in data["questions"]) / 3, 1)
     assert data["provider"] == "offline-rubric"
     assert data["rubric_version"]
-    assert "not a language model" in data["summary"]
+    assert "not by a language model" in data["summary"]
     assert data["token_usage"] == {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
     assert isinstance(data["strengths"], list) and isinstance(data["improvements"], list)
 
