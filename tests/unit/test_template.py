@@ -57,6 +57,18 @@ def test_only_functions_that_decode_audio_attach_the_audio_layer() -> None:
     assert with_audio == {"AudioAnswerFunction", "TranscribeAudioFunction"}
 
 
+def test_only_functions_that_score_answers_attach_the_grading_layer() -> None:
+    # The sentence encoder and its weights (~165 MB unzipped): only where LanguageModel.score_answer runs,
+    # the evaluation worker and POST /evaluate-answers (services.evaluation.score_answers).
+    with_grading = {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if {"Ref": "GradingLayer"} in props.get("Layers", [])
+    }
+    assert with_grading == {"EvaluateAnswersFunction", "EvaluateWorkerFunction"}
+    assert {"Ref": "GradingLayer"} not in T["Globals"]["Function"]["Layers"]
+
+
 def test_media_bucket_is_private_encrypted_tls_only_and_expires() -> None:
     bucket = RES["MediaBucket"]["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
