@@ -230,6 +230,26 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
             assert Path(out[key]).is_relative_to(grading), (logical_id, key, out)
 
 
+def test_the_built_health_function_asks_the_model_on_a_deep_check(
+    build_dir: Path, tmp_path: Path, lambda_runtime: Path
+) -> None:
+    """/health?deep=true calls the model: the deployed function has the SDK (LLM layer), so a model that
+    does not answer is a degraded 200 naming the error, not a 500 for a missing module."""
+    event = _event("health")
+    event["rawQueryString"], event["queryStringParameters"] = "deep=true", {"deep": "true"}
+    env = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "LLM_PROVIDER": "auto",
+        "LLM_BASE_URL": "http://127.0.0.1:9/v1",  # nothing listens there
+        "OPENAI_MAX_RETRIES": "0",
+    }
+    result = _invoke_built(build_dir, FUNCTION_IDS["health"], event, env, tmp_path, lambda_runtime)
+    assert result["statusCode"] == 200, result
+    body = json.loads(result["body"])
+    assert body["status"] == "degraded" and body["llm"]["deep_ok"] is False, body
+    assert "APIConnectionError" in body["llm"]["deep_error"], body
+
+
 def test_each_built_function_serves_its_sample_event(
     build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:

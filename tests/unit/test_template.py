@@ -41,6 +41,7 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
+        "HealthFunction",  # ?deep=true asks the model
         # OpenAI transcription and speech
         "AudioAnswerFunction",
         "TranscribeAudioFunction",
@@ -203,6 +204,7 @@ MODEL_FUNCTIONS = {  # they call the language model: the model's server key goes
     "GenerateQuestionsFunction",
     "EvaluateAnswersFunction",
     "EvaluateWorkerFunction",
+    "HealthFunction",  # ?deep=true
 }
 
 
