@@ -19,6 +19,7 @@ from interview_core.domain import (
     MAX_KEY_POINTS,
     MAX_REFERENCE_CHARS,
     MAX_WEIGHT,
+    MIN_WEIGHT,
     KeyPoint,
     Question,
     QuestionType,
@@ -73,7 +74,7 @@ class Rubric(Model):
         default=None, description='What the question assesses, e.g. "data modelling": reports score each one'
     )
     weight: float = Field(  # strict: true or "2" is a mistake, not a weight
-        default=1.0, gt=0, le=MAX_WEIGHT, strict=True, description="Relative weight in the overall score"
+        default=1.0, ge=MIN_WEIGHT, le=MAX_WEIGHT, strict=True, description="Relative weight in the overall score"
     )
 
     def as_question(self, text: str, type: QuestionType = "text") -> Question:

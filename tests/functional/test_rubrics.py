@@ -15,6 +15,7 @@ from interview_core.domain import (
     MAX_KEY_POINTS,
     MAX_REFERENCE_CHARS,
     MAX_WEIGHT,
+    MIN_WEIGHT,
     KeyPoint,
 )
 from tests.support.apigw import ApiGateway
@@ -151,6 +152,7 @@ INVALID = [
     ({"competency": "c" * (MAX_COMPETENCY_CHARS + 1)}, "competency"),
     ({"weight": 0}, "weight"),
     ({"weight": -1}, "weight"),
+    ({"weight": 5e-324}, "weight"),  # schemathesis found it: below what DynamoDB stores
     ({"weight": MAX_WEIGHT + 1}, "weight"),
     ({"weight": "heavy"}, "weight"),
     ({"weight": True}, "weight"),
@@ -210,11 +212,12 @@ def test_the_config_gives_the_limits_the_rubric_enforces(api: ApiGateway) -> Non
         "key_points_max": schema["key_points"]["maxItems"],
         "key_point_max_chars": schema["key_points"]["items"]["maxLength"],
         "competency_max_chars": MAX_COMPETENCY_CHARS,
+        "weight_min": schema["weight"]["minimum"],
         "weight_max": schema["weight"]["maximum"],
         "weight_default": schema["weight"]["default"],
     }
     assert (rubric["key_points_max"], rubric["key_point_max_chars"]) == (MAX_KEY_POINTS, MAX_KEY_POINT_CHARS)
-    assert rubric["weight_max"] == MAX_WEIGHT and schema["weight"]["exclusiveMinimum"] == 0
+    assert rubric["weight_max"] == MAX_WEIGHT and rubric["weight_min"] == MIN_WEIGHT
 
 
 def test_evaluate_answers_grades_against_the_rubric_sent(api: ApiGateway) -> None:

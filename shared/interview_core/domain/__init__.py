@@ -79,6 +79,7 @@ MAX_REFERENCE_CHARS = 4000
 MAX_KEY_POINTS = 12
 MAX_KEY_POINT_CHARS = 300
 MAX_COMPETENCY_CHARS = 100
+MIN_WEIGHT = 0.01  # DynamoDB stores no number below 1e-130, and a smaller share means nothing
 MAX_WEIGHT = 100.0
 
 

@@ -56,7 +56,7 @@ function rubricFields(id, limits) {
   const reference = h("textarea", { id: `${id}-reference`, rows: "3", maxlength: limits.reference_answer_max_chars });
   const points = h("textarea", { id: `${id}-points`, rows: "3" });
   const competency = h("input", { id: `${id}-competency`, type: "text", maxlength: limits.competency_max_chars, autocomplete: "off" });
-  const weight = h("input", { id: `${id}-weight`, type: "number", step: "any", max: limits.weight_max, placeholder: limits.weight_default, inputmode: "decimal" });
+  const weight = h("input", { id: `${id}-weight`, type: "number", step: "any", min: limits.weight_min, max: limits.weight_max, placeholder: limits.weight_default, inputmode: "decimal" });
   const bounds = limits.key_points_max ? `Up to ${limits.key_points_max}, each up to ${limits.key_point_max_chars} characters.` : "";
   const element = h("details.rubric",
     h("summary", "Rubric (optional; never shown to the candidate)"),
@@ -78,7 +78,8 @@ function rubricFields(id, limits) {
     const kps = linesOf(points.value);
     if (limits.key_points_max && kps.length > limits.key_points_max) found.push(`Question ${n}: at most ${limits.key_points_max} key points.`);
     if (limits.key_point_max_chars && kps.some((k) => k.length > limits.key_point_max_chars)) found.push(`Question ${n}: a key point is longer than ${limits.key_point_max_chars} characters.`);
-    if (weight.value.trim() && !(Number(weight.value) > 0)) found.push(`Question ${n}: the weight must be above zero.`);
+    const low = limits.weight_min ?? Number.MIN_VALUE;
+    if (weight.value.trim() && !(Number(weight.value) >= low)) found.push(`Question ${n}: the weight must be at least ${low}.`);
     return found;
   };
   return { element, value, problems };

@@ -66,7 +66,8 @@ class RubricConfig(Model):
     key_points_max: int = Field(description="Key points per question")
     key_point_max_chars: int
     competency_max_chars: int
-    weight_max: float = Field(description="Weights are above 0 and at most this")
+    weight_min: float = Field(description="Weights are at least this")
+    weight_max: float = Field(description="and at most this")
     weight_default: float
 
 
@@ -137,6 +138,7 @@ def _config() -> ConfigResponse:
             key_points_max=_property(rubric, "key_points")["maxItems"],
             key_point_max_chars=_max_chars(KeyPointText),
             competency_max_chars=_max_chars(Competency),
+            weight_min=weight["minimum"],
             weight_max=weight["maximum"],
             weight_default=weight["default"],
         ),
