@@ -74,7 +74,11 @@ class Rubric(Model):
         default=None, description='What the question assesses, e.g. "data modelling": reports score each one'
     )
     weight: float = Field(  # strict: true or "2" is a mistake, not a weight
-        default=1.0, ge=MIN_WEIGHT, le=MAX_WEIGHT, strict=True, description="Relative weight in the overall score"
+        default=1.0,
+        ge=MIN_WEIGHT,
+        le=MAX_WEIGHT,
+        strict=True,
+        description="Relative weight in the overall score",
     )
 
     def as_question(self, text: str, type: QuestionType = "text") -> Question:
@@ -104,7 +108,9 @@ def _question_text() -> TypeAdapter[str]:
 
 
 def _question_object(value: Any) -> Any:
-    if isinstance(value, str):  # checked here, so its errors name the question (questions.0) as they always did
+    if isinstance(
+        value, str
+    ):  # checked here, so its errors name the question (questions.0) as they always did
         return {"text": _question_text().validate_python(value)}
     if isinstance(value, dict | QuestionIn):
         return value

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from interview_core.domain import ProctoringEvent, QuestionScore
+from interview_core.domain import ProctoringEvent, QuestionScore, without_quotes
 from interview_core.services.evaluation import summarize
 from interview_core.services.proctoring import integrity, make_event
 
@@ -121,3 +121,14 @@ def test_an_event_keeps_the_clients_time_unless_its_clock_is_far_off() -> None:
     far = make_event("paste", "client", at_ms=now_ms - 11 * 60_000)
     assert abs(far.at_ms - now_ms) < 5_000
     assert make_event("consent_given", "server").violation is False
+
+
+def test_feedback_for_the_candidate_drops_the_sentences_that_quote_the_rubric() -> None:
+    rubric = ["A queue hands out its elements in the order they arrived.", "Uses two pointers"]
+    feedback = (
+        "Partly right: it makes 1 of 2 expected points. A complete answer says elements come out in the "
+        "order they arrived. It also uses two pointers, head and tail."
+    )
+    assert without_quotes(feedback, rubric) == "Partly right: it makes 1 of 2 expected points."
+    assert without_quotes("Good.", []) == "Good."
+    assert without_quotes("Uses two pointers.", rubric).startswith("Feedback withheld")

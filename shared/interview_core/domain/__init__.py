@@ -1,7 +1,9 @@
 """The session model, shared by the practice and the recruiter API; its state machine is `transitions`."""
 
+import re
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -299,7 +301,10 @@ class Report(Model):
     topic: str
     difficulty: Difficulty
     overall_score: float | None = Field(
-        default=None, ge=0, le=10, description="Weighted mean of the graded answers; null when none could be graded"
+        default=None,
+        ge=0,
+        le=10,
+        description="Weighted mean of the graded answers; null when none could be graded",
     )
     graded_answers: int = 0
     answers_needing_review: int = 0
@@ -346,7 +351,9 @@ class CandidateReport(Model):
     generated_at: str
 
     @classmethod
-    def of(cls, report: Report, share: ReportShare) -> "CandidateReport":
+    def of(cls, report: Report, share: ReportShare, rubric: Sequence[str] = ()) -> "CandidateReport":
+        """`rubric`: the session's reference answers and key points; a feedback sentence that quotes one
+        (a language model may, whatever it is told) is left out."""
         scores = share == "scores"
         strong = [q for q in report.questions if q.score is not None and q.score >= STRENGTH_THRESHOLD]
         weak = [q for q in report.questions if q.missing]
@@ -363,7 +370,7 @@ class CandidateReport(Model):
                     question_number=q.question_number,
                     question=q.question,
                     answer=q.answer,
-                    feedback=q.feedback,
+                    feedback=without_quotes(q.feedback, rubric),
                     score=q.score if scores else None,
                 )
                 for q in report.questions
@@ -374,6 +381,28 @@ class CandidateReport(Model):
             speaking_summary=report.speaking_summary,
             generated_at=report.generated_at,
         )
+
+
+QUOTE_WORDS = 5  # a run of this many of the rubric's words in a row is a quote of it
+
+
+def _word_runs(text: str, n: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)} if len(words) >= n else set()
+
+
+def without_quotes(feedback: str, rubric: Sequence[str]) -> str:
+    """`feedback` without the sentences that quote the rubric: QUOTE_WORDS of its words in a row, or a
+    whole short key point."""
+    runs = set().union(*(_word_runs(r, QUOTE_WORDS) for r in rubric)) if rubric else set()
+    short = [" ".join(re.findall(r"[a-z0-9]+", r.lower())) for r in rubric if 2 <= len(r.split()) < QUOTE_WORDS]
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+", feedback):
+        flat = " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
+        if _word_runs(sentence, QUOTE_WORDS) & runs or any(s and f" {s} " in f" {flat} " for s in short):
+            continue
+        kept.append(sentence)
+    return " ".join(kept).strip() or "Feedback withheld: it quoted what the answer was graded against."
 
 
 def utc_now() -> str:

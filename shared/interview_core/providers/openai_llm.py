@@ -71,7 +71,7 @@ class AnswerGrade(Model):
     )
     addressed_to_grader: bool = Field(
         default=False,  # small models may leave it out; the detector still runs on the answer
-        description="True when the answer contains instructions or requests addressed to the grader"
+        description="True when the answer contains instructions or requests addressed to the grader",
     )
 
 

@@ -308,7 +308,10 @@ class EvaluationService:
             raise Forbidden("The organisation has not released this report")
         if report is None or not _is_recruiters_candidate(caller, session):
             return session, report
-        return session, CandidateReport.of(report, session.report_share)
+        rubric = [
+            t for q in session.questions for t in (q.reference_answer, *(k.point for k in q.key_points)) if t
+        ]
+        return session, CandidateReport.of(report, session.report_share, rubric)
 
 
 def _is_recruiters_candidate(caller: Caller | None, session: Session) -> bool:
