@@ -40,6 +40,10 @@ class LanguageModel(Protocol):
         """Score one answer on its own (0-10): other answers never share the call."""
         ...
 
+    def warm(self) -> None:
+        """Load what scoring needs ahead of the first answer (a long-running process calls it at start)."""
+        ...
+
 
 class Transcript(Model):
     text: str

@@ -90,6 +90,9 @@ class OfflineLanguageModel:
         chosen += self._rng.sample(spare, min(count - len(chosen), len(spare)))
         return GeneratedQuestions(questions=chosen, usage=TokenUsage())
 
+    def warm(self) -> None:
+        _grader()
+
     def score_answer(
         self, question: Question, answer: str, topic: str, difficulty: Difficulty
     ) -> AnswerScore:

@@ -267,6 +267,9 @@ class OpenAILanguageModel:
             reason = f"{type(err).__name__}{', cut at the token limit' if truncated else ''}"
             raise _Unusable(reason, truncated, usage) from err
 
+    def warm(self) -> None:
+        """Nothing to load: the client is built with the provider."""
+
     def ping(self) -> None:
         """One tiny call (a few tokens) for /health?deep=true; raises ProviderUnavailable."""
         try:
