@@ -2,6 +2,7 @@
 local stack. The microphone plays espeak-ng speech and the camera shows a real face (fake media devices).
 Screenshots of each main view go to test-artifacts/screenshots/."""
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,6 +101,9 @@ def test_a_recorded_answer_is_transcribed(page: Page, local_stack: str) -> None:
     assert page.get_by_test_id("report").inner_text().lower().count("words per minute") >= 1
 
 
+REFERENCE = "A hash map keeps key-value pairs in buckets picked by hashing the key; lookups are O(1) on average."
+
+
 def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_stack: str) -> None:
     recruiter = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = recruiter.new_page()
@@ -111,6 +115,10 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
         "What is a hash map?\nWrite a function that reverses a list."
     )
     main.get_by_label("Type of question 2").select_option("coding")
+    rubric = main.locator("details.rubric").first  # the first question's: graded against a model answer
+    rubric.locator("summary").click()
+    rubric.get_by_label("Reference answer").fill(REFERENCE)
+    rubric.get_by_label("Competency").fill("data structures")
     main.get_by_role("button", name="Create session").click()
     link = page.get_by_test_id("candidate-link")
     expect(link).to_have_value(re.compile(r"#/candidate/.+token="))
@@ -157,6 +165,8 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
     timeline = page.get_by_test_id("integrity-timeline").inner_text()
     assert "reference_face_captured" in timeline and "window_blur" in timeline, timeline
     expect(page.get_by_test_id("question-card")).to_have_count(2)
+    expect(page.get_by_test_id("competencies")).to_contain_text("data structures")
+    expect(page.get_by_test_id("needs-review")).to_have_count(1)  # the coding question has no rubric
     shot(page, "recruiter-session-report")
     # The candidate's report is the organisation's to release.
     token = re.search(r"token=([^&]+)", candidate_url).group(1)
@@ -169,6 +179,7 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
     expect(page.get_by_text("The candidate now sees: feedback, no scores.")).to_be_visible()
     released = requests.get(f"{local_stack}/api/reports/{sid}", headers=as_candidate, timeout=10).json()
     assert released["share"] == "feedback" and "integrity" not in released
+    assert REFERENCE not in json.dumps(released)
     recruiter.close()
 
 
@@ -271,7 +282,6 @@ def listener() -> Iterator[Listener]:
 @pytest.fixture(scope="module")
 def api_key(local_stack: str) -> str:
     """A real organisation key on the running local stack, made the way an operator makes one."""
-    import json
     import subprocess
     import sys
 

@@ -134,9 +134,9 @@ def test_an_injected_answer_does_not_sway_the_other_scores(aws) -> None:
             == "written"
         )
         _, report = wiring.evaluation_service().report(session.session_id)
-        scores[label] = [q.score for q in report.questions]
-    assert scores["clean"][0] == scores["injected"][0] == 5
-    assert scores["injected"][1] == 0
+        scores[label] = [(q.score, q.detected) for q in report.questions]
+    assert scores["clean"][0] == scores["injected"][0], "the other answer's score did not move"
+    assert scores["injected"][1] == (0, ["addressed_to_grader"])
 
 
 class _FixedQuestions:

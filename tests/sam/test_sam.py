@@ -168,7 +168,7 @@ def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_di
     no mtime the zip gives the source can make Python skip it."""
     import importlib.util
 
-    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer"):
+    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer", "GradingLayer"):
         root = build_dir / layer / "python"
         sources = [f for f in root.rglob("*.py") if f.is_file()]
         assert len(sources) > 10, layer
@@ -178,6 +178,76 @@ def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_di
             header = cached.read_bytes()[:8]
             assert header[:4] == importlib.util.MAGIC_NUMBER, cached
             assert int.from_bytes(header[4:8], "little") == 0b01, cached  # hash-based, not checked
+
+
+# As _INVOKE, but loads the sentence encoder and embeds sentence-transformers' quickstart pair.
+_EMBED = r"""
+import json, sys, time
+sys.path[:0] = json.loads(sys.argv[1])
+started = time.perf_counter()
+from interview_core.grading import encoder
+a, b = encoder.shared_encoder().embed(["A man is eating food.", "A man is eating a piece of bread."])
+print("RESULT " + json.dumps({
+    "cosine": float(a @ b), "encoder": encoder.__file__, "zip": str(encoder.model_zip()),
+    "numpy": sys.modules["numpy"].__file__, "tokenizers": sys.modules["tokenizers"].__file__,
+    "imported_model_package": "all_minilm_l6_v2" in sys.modules, "seconds": time.perf_counter() - started,
+}))
+"""
+
+
+def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
+    build_dir: Path, lambda_runtime: Path
+) -> None:
+    """The functions that score answers carry the grader's encoder and weights (GradingLayer): as built, with
+    only their layers on the path, the encoder loads the model from the layer's zip, never imports the model
+    package (it prints), and reproduces the published model."""
+    built = tpl.load(build_dir / "template.yaml")
+    global_layers = built["Globals"]["Function"]["Layers"]
+    scoring = {
+        lid: props
+        for lid, props in tpl.resources(built, "AWS::Serverless::Function").items()
+        if {"Ref": "GradingLayer"} in props.get("Layers", [])
+    }
+    assert set(scoring) == {"EvaluateAnswersFunction", "EvaluateWorkerFunction"}
+    grading = build_dir / "GradingLayer" / "python"
+    for logical_id, props in scoring.items():
+        refs = [ref["Ref"] for ref in [*global_layers, *props["Layers"]]]
+        paths = [str(build_dir / props["CodeUri"]), *(str(build_dir / r / "python") for r in refs)]
+        proc = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _EMBED, json.dumps([*paths, str(lambda_runtime)])],
+            env={"PATH": os.environ["PATH"]},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, (logical_id, proc.stderr)
+        [line] = proc.stdout.splitlines()  # nothing else printed: the model package was not imported
+        out = json.loads(line.removeprefix("RESULT "))
+        assert abs(out["cosine"] - 0.7553) < 0.002, (logical_id, out)
+        assert out["imported_model_package"] is False
+        assert Path(out["encoder"]).is_relative_to(build_dir / "CoreLayer"), out
+        for key in ("zip", "numpy", "tokenizers"):
+            assert Path(out[key]).is_relative_to(grading), (logical_id, key, out)
+
+
+def test_the_built_health_function_asks_the_model_on_a_deep_check(
+    build_dir: Path, tmp_path: Path, lambda_runtime: Path
+) -> None:
+    """/health?deep=true calls the model: the deployed function has the SDK (LLM layer), so a model that
+    does not answer is a degraded 200 naming the error, not a 500 for a missing module."""
+    event = _event("health")
+    event["rawQueryString"], event["queryStringParameters"] = "deep=true", {"deep": "true"}
+    env = {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "LLM_PROVIDER": "auto",
+        "LLM_BASE_URL": "http://127.0.0.1:9/v1",  # nothing listens there
+        "OPENAI_MAX_RETRIES": "0",
+    }
+    result = _invoke_built(build_dir, FUNCTION_IDS["health"], event, env, tmp_path, lambda_runtime)
+    assert result["statusCode"] == 200, result
+    body = json.loads(result["body"])
+    assert body["status"] == "degraded" and body["llm"]["deep_ok"] is False, body
+    assert "APIConnectionError" in body["llm"]["deep_error"], body
 
 
 def test_each_built_function_serves_its_sample_event(

@@ -1,6 +1,7 @@
 """The pure functions the reports are made of, with no AWS: the summary of the scores, the integrity
 score of a proctoring timeline, and events as the server stamps them."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -14,30 +15,72 @@ class Model:
     name: str = "openai"
 
 
-def score(n: int, value: int, missing: list[str] | None = None) -> QuestionScore:
+def score(
+    n: int, value: int | None, missing: list[str] | None = None, competency: str | None = None, **kw: object
+) -> QuestionScore:
     return QuestionScore(question_number=n, question=f"Q{n}", answer="a", score=value, evidence=[],
-                         missing=missing or [], feedback=f"feedback {n}")  # fmt: skip
+                         missing=missing or [], feedback=f"Feedback on answer {n}.", competency=competency,
+                         needs_review=value is None, **kw)  # fmt: skip
 
 
-def test_a_summary_averages_the_scores_and_names_the_strongest_and_weakest_answer() -> None:
-    s = summarize([score(1, 9), score(2, 4, ["the GIL"]), score(3, 8)], Model(), "Python")
-    assert s.overall_score == 7.0
-    assert s.strengths == ["Question 1 (9/10): feedback 1", "Question 3 (8/10): feedback 3"]
-    assert s.improvements == ["Question 2: cover the GIL"]
+def sentences_of(*texts: str) -> list[str]:
+    return [p.strip() for t in texts for p in re.split(r"(?<=[.!?])\s+", t) if p.strip()]
+
+
+def test_a_summary_weighs_the_graded_answers_and_names_what_scored_well_and_what_was_missing() -> None:
+    scores = [
+        score(1, 9, strengths=["the GIL serialises bytecode"], weight=2),
+        score(2, 4, ["the GIL"]),
+        score(3, 8),
+    ]
+    s = summarize(scores, Model(), "Python")
+    assert s.overall_score == 7.5  # (2*9 + 4 + 8) / 4
+    assert s.strengths == [
+        "Question 1 scored 9/10: it covered the GIL serialises bytecode.",
+        "Question 3 scored 8/10: it matched the model answer.",
+    ]
+    assert s.improvements == ["Question 2: also cover the GIL."]
     assert s.text == (
-        "Good performance. Overall 7.0/10 across 3 answers on Python. Strongest: question 1; weakest: "
-        "question 2. To improve, question 2: cover the GIL."
+        "Good performance. Overall 7.5/10 over 3 graded answers on Python. The strongest was question 1, "
+        "the weakest question 2."
     )
 
 
-def test_a_summary_bands_the_overall_score_and_says_when_the_offline_rubric_scored() -> None:
-    assert summarize([score(1, 8)], Model(), "SQL").text.startswith("Excellent performance! Overall 8.0/10")
+def test_no_sentence_repeats_across_feedback_summary_and_improvements() -> None:
+    scores = [score(1, 9), score(2, 4, ["indexes"]), score(3, 1, detected=["keyword_list"]), score(4, None)]
+    s = summarize(scores, Model("offline-rubric"), "SQL")
+    said = sentences_of(*(q.feedback for q in scores), s.text, *s.improvements, *s.strengths)
+    assert len(said) == len(set(said)), said
+    assert "Strengths: None" not in s.text
+
+
+def test_answers_with_no_rubric_are_not_counted_and_the_summary_says_how_many_await_review() -> None:
+    s = summarize([score(1, 6), score(2, None)], Model(), "SQL")
+    assert (s.overall_score, s.graded, s.needs_review) == (6.0, 1, 1)
+    assert "1 answer needs a reviewer" in s.text
+    none = summarize([score(1, None), score(2, None)], Model(), "SQL")
+    assert none.overall_score is None and none.graded == 0 and "2 answers need a reviewer" in none.text
+
+
+def test_each_competency_gets_the_mean_of_its_graded_answers() -> None:
+    scores = [score(1, 8, competency="SQL"), score(2, 4, competency="SQL"), score(3, None, competency="SQL"),
+              score(4, 9, competency="modelling"), score(5, 2)]  # fmt: skip
+    s = summarize(scores, Model(), "data")
+    assert [(c.competency, c.score, c.questions, c.needs_review) for c in s.competencies] == [
+        ("SQL", 6.0, [1, 2, 3], 1),
+        ("modelling", 9.0, [4], 0),
+    ]
+    assert "By competency: SQL 6.0/10, modelling 9.0/10." in s.text
+
+
+def test_a_summary_bands_the_overall_score_and_says_when_the_offline_grader_scored() -> None:
+    assert summarize([score(1, 8)], Model(), "SQL").text.startswith("Excellent performance. Overall 8.0/10")
     assert summarize([score(1, 4)], Model(), "SQL").text.startswith("Fair performance")
     assert summarize([score(1, 3)], Model(), "SQL").text.startswith("Needs more preparation")
     offline = summarize([score(1, 5), score(2, 5)], Model("offline-rubric"), "SQL").text
-    assert "Strongest" not in offline and offline.endswith("not a language model.)")
+    assert "strongest" not in offline and offline.endswith("not by a language model.")
     empty = summarize([], Model(), "SQL")
-    assert (empty.overall_score, empty.strengths, empty.text) == (0.0, [], "No answers to evaluate.")
+    assert (empty.overall_score, empty.strengths, empty.text) == (None, [], "No answers to evaluate.")
 
 
 def event(type_: str, at_ms: int, violation: bool = True) -> ProctoringEvent:

@@ -41,6 +41,7 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
+        "HealthFunction",  # ?deep=true asks the model
         # OpenAI transcription and speech
         "AudioAnswerFunction",
         "TranscribeAudioFunction",
@@ -55,6 +56,18 @@ def test_only_functions_that_decode_audio_attach_the_audio_layer() -> None:
         if {"Ref": "AudioLayer"} in props.get("Layers", [])
     }
     assert with_audio == {"AudioAnswerFunction", "TranscribeAudioFunction"}
+
+
+def test_only_functions_that_score_answers_attach_the_grading_layer() -> None:
+    # The sentence encoder and its weights (~165 MB unzipped): only where LanguageModel.score_answer runs,
+    # the evaluation worker and POST /evaluate-answers (services.evaluation.score_answers).
+    with_grading = {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if {"Ref": "GradingLayer"} in props.get("Layers", [])
+    }
+    assert with_grading == {"EvaluateAnswersFunction", "EvaluateWorkerFunction"}
+    assert {"Ref": "GradingLayer"} not in T["Globals"]["Function"]["Layers"]
 
 
 def test_media_bucket_is_private_encrypted_tls_only_and_expires() -> None:
@@ -184,6 +197,52 @@ def test_daily_quotas_are_deploy_parameters() -> None:
         assert str(Settings.model_fields[variable.lower()].default) == str(
             T["Parameters"][parameter]["Default"]
         )
+
+
+MODEL_FUNCTIONS = {  # they call the language model: the model's server key goes to them alone
+    "StartInterviewFunction",
+    "GenerateQuestionsFunction",
+    "EvaluateAnswersFunction",
+    "EvaluateWorkerFunction",
+    "HealthFunction",  # ?deep=true
+}
+
+
+def test_the_language_model_settings_are_deploy_parameters() -> None:
+    import typing
+
+    env = T["Globals"]["Function"]["Environment"]["Variables"]
+    fields = Settings.model_fields
+    for variable, parameter in {
+        "LLM_BASE_URL": "LlmBaseUrl",
+        "LLM_OUTPUT_MODE": "LlmOutputMode",
+        "LLM_MAX_OUTPUT_TOKENS": "LlmMaxOutputTokens",
+        "LLM_HEALTH_CHECK_SECONDS": "LlmHealthCheckSeconds",
+    }.items():
+        assert env[variable] == {"Ref": parameter}
+        default = fields[variable.lower()].default
+        assert str(T["Parameters"][parameter]["Default"]) == ("" if default is None else str(default))
+        assert T["Parameters"][parameter]["Description"]
+    modes = T["Parameters"]["LlmOutputMode"]["AllowedValues"]
+    assert modes == list(typing.get_args(fields["llm_output_mode"].annotation))
+    for parameter, field in {  # the settings' own lower bounds: a deploy cannot set what they refuse
+        "LlmMaxOutputTokens": "llm_max_output_tokens",
+        "LlmHealthCheckSeconds": "llm_health_check_seconds",
+    }.items():
+        [bound] = [m.ge for m in fields[field].metadata if hasattr(m, "ge")]
+        assert T["Parameters"][parameter]["MinValue"] == bound
+
+
+def test_the_model_servers_key_is_hidden_and_given_only_to_the_functions_that_call_the_model() -> None:
+    key = T["Parameters"]["LlmApiKey"]
+    assert key["NoEcho"] is True and key["Default"] == ""
+    assert "LLM_API_KEY" not in T["Globals"]["Function"]["Environment"]["Variables"]
+    with_key = {
+        name
+        for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
+        if props.get("Environment", {}).get("Variables", {}).get("LLM_API_KEY") == {"Ref": "LlmApiKey"}
+    }
+    assert with_key == MODEL_FUNCTIONS
 
 
 def test_usage_is_read_only() -> None:

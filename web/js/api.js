@@ -221,7 +221,7 @@ export const choices = (value) => (Array.isArray(value) ? value : []);
 function configOf(data) {
   const c = data && typeof data === "object" ? data : {};
   const group = (name) => (c[name] && typeof c[name] === "object" ? c[name] : {});
-  return { answer_max_chars: c.answer_max_chars, practice: group("practice"), audio: group("audio"), recruiter: group("recruiter") };
+  return { answer_max_chars: c.answer_max_chars, practice: group("practice"), audio: group("audio"), recruiter: group("recruiter"), rubric: group("rubric") };
 }
 
 /**

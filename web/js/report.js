@@ -81,7 +81,14 @@ function questionCard(q, index) {
     h("p.question-text", q.question),
     h("h4", "Answer"),
     h(q.question_type === "coding" ? "pre.answer.code" : "p.answer", q.answer || "—"),
-    h("p.score", h("strong", "Score: "), `${q.score ?? "—"}/10`),
+    q.needs_review
+      ? h("p.score", { "data-testid": "needs-review" }, h("strong", "Score: "), "awaits a reviewer",
+          q.review_reason ? ` (${q.review_reason})` : "")
+      : h("p.score", h("strong", "Score: "), `${q.score ?? "—"}/10`),
+    q.competency ? h("p.muted", `Competency: ${q.competency}`) : null,
+    Array.isArray(q.detected) && q.detected.length
+      ? h("p.warn", { "data-testid": "detected" }, `Detected: ${q.detected.map((d) => d.replaceAll("_", " ")).join(", ")}`)
+      : null,
     h("h4", "Evidence"),
     list(q.evidence, "No key points found in the answer."),
     h("h4", "Missing"),
@@ -125,6 +132,17 @@ export function renderIntegrity(integrity) {
   );
 }
 
+function competencyTable(competencies) {
+  if (!Array.isArray(competencies) || !competencies.length) return null;
+  return h("div.table-wrap", { "data-testid": "competencies" },
+    h("table",
+      h("caption", "By competency"),
+      h("thead", h("tr", ["Competency", "Score", "Questions"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", competencies.map((c) =>
+        h("tr", h("td", c.competency), h("td", `${fmtNumber(c.score)}/10`), h("td", (c.questions || []).join(", "))))),
+    ));
+}
+
 export function renderReport(r) {
   const questions = Array.isArray(r.questions) ? r.questions : [];
   return h("div.report", { "data-testid": "report" },
@@ -135,7 +153,9 @@ export function renderReport(r) {
         ["Topic", r.topic],
         ["Difficulty", r.difficulty],
         ["Questions", String(questions.length)],
+        r.answers_needing_review ? ["Awaiting review", String(r.answers_needing_review)] : null,
       ], "compact"),
+      competencyTable(r.competencies),
       h("h3", "Summary"),
       h("p", { "data-testid": "summary" }, r.summary || "—"),
     ),

@@ -7,18 +7,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
-from interview_core.contracts import ProctoringEvents
+from interview_core.contracts import ProctoringEvents, QuestionIn
 from interview_core.domain import IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
 Success = Literal["success"]
 if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded types below
-    QuestionText = str
     Name = str
     Phone = str
     Description = str
 else:
-    QuestionText = hygiene.text(2000)  # coding questions span lines
     Name = hygiene.line(200)
     Phone = hygiene.line(40, required=False)
     Description = hygiene.text(5000, required=False)
@@ -120,12 +118,27 @@ class LiveKitRoomInfo(Model):
     fallback: bool
 
 
+class SessionQuestion(Model):
+    """A question with its rubric, as the organisation wrote it."""
+
+    number: int = Field(description="1-based")
+    text: str
+    type: QuestionType
+    reference_answer: str | None
+    key_points: list[str]
+    competency: str | None
+    weight: float
+
+
 class SessionDetailResponse(Model):
     status: Success = "success"
     session: SessionDetails
     interview_state: InterviewState
     livekit_room: LiveKitRoomInfo
     integrity: IntegrityReport | None = None
+    questions: list[SessionQuestion] | None = Field(
+        default=None, description="The questions with their rubrics: for the organisation only"
+    )
 
 
 class StartResponse(Model):
@@ -186,17 +199,11 @@ class StatsResponse(Model):
     stats: Stats
 
 
-class JobQuestionIn(Body):
-    model_config = ConfigDict(extra="forbid")
-    text: QuestionText
-    type: QuestionType = "text"
-
-
 class CreateJobRequest(Body):
     model_config = ConfigDict(extra="forbid")
     title: Name
     description: Description | None = None
-    questions: list[JobQuestionIn] = Field(min_length=1, max_length=50)
+    questions: list[QuestionIn] = Field(min_length=1, max_length=50)
     candidate_report: ReportShare = Field(
         default="none", description="Default for its sessions: what candidates may read of their reports"
     )

@@ -8,6 +8,7 @@ from interview_core.api.recruiter_schemas import (
     LiveKitRoomInfo,
     SessionDetailResponse,
     SessionDetails,
+    SessionQuestion,
     SessionRow,
     UserDetails,
 )
@@ -48,7 +49,25 @@ def average_score(report: Report | None) -> float | None:
     return report.overall_score if report else None
 
 
-def session_detail(s: Session, report: Report | None, participants: int) -> SessionDetailResponse:
+def session_questions(s: Session) -> list[SessionQuestion]:
+    return [
+        SessionQuestion(
+            number=n,
+            text=q.text,
+            type=q.type,
+            reference_answer=q.reference_answer,
+            key_points=[k.point for k in q.key_points],
+            competency=q.competency,
+            weight=q.weight,
+        )
+        for n, q in enumerate(s.questions, start=1)
+    ]
+
+
+def session_detail(
+    s: Session, report: Report | None, participants: int, with_rubrics: bool
+) -> SessionDetailResponse:
+    """`with_rubrics` for the organisation only: the rubric must never reach the candidate."""
     assert s.timers is not None and s.livekit is not None
     current = s.current_question
     return SessionDetailResponse(
@@ -90,4 +109,5 @@ def session_detail(s: Session, report: Report | None, participants: int) -> Sess
             fallback=s.livekit.fallback,
         ),
         integrity=report.integrity if report else None,
+        questions=session_questions(s) if with_rubrics else None,
     )

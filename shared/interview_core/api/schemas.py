@@ -7,8 +7,15 @@ from pydantic import ConfigDict, Field, RootModel
 
 from interview_core import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
-from interview_core.contracts import AnswerText, QuestionNumber
-from interview_core.domain import MAX_TOPIC_CHARS, Difficulty, EvaluationStatus, SpeakingInsights, Word
+from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric
+from interview_core.domain import (
+    MAX_TOPIC_CHARS,
+    CompetencyScore,
+    Difficulty,
+    EvaluationStatus,
+    SpeakingInsights,
+    Word,
+)
 from interview_core.model import Body, Model
 
 if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded and enumerated types
@@ -139,8 +146,8 @@ class GeneratedQuestionsResponse(Model):
     questions: list[str]
 
 
-class QuestionAnswer(Input):
-    question: hygiene.text(2000)  # type: ignore[valid-type]
+class QuestionAnswer(Rubric, Input):  # Input last: its config (built at import, extra fields refused) wins
+    question: QuestionText
     answer: AnswerText
 
 
@@ -150,16 +157,23 @@ class EvaluateAnswersRequest(RootModel[list[QuestionAnswer]]):
 
 class AnswerEvaluation(Model):
     question: str
-    score: int
+    score: int | None = Field(description="0-10; null when the answer needs a person's review")
     evidence: list[str]
     missing: list[str]
     feedback: str
+    needs_review: bool
+    review_reason: str | None
+    detected: list[str] = Field(description="Gaming the grader found: keyword lists, restated questions...")
+    competency: str | None
 
 
 class EvaluateAnswersResponse(Model):
     feedback: str
     evaluated_answers: int
-    overall_score: float
+    overall_score: float | None = Field(description="Weighted mean of the graded answers; null if none was")
+    graded_answers: int
+    answers_needing_review: int
+    competencies: list[CompetencyScore]
     evaluations: list[AnswerEvaluation]
     provider: str
 

@@ -230,10 +230,13 @@ class QuestionScore(Model):
     question_number: int
     question: str
     answer: str
-    score: int | None = Field(ge=0, le=10, description="Null when the answer needs a person's review")
+    score: int | None = Field(  # None is not stored (the codec drops it): hence the default
+        default=None, ge=0, le=10, description="Null when the answer needs a person's review"
+    )
     evidence: list[str]
     missing: list[str]
     feedback: str  # never quotes the rubric: a recruiter may release it to the candidate
+    strengths: list[str] = Field(default_factory=list)  # what scored well: covered key points
     needs_review: bool = False
     review_reason: str | None = None
     detected: list[str] = Field(default_factory=list)  # gaming detectors that fired (grader v2)
@@ -295,7 +298,7 @@ class Report(Model):
     topic: str
     difficulty: Difficulty
     overall_score: float | None = Field(
-        ge=0, le=10, description="Weighted mean of the graded answers; null when none could be graded"
+        default=None, ge=0, le=10, description="Weighted mean of the graded answers; null when none could be graded"
     )
     graded_answers: int = 0
     answers_needing_review: int = 0

@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING, Protocol
 
+from pydantic import Field
+
 from interview_core.domain import Difficulty, Question, TokenUsage, Word
 from interview_core.model import Model
 
@@ -15,11 +17,14 @@ class GeneratedQuestions(Model):
 
 
 class AnswerScore(Model):
-    score: int
+    score: int | None  # None: nothing to grade against offline; a person must review it
     evidence: list[str]
     missing: list[str]
-    feedback: str
+    feedback: str  # addressed to the candidate: it never quotes the reference answer or key points
     usage: TokenUsage
+    strengths: list[str] = Field(default_factory=list)  # the key points (or parts) that scored well
+    review_reason: str | None = None
+    detected: list[str] = Field(default_factory=list)  # the gaming detectors that fired
 
 
 class LanguageModel(Protocol):

@@ -1,7 +1,8 @@
-"""Offline language model: a curated question bank and a keyword rubric.
+"""Offline language model: a curated question bank, and the semantic grader (interview_core.grading) for
+scores. Used when no language model is configured, so the whole API runs with no keys.
 
-It is honest about what it is: scores count which key points an answer covers, they are not a language
-model's judgement. Used when no OpenAI key is configured, so the whole API runs with no keys.
+It grades only against a rubric: the question's reference answer or key points (the bank's own, or the
+organisation's). A question with neither gets no score and is left to a person.
 """
 
 import json
@@ -9,96 +10,15 @@ import random
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_core.domain import Difficulty, KeyPoint, Question, TokenUsage
+from interview_core.errors import ProviderUnavailable
+from interview_core.grading import GRADER_VERSION
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
 
-RUBRIC_VERSION = "keyword-rubric-v1"
-MIN_WORDS_FOR_FULL_MARKS = 8
-SHORT_ANSWER_CAP = 3
-
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "could",
-        "describe",
-        "did",
-        "do",
-        "does",
-        "explain",
-        "for",
-        "from",
-        "give",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "of",
-        "on",
-        "or",
-        "should",
-        "tell",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "this",
-        "to",
-        "was",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "about",
-        "between",
-        "difference",
-        "differences",
-    ]
-)
-_GENERIC_POINTS = [
-    KeyPoint(point="Gives a concrete example", keywords=["for example", "for instance", "such as", "e g"]),
-    KeyPoint(point="Explains the reasoning", keywords=["because", "so that", "which means", "therefore"]),
-    KeyPoint(
-        point="Discusses trade-offs or limitations",
-        keywords=["trade off", "tradeoff", "downside", "drawback", "limitation", "however"],
-    ),
-]
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
-
-
-def stems(text: str) -> list[str]:
-    return [_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower())]
+if TYPE_CHECKING:
+    from interview_core.grading.grader import Grade, Grader
 
 
 def _normalise(text: str) -> str:
@@ -113,11 +33,12 @@ def _bank() -> dict[str, Any]:
 
 
 def _questions(raw: list[dict[str, Any]], topic: str | None = None) -> list[Question]:
-    out = []
-    for q in raw:
-        text = q["question"].replace("{topic}", topic) if topic else q["question"]
-        out.append(Question(text=text, key_points=[KeyPoint(**kp) for kp in q["key_points"]]))
-    return out
+    """The bank's questions; with `topic`, its generic templates about that topic. A template's key points
+    are criteria ("gives a concrete example"), not what a right answer says, so they stay out of the rubric:
+    offline, such an answer is left to a reviewer rather than scored on form."""
+    if topic:
+        return [Question(text=q["question"].replace("{topic}", topic)) for q in raw]
+    return [Question(text=q["question"], key_points=[KeyPoint(**kp) for kp in q["key_points"]]) for q in raw]
 
 
 def match_topic(topic: str) -> dict[str, Any] | None:
@@ -150,7 +71,7 @@ def _bank_index() -> dict[str, Question]:
 class OfflineLanguageModel:
     name = "offline-rubric"
     model = "question-bank"
-    rubric_version = RUBRIC_VERSION
+    rubric_version = GRADER_VERSION
 
     def __init__(self, rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()
@@ -172,37 +93,87 @@ class OfflineLanguageModel:
     def score_answer(
         self, question: Question, answer: str, topic: str, difficulty: Difficulty
     ) -> AnswerScore:
-        points = question.key_points or self._points_for(question.text)
-        answer_stems = f" {' '.join(stems(answer))} "
-        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", answer) if s.strip()]
-        evidence, covered, missing = [], [], []
-        for kp in points:
-            hit = next((kw for kw in kp.keywords if f" {' '.join(stems(kw))} " in answer_stems), None)
-            if hit is None:
-                missing.append(kp.point)
-                continue
-            covered.append(kp.point)
-            needle = f" {' '.join(stems(hit))} "
-            quote = next((s for s in sentences if needle in f" {' '.join(stems(s))} "), hit)
-            evidence.append(f"{kp.point}: \u201c{quote[:240]}\u201d")
-        score = round(10 * len(covered) / len(points)) if points else 0
-        if len(answer.split()) < MIN_WORDS_FOR_FULL_MARKS:
-            score = min(score, SHORT_ANSWER_CAP)
-        # What was missed is in `missing` (the organisation's rubric), not repeated in the feedback text,
-        # which a recruiter may release to the candidate.
-        feedback = f"Covered {len(covered)} of {len(points)} key points."
+        from interview_core.grading.grader import Rubric
+
+        known = question if question.gradable else _bank_index().get(_normalise(question.text), question)
+        rubric = Rubric(
+            question=question.text,
+            reference_answer=known.reference_answer,
+            key_points=tuple(kp.point for kp in known.key_points),
+        )
+        grade = _grader().grade(rubric, answer)
         return AnswerScore(
-            score=score, evidence=evidence, missing=missing, feedback=feedback, usage=TokenUsage()
+            score=grade.score,
+            evidence=grade.evidence,
+            missing=grade.missing,
+            feedback=feedback(grade, answer, len(rubric.key_points)),
+            strengths=grade.covered,
+            review_reason=grade.reason,
+            detected=list(grade.detected),
+            usage=TokenUsage(),
         )
 
-    def _points_for(self, question_text: str) -> list[KeyPoint]:
-        """Key points of a question the caller wrote: the bank's if it is one of ours, else a generic rubric
-        with the question's own content words as the subject."""
-        known = _bank_index().get(_normalise(question_text))
-        if known:
-            return known.key_points
-        words = [
-            w for w in re.findall(r"[a-z0-9]+", question_text.lower()) if w not in _STOPWORDS and len(w) > 2
-        ]
-        subject = KeyPoint(point="Addresses the subject of the question", keywords=list(dict.fromkeys(words)))
-        return ([subject] if words else []) + _GENERIC_POINTS
+
+@cache
+def _grader() -> "Grader":
+    """Loaded on the first answer scored (~1 s: the sentence model), then kept for the process."""
+    try:
+        from interview_core.grading.encoder import shared_encoder
+        from interview_core.grading.grader import Grader
+    except ImportError as err:  # a function deployed without the grading layer
+        raise ProviderUnavailable(
+            f"The offline grader is not installed here ({err.name} is missing)"
+        ) from err
+    return Grader(shared_encoder())
+
+
+# What the candidate reads for each gaming kind: it names the problem, never the rubric.
+_GAMING_FEEDBACK = {
+    "keyword_list": "It lists terms without sentences, so nothing in it explains the answer.",
+    "restates_question": "It restates the question without answering it.",
+    "off_topic": "It answers a different question from the one asked.",
+    "contradiction": "It contradicts the expected answer",
+    "addressed_to_grader": "Text addressed to the grader was ignored and counts against the answer.",
+}
+
+
+def _verdict(score: int) -> str:
+    """The scale's anchors, in words: 0 wrong or off-topic, 5 partly right, 10 correct and complete."""
+    if score >= 9:
+        return "Correct and complete"
+    if score >= 6:
+        return "Mostly right, with gaps"
+    if score >= 3:
+        return "Partly right, with important parts missing"
+    return "Mostly missing or wrong"
+
+
+def _said(evidence: str) -> str | None:
+    """The candidate's own words an evidence line quotes (after its label)."""
+    at = evidence.rfind(": \u201c")
+    return evidence[at + 2 :] if at >= 0 else None
+
+
+def feedback(grade: "Grade", answer: str, points: int) -> str:
+    """One or two plain sentences for the candidate: the verdict and what was right, or what went wrong.
+    Quotes only the candidate's answer: the feedback may be released to a recruiter's candidate, who must
+    not learn the rubric from it."""
+    if grade.score is None:
+        return "Not scored: this question has no reference answer or key points, so a reviewer will grade it."
+    if not answer.strip():
+        return "No answer was given."
+    if grade.detected:
+        kind = grade.detected[0]
+        text = _GAMING_FEEDBACK[kind]
+        if kind == "contradiction":
+            quote = _said(next(e for e in grade.evidence if e.startswith("Contradicts")))
+            text += f": {quote}." if quote else "."
+        return f"Scored {grade.score}/10. {text}"
+    made = f"it makes {len(grade.covered)} of {points} expected points" if points else None
+    first = f"{_verdict(grade.score)}: {made}." if made else f"{_verdict(grade.score)}."
+    quotes = [q for e in grade.evidence[: len(grade.covered)] if (q := _said(e))]
+    if quotes and grade.score < 9:
+        return f"{first} Strongest part: {quotes[0]}."
+    if grade.missing:
+        return f"{first} {len(grade.missing)} expected point{'s' * (len(grade.missing) > 1)} not covered."
+    return first

@@ -16,6 +16,7 @@ from interview_core.access import Caller, authorize
 from interview_core.domain import (
     STRENGTH_THRESHOLD,
     CandidateReport,
+    CompetencyScore,
     Difficulty,
     IntegrityReport,
     Question,
@@ -39,7 +40,10 @@ MAX_REPORT_BYTES = 350_000  # DynamoDB items are at most 400 KB; the report is o
 
 @dataclass(frozen=True)
 class Summary:
-    overall_score: float
+    overall_score: float | None  # weighted mean of the graded answers; None when none was graded
+    graded: int
+    needs_review: int
+    competencies: list[CompetencyScore]
     strengths: list[str]
     improvements: list[str]
     text: str
@@ -70,43 +74,115 @@ def score_answers(
             evidence=result.evidence,
             missing=result.missing,
             feedback=result.feedback,
+            strengths=result.strengths,
+            needs_review=result.score is None,
+            review_reason=result.review_reason,
+            detected=result.detected,
+            competency=question.competency,
+            weight=question.weight,
+            question_type=question.type,
         )
         for number, ((question, answer), result) in enumerate(zip(items, results, strict=True), start=1)
     ]
     return scores, sum((r.usage for r in results), TokenUsage())
 
 
+def _mean(scores: list[QuestionScore]) -> float | None:
+    graded = [s for s in scores if s.score is not None]
+    total = sum(s.weight for s in graded)
+    return round(sum(s.weight * (s.score or 0) for s in graded) / total, 1) if total else None
+
+
+def competency_scores(scores: list[QuestionScore]) -> list[CompetencyScore]:
+    """One line per competency the questions name, in the order they first appear."""
+    named: dict[str, list[QuestionScore]] = {}
+    for s in scores:
+        if s.competency:
+            named.setdefault(s.competency, []).append(s)
+    out = []
+    for name, group in named.items():
+        mean = _mean(group)
+        if mean is not None:
+            out.append(
+                CompetencyScore(
+                    competency=name,
+                    score=mean,
+                    questions=[s.question_number for s in group],
+                    needs_review=sum(s.score is None for s in group),
+                )
+            )
+    return out
+
+
+def _answers(n: int, kind: str = "") -> str:
+    return f"{n} {kind}answer{'s' * (n != 1)} "
+
+
+def _band(overall: float) -> str:
+    if overall >= 8:
+        return "Excellent performance"
+    if overall >= 6:
+        return "Good performance"
+    if overall >= 4:
+        return "Fair performance: several expected points were missed"
+    return "Needs more preparation: most expected points were missed"
+
+
+def _strength(s: QuestionScore) -> str:
+    made = f"covered {'; '.join(s.strengths)}" if s.strengths else "matched the model answer"
+    return f"Question {s.question_number} scored {s.score}/10: it {made}."
+
+
+def _improvement(s: QuestionScore) -> str | None:
+    if s.detected:
+        kind = s.detected[0].replace("_", " ")
+        return f"Question {s.question_number}: answer the question itself, in sentences ({kind} detected)."
+    if s.missing:
+        return f"Question {s.question_number}: also cover {'; '.join(s.missing)}."
+    if s.score is not None and s.score < STRENGTH_THRESHOLD:
+        return f"Question {s.question_number}: compare your answer with a complete one; parts were missing or wrong."
+    return None
+
+
 def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> Summary:
+    """The whole interview in a few sentences: no sentence repeats a per-answer feedback, and strengths
+    and improvements name what scored well and what was missing (the organisation's view: the candidate's
+    is CandidateReport)."""
+    graded = [s for s in scores if s.score is not None]
+    review = len(scores) - len(graded)
+    overall = _mean(scores)
+    competencies = competency_scores(scores)
+    strengths = [_strength(s) for s in graded if (s.score or 0) >= STRENGTH_THRESHOLD]
+    improvements = [line for s in graded if (line := _improvement(s))]
     if not scores:
-        return Summary(0.0, [], [], "No answers to evaluate.")
-    overall = round(sum(s.score for s in scores) / len(scores), 1)
-    strengths = [
-        f"Question {s.question_number} ({s.score}/10): {s.feedback}"
-        for s in scores
-        if s.score >= STRENGTH_THRESHOLD
-    ]
-    improvements = [
-        f"Question {s.question_number}: cover {'; '.join(s.missing)}" for s in scores if s.missing
-    ]
-    band = (
-        "Excellent performance!"
-        if overall >= 8
-        else "Good performance."
-        if overall >= 6
-        else "Fair performance: some key points were missed."
-        if overall >= 4
-        else "Needs more preparation: most key points were missed."
-    )
-    best = max(scores, key=lambda s: s.score)
-    worst = min(scores, key=lambda s: s.score)
-    text = f"{band} Overall {overall}/10 across {len(scores)} answers on {subject}."
-    if len(scores) > 1 and best.score != worst.score:
-        text += f" Strongest: question {best.question_number}; weakest: question {worst.question_number}."
-    if improvements:
-        text += f" To improve, {improvements[0][0].lower()}{improvements[0][1:]}."
-    if llm.name == "offline-rubric":
-        text += " (Scored by the offline keyword rubric, which counts the key points covered; not a language model.)"
-    return Summary(overall, strengths, improvements, text)
+        return Summary(None, 0, 0, [], [], [], "No answers to evaluate.")
+    parts = []
+    if overall is None:
+        parts.append(f"No answer on {subject} could be graded automatically.")
+    else:
+        parts.append(
+            f"{_band(overall)}. Overall {overall}/10 over {_answers(len(graded), 'graded ')}on {subject}."
+        )
+        if len(graded) > 1:
+            best = max(graded, key=lambda s: s.score or 0)
+            worst = min(graded, key=lambda s: s.score or 0)
+            if best.score != worst.score:
+                parts.append(
+                    f"The strongest was question {best.question_number}, the weakest question {worst.question_number}."
+                )
+    if review:
+        parts.append(
+            f"{review} answer{'s need' if review > 1 else ' needs'} a reviewer: no rubric to grade against."
+        )
+    if competencies:
+        parts.append(
+            "By competency: " + ", ".join(f"{c.competency} {c.score}/10" for c in competencies) + "."
+        )
+    if llm.name == "offline-rubric" and graded:
+        parts.append(
+            "Scored offline by comparing each answer's meaning with the rubric, not by a language model."
+        )
+    return Summary(overall, len(graded), review, competencies, strengths, improvements, " ".join(parts))
 
 
 @dataclass(frozen=True)
@@ -184,7 +260,6 @@ class EvaluationService:
         for score, answer in zip(scores, session.answers, strict=True):
             score.speaking = answer.speaking
             score.late = answer.late
-            score.question_type = session.questions[answer.question_number - 1].type
         summary = summarize(scores, llm, session.topic)
         speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
         report = Report(
@@ -192,6 +267,9 @@ class EvaluationService:
             topic=session.topic,
             difficulty=session.difficulty,
             overall_score=summary.overall_score,
+            graded_answers=summary.graded,
+            answers_needing_review=summary.needs_review,
+            competencies=summary.competencies,
             questions=scores,
             strengths=summary.strengths,
             improvements=summary.improvements + (speaking.advice if speaking else []),

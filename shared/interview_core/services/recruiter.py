@@ -6,11 +6,12 @@ or abandoned by the cleanup."""
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from interview_core.access import Caller, authorize, digest, new_secret
+from interview_core.contracts import QuestionIn
 from interview_core.domain import (
     Candidate,
     LiveKitRoom,
@@ -46,7 +47,7 @@ class NewSession:
     email: str
     phone: str | None
     job_id: str | None
-    questions: list[str] | None
+    questions: Sequence[str | QuestionIn] | None  # a text alone, or with its rubric (and perhaps its type)
     question_types: list[QuestionType] | QuestionType | None
     max_questions: int | None
     text_question_timer: int
@@ -87,30 +88,24 @@ class RecruiterService:
     # -- create ---------------------------------------------------------------------------------
 
     def _questions(self, org_id: str, spec: NewSession) -> tuple[list[Question], str | None, ReportShare]:
+        """The session's questions with their rubrics: the job's, or the request's, whose own type wins
+        over question_types."""
         share: ReportShare = spec.candidate_report or "none"
         if spec.job_id:
             job = self.jobs.get(org_id, spec.job_id)
-            texts = [q.text for q in job.questions]
-            types: list[QuestionType] = [q.type for q in job.questions]
+            questions = [q.as_question(q.text, q.type) for q in job.questions]
             title: str | None = job.title
             share = spec.candidate_report or job.candidate_report
             if spec.questions:
                 raise InvalidRequest("Send either job_id or questions, not both")
         elif spec.questions:
-            texts, title = spec.questions, None
-            if isinstance(spec.question_types, list):
-                if len(spec.question_types) != len(texts):
-                    raise InvalidRequest(
-                        f"question_types has {len(spec.question_types)} entries for {len(texts)} questions"
-                    )
-                types = spec.question_types
-            else:
-                types = [spec.question_types or "text"] * len(texts)
+            written = [QuestionIn(text=q) if isinstance(q, str) else q for q in spec.questions]
+            types = _question_types(spec.question_types, len(written))
+            questions = [q.as_question(q.text, q.type or t) for q, t in zip(written, types, strict=True)]
+            title = None
         else:
             raise InvalidRequest("Either questions or job_id is required")
-        limit = spec.max_questions or len(texts)
-        questions = [Question(text=t, type=k) for t, k in zip(texts, types, strict=True)][:limit]
-        return questions, title, share
+        return questions[: spec.max_questions or len(questions)], title, share
 
     def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
         questions, job_title, share = self._questions(org_id, spec)
@@ -245,6 +240,14 @@ class RecruiterService:
     def _close_room(self, session: Session) -> None:
         if session.livekit and not session.livekit.fallback:
             self.rooms().close_room(session.livekit.name)
+
+
+def _question_types(given: list[QuestionType] | QuestionType | None, n: int) -> list[QuestionType]:
+    if not isinstance(given, list):
+        return [given or "text"] * n
+    if len(given) != n:
+        raise InvalidRequest(f"question_types has {len(given)} entries for {n} questions")
+    return given
 
 
 def _encode_cursor(key: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ export function createCard(limits, ctx, onCreated) {
     phone: h("input#candidate-phone", { type: "tel", maxlength: limits.phone_max_chars, autocomplete: "off" }),
     srcCustom: h("input#source-custom", { type: "radio", name: "source", value: "custom", checked: true }),
     srcJob: h("input#source-job", { type: "radio", name: "source", value: "job" }),
-    editor: questionsEditor({ id: "questions", labelText: "Questions (one per line)", typeLabel: "Type of question", questionTypes: limits.question_types }),
+    editor: questionsEditor({ id: "questions", labelText: "Questions (one per line)", typeLabel: "Type of question", questionTypes: limits.question_types, rubricLimits: limits.rubric }),
     jobSelect: h("select#job-select"),
     maxQ: numberInput("max-questions", limits.max_questions),
     textTimer: numberInput("text-timer", limits.text_question_timer),
@@ -73,10 +73,12 @@ function sessionRequest(f) {
     if (!f.jobSelect.value) problems.push("Choose a job (create one in the Jobs panel first).");
     body.job_id = f.jobSelect.value;
   } else {
-    const qs = f.editor.questions();
-    if (!qs.length) problems.push("Write at least one question, one per line.");
-    body.questions = qs;
-    const types = f.editor.types();
+    const written = f.editor.written();
+    if (!written.length) problems.push("Write at least one question, one per line.");
+    problems.push(...f.editor.problems());
+    // A question without a rubric stays its text, as the API has always taken it.
+    body.questions = written.map(({ text, rubric }) => (Object.keys(rubric).length ? { text, ...rubric } : text));
+    const types = written.map((q) => q.type);
     if (types.every(Boolean)) body.question_types = types; // else the API's default type applies
   }
   return { body, problems };

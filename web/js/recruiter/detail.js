@@ -1,7 +1,7 @@
-// A session's details: the candidate and the actions (end, share the report, delete), progress,
-// proctoring, and the report with its integrity timeline.
+// A session's details: the candidate and the actions (end, share the report, delete), progress, the
+// questions with their rubrics, proctoring, and the report with its integrity timeline.
 import { api, choices } from "../api.js";
-import { h, clear, append, announce, errorArea, statusLine, confirmButton, dl, fmtDate, fmtNumber, yesNo } from "../ui.js";
+import { h, clear, append, announce, errorArea, statusLine, confirmButton, dl, list, fmtDate, fmtNumber, yesNo } from "../ui.js";
 import { pollReport, renderReport, renderIntegrity } from "../report.js";
 import { label, shareLabel } from "./labels.js";
 
@@ -47,6 +47,7 @@ async function loadDetail(view) {
   clear(body,
     candidateCard(view, s),
     progressCard(s, data.interview_state || {}),
+    Array.isArray(data.questions) ? questionsCard(data.questions) : null,
     proctoringCard(s, data.livekit_room || {}),
     h("section", { "aria-labelledby": "rep-h" }, h("h2#rep-h", "Report"), view.report.status, view.report.errors, view.report.body),
   );
@@ -136,6 +137,22 @@ function progressCard(s, st) {
       ["Timers", `${st.text_question_timer ?? "—"} s text, ${st.coding_question_timer ?? "—"} s coding`],
       ["Evaluation", label(s.evaluation_status)],
     ], "compact"),
+  );
+}
+
+/** The questions and what each is graded against: the API gives them to the organisation only. */
+function questionsCard(questions) {
+  return h("section.card", { "aria-labelledby": "questions-h" },
+    h("h2#questions-h", "Questions and rubrics"),
+    h("ol.rubrics", { "data-testid": "session-questions" }, questions.map((q) => h("li",
+      h("p", h("strong", q.text), " ", h("span.muted", `(${label(q.type)}${q.competency ? `, ${q.competency}` : ""}, weight ${fmtNumber(q.weight)})`)),
+      q.reference_answer || q.key_points?.length
+        ? dl([
+          q.reference_answer ? ["Reference answer", h("p.pre", q.reference_answer)] : null,
+          q.key_points?.length ? ["Key points", list(q.key_points)] : null,
+        ], "compact")
+        : h("p.muted.small", "No rubric: the grader may leave its answer for review."),
+    ))),
   );
 }
 

@@ -51,21 +51,22 @@ function jobItem(j, onDelete) {
 function jobForm(limits, ctx, errors, reload) {
   const title = h("input#job-title", { type: "text", required: true, maxlength: limits.name_max_chars, autocomplete: "off" });
   const description = h("textarea#job-description", { rows: "2", maxlength: limits.job_description_max_chars });
-  const editor = questionsEditor({ id: "job-questions", labelText: "Questions for this job, one per line", typeLabel: "Type of job question", questionTypes: limits.question_types });
+  const editor = questionsEditor({ id: "job-questions", labelText: "Questions for this job, one per line", typeLabel: "Type of job question", questionTypes: limits.question_types, rubricLimits: limits.rubric });
   const button = h("button#create-job", { type: "submit" }, "Create job");
   const create = async (e) => {
     e.preventDefault();
     errors.clear();
-    const qs = editor.questions();
+    const written = editor.written();
     const problems = [];
     if (!title.value.trim()) problems.push("Enter a job title.");
-    if (!qs.length) problems.push("Write at least one job question, one per line.");
+    if (!written.length) problems.push("Write at least one job question, one per line.");
+    problems.push(...editor.problems());
     if (problems.length) {
       errors.show(problems);
       return;
     }
-    const types = editor.types();
-    const body = { title: title.value.trim(), questions: qs.map((text, i) => (types[i] ? { text, type: types[i] } : { text })) };
+    const questions = written.map(({ text, type, rubric }) => ({ text, ...(type ? { type } : {}), ...rubric }));
+    const body = { title: title.value.trim(), questions };
     if (description.value.trim()) body.description = description.value.trim();
     button.disabled = true;
     try {

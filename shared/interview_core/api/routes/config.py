@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field, TypeAdapter
 
 from interview_core.api.schemas import InterviewSpec, TextToSpeechRequest
+from interview_core.contracts import Competency, KeyPointText, QuestionText, ReferenceAnswer, Rubric
 from interview_core.domain import (
     COUNTED_STATES,
     MAX_ANSWER_CHARS,
@@ -58,11 +59,23 @@ class RecruiterConfig(Model):
     coding_question_timer: Range = Field(description="Seconds")
 
 
+class RubricConfig(Model):
+    """What a question's rubric may hold, wherever a question is written (evaluate-answers, sessions, jobs)."""
+
+    reference_answer_max_chars: int
+    key_points_max: int = Field(description="Key points per question")
+    key_point_max_chars: int
+    competency_max_chars: int
+    weight_max: float = Field(description="Weights are above 0 and at most this")
+    weight_default: float
+
+
 class ConfigResponse(Model):
     answer_max_chars: int = Field(description="Typed answers, in practice and recruiter interviews alike")
     practice: PracticeConfig
     audio: AudioConfig
     recruiter: RecruiterConfig
+    rubric: RubricConfig
 
 
 def _property(schema: dict[str, Any], name: str) -> dict[str, Any]:
@@ -83,7 +96,7 @@ def _max_chars(annotation: Any) -> int:
 @cache
 def _config() -> ConfigResponse:
     # Loaded on the first request, not at init (no practice-only function loads the recruiter's schemas).
-    from interview_core.api.recruiter_schemas import CreateJobRequest, Description, Name, Phone, QuestionText
+    from interview_core.api.recruiter_schemas import CreateJobRequest, Description, Name, Phone
     from interview_core.providers.offline import _bank
 
     s = get_settings()
@@ -91,6 +104,8 @@ def _config() -> ConfigResponse:
     # are the settings' fields and its question count a job's (tests/functional/test_config.py checks).
     timers = Settings.model_json_schema()
     questions = _property(CreateJobRequest.model_json_schema(), "questions")
+    rubric = Rubric.model_json_schema()
+    weight = _property(rubric, "weight")
     return ConfigResponse(
         answer_max_chars=MAX_ANSWER_CHARS,
         practice=PracticeConfig(
@@ -116,6 +131,14 @@ def _config() -> ConfigResponse:
             max_questions=Range(minimum=questions["minItems"], maximum=questions["maxItems"]),
             text_question_timer=_range(timers, "text_question_timer"),
             coding_question_timer=_range(timers, "coding_question_timer"),
+        ),
+        rubric=RubricConfig(
+            reference_answer_max_chars=_max_chars(ReferenceAnswer),
+            key_points_max=_property(rubric, "key_points")["maxItems"],
+            key_point_max_chars=_max_chars(KeyPointText),
+            competency_max_chars=_max_chars(Competency),
+            weight_max=weight["maximum"],
+            weight_default=weight["default"],
         ),
     )
 

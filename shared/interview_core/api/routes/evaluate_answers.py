@@ -3,7 +3,6 @@ from fastapi import APIRouter, Depends
 from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
 from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest, EvaluateAnswersResponse
-from interview_core.domain import Question
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.evaluation import score_answers, summarize
@@ -16,7 +15,9 @@ router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
     "/evaluate-answers",
     response_model=EvaluateAnswersResponse,
     summary="Evaluate question/answer pairs synchronously",
-    description="Each answer is scored on its own call, so one answer cannot sway another's score.",
+    description="Each answer is scored on its own call, so one answer cannot sway another's score. An item "
+    "may carry its rubric (reference_answer, key_points, competency, weight) to be graded against; without "
+    "one, an answer the grader cannot judge is left for review (score null, needs_review).",
     responses=documented(503),
 )
 def evaluate_answers(
@@ -25,13 +26,16 @@ def evaluate_answers(
     pays: Payer = Depends(payer),
 ) -> EvaluateAnswersResponse:
     pays.charge(llm_calls=len(body.root))  # one scoring call per pair
-    items = [(Question(text=qa.question), qa.answer) for qa in body.root]
+    items = [(qa.as_question(qa.question), qa.answer) for qa in body.root]
     scores, _ = score_answers(llm, items, topic="general", difficulty="medium")
     summary = summarize(scores, llm, "the submitted questions")
     return EvaluateAnswersResponse(
         feedback=summary.text,
         evaluated_answers=len(scores),
         overall_score=summary.overall_score,
+        graded_answers=summary.graded,
+        answers_needing_review=summary.needs_review,
+        competencies=summary.competencies,
         evaluations=[
             AnswerEvaluation(
                 question=s.question,
@@ -39,6 +43,10 @@ def evaluate_answers(
                 evidence=s.evidence,
                 missing=s.missing,
                 feedback=s.feedback,
+                needs_review=s.needs_review,
+                review_reason=s.review_reason,
+                detected=s.detected,
+                competency=s.competency,
             )
             for s in scores
         ],

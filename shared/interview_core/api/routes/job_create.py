@@ -21,5 +21,5 @@ router = RecruiterRouter(prefix="/api/jobs", tags=["jobs"])
 def create_job(
     body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)
 ) -> Job:
-    questions = [JobQuestion(text=q.text, type=q.type) for q in body.questions]
+    questions = [JobQuestion.written(q) for q in body.questions]
     return jobs.create(who.organisation, body.title, questions, body.description, body.candidate_report)

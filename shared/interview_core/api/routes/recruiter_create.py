@@ -6,10 +6,11 @@ from pydantic import ConfigDict, EmailStr, Field, WithJsonSchema
 from interview_core import text as hygiene
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
-from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone, QuestionText
+from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
+from interview_core.contracts import QuestionItem
 from interview_core.domain import QuestionType, ReportShare
 from interview_core.model import Body
 from interview_core.quota import Payer
@@ -32,9 +33,17 @@ class CreateSessionRequest(Body):
     email: Email
     phone: Phone | None = None
     job_id: str | None = Field(default=None, max_length=100)
-    questions: list[QuestionText] | None = Field(default=None, min_length=1, max_length=50)
+    questions: list[QuestionItem] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="Each a question's text, or an object with its text and rubric (reference_answer, "
+        "key_points, competency, weight) and perhaps its type",
+    )
     question_types: list[QuestionType] | QuestionType | None = Field(
-        default=None, description="One type for all questions, or one per question (text or coding)"
+        default=None,
+        description="One type for all questions, or one per question (text or coding); a question "
+        "object's own type wins",
     )
     max_questions: int | None = Field(default=None, ge=1, le=50)
     text_question_timer: int = Field(default=120, ge=10, le=3600, description="Seconds per text question")
@@ -62,7 +71,7 @@ def create_session(
     who: Caller = Depends(caller),
     pays: Payer = Depends(payer),
 ) -> CreateSessionResponse:
-    created = service.create(who.organisation, NewSession(**body.model_dump()), pays)
+    created = service.create(who.organisation, NewSession(**dict(body)), pays)  # the questions as models
     s = created.session
     assert s.livekit is not None
     return CreateSessionResponse(

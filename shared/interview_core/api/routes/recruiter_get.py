@@ -15,7 +15,7 @@ router = RecruiterRouter(prefix="/api/parallel_interview", tags=["recruiter"])
 @router.get(
     "/session/{session_id}",
     response_model=SessionDetailResponse,
-    summary="A session's progress, proctoring and LiveKit room",
+    summary="A session's progress, proctoring, LiveKit room, and its questions with their rubrics",
     responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
 def get_session(
@@ -24,4 +24,5 @@ def get_session(
     who: Caller = Depends(caller),
 ) -> SessionDetailResponse:
     session, report = service.get(session_id, who)
-    return session_detail(session, report, session.livekit_participants)
+    # The route admits organisations only (access.ROUTES); the rubric is kept from anyone else regardless.
+    return session_detail(session, report, session.livekit_participants, with_rubrics=not who.is_candidate)
