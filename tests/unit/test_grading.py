@@ -142,3 +142,143 @@ def test_key_points_made_in_other_words_are_covered(grader):
     )
     assert "Pop removes the top element" in grade.covered
     assert not grade.detected
+
+
+# Contradictions: each way a claim gets denied or turned, in sentences written for these tests.
+@pytest.mark.parametrize(
+    ("claim", "reply", "turned"),
+    [
+        ("Python is dynamically typed.", "Python isn't dynamically typed.", "isn't"),
+        (
+            "Garbage collection frees unreachable objects.",
+            "Garbage collection never frees unreachable objects.",
+            "never",
+        ),
+        ("A tuple can hold items of mixed types.", "A tuple cannot hold items of mixed types.", "cannot"),
+        (
+            "A queue serves requests in arrival order.",
+            "A queue does not serve requests in arrival order.",
+            "not",
+        ),
+        (
+            "The session token stays valid after logout.",
+            "The session token is no longer valid after logout.",
+            "not",
+        ),
+        ("Binary search needs sorted input.", "It is false that binary search needs sorted input.", "not"),
+        (
+            "Hash lookups take constant time on average.",
+            "It is wrong to say that hash lookups take constant time on average.",
+            "not",
+        ),
+        (
+            "The client opens the connection to the port.",
+            "The server opens the connection to the port.",
+            "server",
+        ),
+        (
+            "A stable sort keeps equal keys in their input order.",
+            "An unstable sort keeps equal keys in their input order.",
+            "unstable",
+        ),
+        (
+            "The subclass inherits from the superclass.",
+            "The superclass inherits from the subclass.",
+            "superclass",
+        ),
+    ],
+)
+def test_each_way_of_denying_a_claim_is_a_contradiction(claim, reply, turned):
+    assert turned in (detectors.contradicts(claim, reply) or "")
+
+
+def test_the_same_claim_said_of_the_other_subject_is_a_contradiction():
+    subjects = frozenset({"python", "java"})
+    assert "java" in detectors.contradicts(
+        "Python checks types at run time.", "Java checks types at run time.", subjects
+    )
+
+
+@pytest.mark.parametrize(
+    ("claim", "reply"),
+    [
+        # two turns cancel: the other subject, and the opposite (or the negation) of what is said of it
+        ("In a max-heap the root holds the largest key.", "In a min-heap the root holds the smallest key."),
+        ("Python checks types at run time.", "Java does not check types at run time."),
+        # a negation that denies something else in the sentence
+        ("A constructor has the class's name and no return type.", "A constructor has the class's name."),
+        # the passive voice reverses the order of the two and keeps the claim
+        (
+            "The child class inherits the parent's methods.",
+            "The parent's methods are inherited by the child class.",
+        ),
+        # the opposite said of something else
+        (
+            "Other code calls the public methods.",
+            "Private fields sit behind the methods that other code calls.",
+        ),
+        # a correction brushed aside: "X, not Y" asserts X
+        (
+            "A mutex is released by the thread that holds it.",
+            "A mutex is released by the thread that holds it, not by another thread.",
+        ),
+    ],
+)
+def test_turns_that_cancel_or_miss_the_claim_are_not_contradictions(claim, reply):
+    assert detectors.contradicts(claim, reply, frozenset({"python", "java"})) is None
+
+
+def test_a_clause_without_a_subject_speaks_of_the_one_named_before_it():
+    clauses = detectors.clauses("UDP: no handshake, no delivery guarantee", frozenset({"udp"}))
+    assert clauses == ["[udp] no handshake", "[udp] no delivery guarantee"]
+    # of another subject than the claim's, a negation is no contradiction: "UDP never retransmits" is not
+    # "TCP does not retransmit"
+    assert (
+        detectors.contradicts(
+            "TCP retransmits lost segments.",
+            "[udp] never retransmits lost segments",
+            frozenset({"tcp", "udp"}),
+        )
+        is None
+    )
+
+
+def test_and_splits_clauses_only_where_a_new_subject_follows():
+    assert len(detectors.clauses("Arrays allow random access and lists grow cheaply at the end")) == 1
+    assert len(detectors.clauses("Arrays allow random access and the lists grow cheaply at the end")) == 2
+    assert detectors.clauses("The function sorts the list and returns it") == [
+        "The function sorts the list and returns it"
+    ]
+
+
+def test_asides_and_denials_are_read_before_comparing():
+    assert detectors.clauses("A heap uses an array rather than linked nodes.") == ["A heap uses an array."]
+    assert detectors.clauses("It is false that heaps are sorted.") == ["not heaps are sorted."]
+
+
+BALANCER = Rubric(
+    question="What does a load balancer do?",
+    reference_answer="A load balancer spreads incoming requests across several servers so that no single server "
+    "is overloaded. It stops sending traffic to servers that fail their health checks.",
+    key_points=(
+        "spreads requests across servers",
+        "no single server overloaded",
+        "skips servers failing health checks",
+    ),
+)
+
+
+def test_a_negated_answer_is_caught_and_a_paraphrase_is_not(grader):
+    negated = grader.grade(
+        BALANCER,
+        "A load balancer does not spread incoming requests across several servers. It keeps sending traffic "
+        "to servers that fail their health checks.",
+    )
+    assert "contradiction" in negated.detected
+    assert negated.score <= GAMING_CAP
+    paraphrase = grader.grade(
+        BALANCER,
+        "It shares the incoming traffic out over a pool of servers so none of them gets overwhelmed, and it "
+        "takes servers that fail health checks out of rotation.",
+    )
+    assert "contradiction" not in paraphrase.detected

@@ -30,7 +30,7 @@ NEGATIONS = _set(
 OPPOSITES: tuple[tuple[str, str], ...] = (
     ("first", "last"),
     ("before", "after"),
-    ("fast faster quicker quickly speeds speed up", "slow slower slows slowly"),
+    ("fast faster quicker quickly speeds", "slow slower slows slowly"),
     (
         "increase increases increasing raises more higher larger greater bigger",
         "reduce reduces reducing decrease decreases decreasing lowers less fewer lower smaller",
@@ -67,12 +67,24 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("includes include", "ignores ignore drops"),
     ("exact", "approximate bound"),
     ("upper", "lower"),
+    ("keep keeps kept retain retains", "discard discards discarded"),
+    ("parent parents superclass", "child children subclass"),
+    ("client clients", "server servers"),
+    ("sender", "receiver"),
+    ("input inputs", "output outputs"),
+    ("head", "tail"),
+    ("ascending", "descending"),
+    ("synchronous synchronously", "asynchronous asynchronously"),
+    ("allows allow allowing lets permits enables", "prevents prevent preventing forbids disables stops"),
+    ("strong strongly", "weak weakly"),
 )
-_OPPOSITE: dict[str, frozenset[str]] = {}
-for _left, _right in OPPOSITES:
-    for _side, _other in ((_left, _right), (_right, _left)):
-        for _word in _side.split():
-            _OPPOSITE[_word] = _OPPOSITE.get(_word, frozenset()) | frozenset(_other.split())
+# Prefixes that make a word its own opposite ("sorted" / "unsorted", "mutable" / "immutable").
+NEGATING_PREFIXES = ("un", "non", "dis")
+_SIDE: dict[str, tuple[tuple[int, int], ...]] = {}  # word -> (pair, side) for each pair it belongs to
+for _pair, _sides_of in enumerate(OPPOSITES):
+    for _side, _group in enumerate(_sides_of):
+        for _word in _group.split():
+            _SIDE[_word] = (*_SIDE.get(_word, ()), (_pair, _side))
 
 
 # Text that speaks to whoever grades instead of answering: instructions, requested scores, role tags.
@@ -145,41 +157,222 @@ def restates(question: str, answer: str, reference: str = "") -> bool:
     return len(new) <= max(1, len(said) // 4) and not new & _roots(reference)
 
 
+NEGATIONS = NEGATIONS | _set("nobody nowhere isnt arent wasnt dont doesnt didnt cant wont shouldnt couldnt")
+
+# Sentences that deny the claim they carry ("it is false that X", "it is wrong to say X"): read as "not X".
+_DENIAL = re.compile(
+    r"""\b(?:it\s+is|it's|that\s+is|that's)\s+(?:false|untrue|incorrect|wrong|a\s+myth|a\s+misconception
+        |not\s+(?:true|correct|the\s+case))\s+(?:to\s+(?:say|think|claim)\s+)?(?:that\s+)?
+    | \b(?:wrong|incorrect|false)\s+to\s+(?:say|think|claim)\s+(?:that\s+)?
+    | \bno\s+longer\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A correction the sentence brushes aside ("stores the value, not its address"; "uses a stack rather than a
+# queue"; "DFS, not BFS, finds"): what the sentence asserts is the rest, so the aside is dropped.
+_ASIDE = re.compile(
+    r",\s*not\s+[^,;:.!?]*(?:,|(?=[;:.!?]|$))|\s+(?:rather\s+than|instead\s+of)\s+[^,;:.!?]*", re.IGNORECASE
+)
+_CARRIED = re.compile(r"^\[([^\]]*)\]\s*")
+# "and" joins two clauses when a new subject follows it; before a verb or a noun it joins parts of one claim.
+_CLAUSE_START = _set(
+    "the a an it its they their this these those each every all any some we you he she one there"
+)
+
+
 def polarity(tokens: Iterable[str]) -> int:
     return sum(t in NEGATIONS for t in tokens) % 2
 
 
-def clauses(text: str) -> list[str]:
-    """Sentences cut at the joints where comparisons turn: "lists change, tuples do not" is two claims."""
-    parts = re.split(
-        r"[,;:]\s+|\s+(?:but|while|whereas|although|however|and|so)\s+", text, flags=re.IGNORECASE
+NEGATION_SCOPE = 5  # words after a negation that it denies ("does not guarantee delivery")
+SWAP_SHARED = 0.5  # share of terms two clauses need for one's subject to stand in the other's place
+
+
+def _negated(tokens: list[str], terms: set[str]) -> int:
+    """Polarity of what a clause says of `terms`: the negations with one of them in their scope, so "has the
+    same name as the class and no return type" does not deny the name."""
+    return (
+        sum(
+            t in NEGATIONS and bool(terms & set(tokens[at + 1 : at + 1 + NEGATION_SCOPE]))
+            for at, t in enumerate(tokens)
+        )
+        % 2
     )
-    return [p.strip() for p in parts if len(words(p)) >= 2]
+
+
+def _plain(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+(?=[,;:.!?])", "", re.sub(r"\s{2,}", " ", _ASIDE.sub(" ", text))).strip()
+
+
+def clauses(text: str, subjects: frozenset[str] = frozenset()) -> list[str]:
+    """Sentences cut at the joints where comparisons turn: "lists change, tuples do not" is two claims.
+    Asides are dropped first ("X, not Y"; "X rather than Y"; parentheses), and denials read as negations
+    ("it is false that X" is "not X"). A clause that names none of the question's `subjects` speaks of the
+    one named before it in its sentence ("TCP: reliable, ordered" says "reliable" of TCP): it carries that
+    subject in front, in square brackets."""
+    text = _DENIAL.sub("not ", _plain(text))
+    parts = re.split(
+        r"[,;:]\s+|\s+(?:but|while|whereas|although|however|so|because|since)\s+|\s+and\s+(?=(\S+))",
+        text,
+        flags=re.IGNORECASE,
+    )
+    out: list[str] = []
+    carried: list[str] = []
+    pieces = parts[0::2]
+    following = [None, *parts[1::2]]
+    merged: list[str] = []
+    for piece, after in zip(pieces, following, strict=True):
+        if piece is None:
+            continue
+        # an "and" not followed by a new subject did not end the clause: put it back
+        if after is not None and merged and after.lower().strip(".,;:!?") not in _CLAUSE_START | subjects:
+            merged[-1] = f"{merged[-1]} and {piece}"
+        else:
+            merged.append(piece)
+    for part in merged:
+        part = part.strip()
+        named = [w for w in words(part) if w in subjects]
+        if named:
+            carried = named
+        if len(words(part)) < 2:
+            continue
+        out.append(part if named or not carried else f"[{' '.join(dict.fromkeys(carried))}] {part}")
+    return out
+
+
+def bare(clause: str) -> str:
+    """A clause from `clauses` without the subject it carries."""
+    return _CARRIED.sub("", clause)
+
+
+def _carried(text: str) -> set[str]:
+    found = _CARRIED.match(text)
+    return {stem(w) for w in found.group(1).split()} if found else set()
+
+
+def stem(word: str) -> str:
+    """Coarse: enough for "connections" to meet "connected" and "threads" to meet "thread"."""
+    for suffix in ("ations", "ation", "ions", "ion", "ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
+def _tokens(text: str) -> list[str]:
+    return [w[:-2] if w.endswith("'s") else w for w in words(text)]
+
+
+def _sides(tokens: list[str]) -> dict[int, dict[int, list[int]]]:
+    """For each pair of OPPOSITES the text uses: its side (0 or 1) -> positions of the words."""
+    found: dict[int, dict[int, list[int]]] = {}
+    for at, token in enumerate(tokens):
+        for pair, side in _SIDE.get(token, ()):
+            found.setdefault(pair, {}).setdefault(side, []).append(at)
+    return found
+
+
+def _near(tokens: list[str], at: int) -> set[str]:
+    """The two content words either side of a word: what it is said of."""
+    before = [stem(t) for t in tokens[:at] if t not in FUNCTION_WORDS and t not in NEGATIONS][-2:]
+    after = [stem(t) for t in tokens[at + 1 :] if t not in FUNCTION_WORDS and t not in NEGATIONS][:2]
+    return set(before + after)
+
+
+def _apart(sides: dict[int, list[int]]) -> bool:
+    """One side's words all come before the other's: the order of the two is plain."""
+    return max(sides[0]) < min(sides[1]) or max(sides[1]) < min(sides[0])
+
+
+def _turned(claim: list[str], reply: list[str]) -> list[str]:
+    """The opposites `reply` puts in the place of `claim`'s words, one entry per pair turned."""
+    claim_sides, reply_sides = _sides(claim), _sides(reply)
+    turned = []
+    for pair in claim_sides.keys() & reply_sides.keys():
+        mine, theirs = claim_sides[pair], reply_sides[pair]
+        if len(mine) == 1 and len(theirs) == 1:
+            side = next(iter(theirs))
+            if side in mine or not _near(reply, theirs[side][0]) & _near(claim, mine[1 - side][0]):
+                continue  # the same word, or the opposite said of something else ("private data", "public methods")
+        elif len(mine) == 2 and len(theirs) == 2 and _apart(mine) and _apart(theirs):
+            # both say both: turned when the order is ("the parent acquires the child's" for the reverse)
+            if (mine[0][0] < mine[1][0]) == (theirs[0][0] < theirs[1][0]):
+                continue
+            between = [
+                reply[min(theirs[0][0], theirs[1][0]) : max(theirs[0][0], theirs[1][0])],
+                claim[min(mine[0][0], mine[1][0]) : max(mine[0][0], mine[1][0])],
+            ]
+            if ("by" in between[0]) != ("by" in between[1]):
+                continue  # the passive voice reverses the order and keeps the claim
+            side = 0
+        else:
+            continue  # one says both ("private fields, public methods"), the other one: no telling
+        word, claim_word = reply[theirs[side][0]], claim[mine[1 - side][0]]
+        # "max-heap ... largest" turned "min-heap ... smallest" twice: once per word
+        turned += [f"{word} (not {claim_word})"] * min(len(theirs[side]), len(mine[1 - side]))
+    claim_set, reply_set = set(claim), set(reply)
+    claim_only, reply_only = claim_set - reply_set, reply_set - claim_set
+    for word in claim_only | reply_only:
+        for prefix in NEGATING_PREFIXES:
+            base = word[len(prefix) :]
+            other = reply_only if word in claim_only else claim_only
+            if (
+                word.startswith(prefix)
+                and len(base) >= 4
+                and base in other
+                and not (_SIDE.get(word) and _SIDE.get(base))
+            ):
+                turned.append(f"{word} (not {base})" if word in reply_only else f"{base} (not {word})")
+    return turned
 
 
 def contradicts(
     claim: str, reply: str, subjects: frozenset[str] = frozenset(), negation: bool = True
 ) -> str | None:
-    """The word that turns `claim` around in `reply` (a negation, an opposite, or one of the question's
-    `subjects` put in another's place), for two clauses that make the same statement in mostly the same
-    words; None when they agree or speak of other things. `negation=False` skips the negation test, which
-    only holds between a clause and the claim closest to it (paraphrases negate freely elsewhere)."""
-    claim_words, reply_words = words(claim), words(reply)
-    claim_terms = {w for w in claim_words if w not in FUNCTION_WORDS and w not in NEGATIONS}
-    reply_terms = {w for w in reply_words if w not in FUNCTION_WORDS and w not in NEGATIONS}
+    """What turns `claim` around in `reply`, for two clauses that make the same statement in mostly the same
+    words; None when they agree or speak of other things. Each turn flips the statement: a negation, an
+    opposite put in a word's place (or two opposites trading places), one of the question's `subjects` put
+    in another's place. Two flips cancel ("a min-heap's parent is smaller" is "a max-heap's is greater";
+    "UDP does not guarantee delivery" agrees with "TCP guarantees delivery"), so the reply contradicts the
+    claim when the flips are odd in number. `negation=False` means a difference in negation cannot be
+    weighed (it only holds between a clause and the claim closest to it: paraphrases negate freely
+    elsewhere): then no verdict is given when the negations differ."""
+    claim, reply = (_DENIAL.sub("not ", _plain(text)) for text in (claim, reply))
+    claim_carried, reply_carried = _carried(claim), _carried(reply)
+    claim_words, reply_words = _tokens(_CARRIED.sub("", claim)), _tokens(_CARRIED.sub("", reply))
+    claim_stems = [w if w in FUNCTION_WORDS or w in NEGATIONS else stem(w) for w in claim_words]
+    reply_stems = [w if w in FUNCTION_WORDS or w in NEGATIONS else stem(w) for w in reply_words]
+    subjects = frozenset(stem(w) for w in subjects)
+    claim_terms = {w for w in claim_stems if w not in FUNCTION_WORDS and w not in NEGATIONS}
+    reply_terms = {w for w in reply_stems if w not in FUNCTION_WORDS and w not in NEGATIONS}
     if len(claim_terms) < 2 or len(reply_terms) < 2:
         return None  # "UDP doesn't.": too little said to compare
     shared = len(claim_terms & reply_terms) / min(len(claim_terms), len(reply_terms))
-    if negation and polarity(claim_words) != polarity(reply_words) and shared >= 0.6:
-        return next((t for t in reply_words + claim_words if t in NEGATIONS), "not")
-    claim_set, reply_set = set(claim_words), set(reply_words)
     if shared < 0.4:
         return None
-    for word in claim_set - reply_set:
-        if turned := (_OPPOSITE.get(word, frozenset()) & reply_set) - claim_set:
-            return f"{min(turned)} (not {word})"
+    flips: list[str] = []
+    common = claim_terms & reply_terms
+    if _negated(claim_stems, common) != _negated(reply_stems, common):
+        if not negation or shared < 0.6:
+            return None
+        flips.append(next((t for t in reply_words + claim_words if t in NEGATIONS), "not"))
+    turned = _turned(claim_words, reply_words)
+    flips += turned
     # "TCP is reliable" answered "UDP is reliable": the same claim about the other subject
-    said_of, said_in_reply = claim_set & subjects, reply_set & subjects
-    if len(said_of) == 1 and len(said_in_reply) == 1 and said_of != said_in_reply:
-        return f"{next(iter(said_in_reply))} (not {next(iter(said_of))})"
-    return None
+    claim_of = {w for w in claim_stems if w in subjects} or claim_carried
+    reply_of = {w for w in reply_stems if w in subjects} or reply_carried
+    said_of, said_in_reply = claim_of - reply_of, reply_of - claim_of
+    if said_of and said_in_reply:
+        if (
+            len(said_of) > 1
+            or len(said_in_reply) > 1
+            or claim_of is claim_carried
+            or reply_of is reply_carried
+        ):
+            return None  # of other things, not of one put in another's place
+        if shared < SWAP_SHARED:
+            return None  # "The scope of a variable is..." and "A global variable is...": not the same claim
+        swap = f"{next(iter(said_in_reply))} (not {next(iter(said_of))})"
+        # "a compiler executes it line by line": the opposite and the subject are one turn, counted once
+        if not any(t.split()[0] in reply_words and stem(t.split()[0]) in said_in_reply for t in turned):
+            flips.append(swap)
+    return flips[0] if len(flips) % 2 else None

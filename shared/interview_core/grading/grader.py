@@ -19,6 +19,7 @@ import numpy as np
 from interview_core.grading.detectors import (
     FUNCTION_WORDS,
     VAGUE,
+    bare,
     clauses,
     contradicts,
     grader_addressed,
@@ -33,6 +34,7 @@ GRADER_VERSION = "semantic-v2"
 GAMING_CAP = 1
 COVERED = 0.55  # cosine from which an answer sentence counts as making a key point
 SAME_SUBJECT = 0.6  # cosine from which two sentences speak of the same thing (for contradictions)
+NEAREST = 0.05  # a negation is weighed against the claims this close to a clause's nearest one
 OFF_TOPIC = 0.3  # below this closeness to the question and the reference, the answer is about something else
 
 # Fitted by `bench/grading.py --fit` on bench/grading_data/reference_set.json (its real answers): least
@@ -190,14 +192,21 @@ class Grader:
         return grade
 
     def _contradiction(self, rubric: Rubric, answer: str, reference: str) -> str | None:
-        said = [c for s in sentences(answer) for c in clauses(s)]
-        expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s)]
-        subjects = frozenset(w for w in words(rubric.question) if w not in FUNCTION_WORDS and w not in VAGUE)
+        # The question's terms the expected answer speaks of: what claims are made about ("TCP", "UDP").
+        expected_text = " ".join([reference, *rubric.key_points])
+        subjects = frozenset(
+            w for w in words(rubric.question) if w not in FUNCTION_WORDS and w not in VAGUE
+        ) & frozenset(words(expected_text))
+        said = [c for s in sentences(answer) for c in clauses(s, subjects)]
+        expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)]
         if not said or not expected:
             return None
-        sims = self.embedder.embed(said) @ self.embedder.embed(expected).T
-        closest = sims.argmax(1)
+        sims = (
+            self.embedder.embed([bare(c) for c in said]) @ self.embedder.embed([bare(c) for c in expected]).T
+        )
+        closest = sims.max(1)
         for i, j in zip(*np.nonzero(sims >= SAME_SUBJECT), strict=True):
-            if turned := contradicts(expected[j], said[i], subjects, negation=j == closest[i]):
-                return f"Contradicts the expected answer ({turned}): {_quote(said[i])}"
+            nearest = sims[i, j] >= closest[i] - NEAREST
+            if turned := contradicts(expected[j], said[i], subjects, negation=nearest):
+                return f"Contradicts the expected answer ({turned}): {_quote(bare(said[i]))}"
         return None
