@@ -101,7 +101,9 @@ def test_a_recorded_answer_is_transcribed(page: Page, local_stack: str) -> None:
     assert page.get_by_test_id("report").inner_text().lower().count("words per minute") >= 1
 
 
-REFERENCE = "A hash map keeps key-value pairs in buckets picked by hashing the key; lookups are O(1) on average."
+REFERENCE = (
+    "A hash map keeps key-value pairs in buckets picked by hashing the key; lookups are O(1) on average."
+)
 
 
 def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_stack: str) -> None:

@@ -93,7 +93,9 @@ def test_the_rubric_never_reaches_the_candidate(
     messages = gateway.send(conn, {"type": "state"})
     messages += gateway.send(conn, {"type": "ping"})
     messages += gateway.send(conn, {"type": "proctoring", "events": [{"type": "tab_hidden"}]})
-    messages += gateway.send(conn, {"type": "answer", "question_number": 2, "answer": "prev, cur = cur, prev"})
+    messages += gateway.send(
+        conn, {"type": "answer", "question_number": 2, "answer": "prev, cur = cur, prev"}
+    )
     assert [m["type"] for m in messages][-2:] == ["ack", "question"], messages
 
     last = {"session_id": sid, "answer": "Two threads wait on each other."}
@@ -197,7 +199,9 @@ def test_the_limits_are_the_edges_of_what_is_accepted(acme: ApiGateway) -> None:
         weight=MAX_WEIGHT,
     )
     assert acme.post(f"{P}/create", json={**CANDIDATE, "questions": [widest]}).status_code == 200
-    blank = acme.post("/api/jobs", json={"title": "T", "questions": [_item(reference_answer=" ", competency="")]})
+    blank = acme.post(
+        "/api/jobs", json={"title": "T", "questions": [_item(reference_answer=" ", competency="")]}
+    )
     assert blank.status_code == 201, blank.text
     made = acme.post(f"{P}/create", json={**CANDIDATE, "job_id": blank.json()["job_id"]}).json()
     [q] = acme.get(f"{P}/session/{made['session_id']}").json()["questions"]

@@ -395,7 +395,9 @@ def without_quotes(feedback: str, rubric: Sequence[str]) -> str:
     """`feedback` without the sentences that quote the rubric: QUOTE_WORDS of its words in a row, or a
     whole short key point."""
     runs = set().union(*(_word_runs(r, QUOTE_WORDS) for r in rubric)) if rubric else set()
-    short = [" ".join(re.findall(r"[a-z0-9]+", r.lower())) for r in rubric if 2 <= len(r.split()) < QUOTE_WORDS]
+    short = [
+        " ".join(re.findall(r"[a-z0-9]+", r.lower())) for r in rubric if 2 <= len(r.split()) < QUOTE_WORDS
+    ]
     kept = []
     for sentence in re.split(r"(?<=[.!?])\s+", feedback):
         flat = " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))

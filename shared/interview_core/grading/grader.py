@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from interview_core.grading import GAMING_CAP
 from interview_core.grading.detectors import (
     FUNCTION_WORDS,
     VAGUE,
@@ -30,8 +31,6 @@ from interview_core.grading.detectors import (
 )
 from interview_core.grading.encoder import Vectors
 
-GRADER_VERSION = "semantic-v2"
-GAMING_CAP = 1
 COVERED = 0.55  # cosine from which an answer sentence counts as making a key point
 SAME_SUBJECT = 0.6  # cosine from which two sentences speak of the same thing (for contradictions)
 NEAREST = 0.05  # a negation is weighed against the claims this close to a clause's nearest one
