@@ -5,7 +5,8 @@ import pytest
 
 from interview_core.grading import detectors
 from interview_core.grading.encoder import shared_encoder
-from interview_core.grading.grader import GAMING_CAP, Grader, Rubric
+from interview_core.grading import GAMING_CAP
+from interview_core.grading.grader import Grader, Rubric
 
 
 @pytest.fixture(scope="module")
@@ -282,3 +283,47 @@ def test_a_negated_answer_is_caught_and_a_paraphrase_is_not(grader):
         "takes servers that fail health checks out of rotation.",
     )
     assert "contradiction" not in paraphrase.detected
+
+
+def test_short_phrases_strung_together_are_a_keyword_list_but_a_terse_sentence_is_not() -> None:
+    assert detectors.keyword_list("faster disks, more memory, read replicas, query cache, connection pool")
+    assert not detectors.keyword_list(
+        "Faster disks help, and more memory lets the cache hold the working set."
+    )
+    assert not detectors.keyword_list(
+        "Use read replicas, a query cache, a connection pool, and faster disks."
+    )
+
+
+def test_a_negating_determiner_denies_only_its_noun() -> None:
+    claim = "Clustering finds groups in unlabelled records"
+    assert detectors.contradicts(claim, "Clustering gets no labels and finds groups in the records") is None
+    assert detectors.contradicts(claim, "Clustering never finds groups in unlabelled records")
+
+
+def test_a_term_the_question_writes_in_capitals_is_a_subject_even_when_it_is_an_english_word(
+    grader: Grader,
+) -> None:
+    rubric = Rubric(
+        question="When do you use WHERE, and when HAVING?",
+        key_points=("WHERE filters rows before they are grouped", "HAVING filters groups after grouping"),
+    )
+    swapped = grader.grade(
+        rubric, "HAVING filters rows before they are grouped; WHERE filters the groups after."
+    )
+    assert "contradiction" in swapped.detected and swapped.score is not None and swapped.score <= GAMING_CAP
+
+
+def test_key_points_are_read_as_separate_claims(grader: Grader) -> None:
+    """Joined without a stop, "...; WHERE cannot" ran into the next point and denied it."""
+    rubric = Rubric(
+        question="What is the difference between WHERE and HAVING?",
+        key_points=(
+            "HAVING can use aggregate functions such as COUNT or SUM; WHERE cannot",
+            "Filtering early with WHERE is more efficient",
+        ),
+    )
+    grade = grader.grade(
+        rubric, "HAVING may test COUNT(*). It pays to filter rows early with WHERE when you can."
+    )
+    assert "contradiction" not in grade.detected

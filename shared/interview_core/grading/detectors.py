@@ -21,6 +21,13 @@ FUNCTION_WORDS = _set(
     other another up down out off again once"""
 )
 
+# Verbs that nearly every explaining sentence uses; a list of terms has none of them.
+VERBS = _set(
+    """is are was were be been am has have had do does did can could will would should may might must means
+    mean makes make uses use gives give takes take stores store returns return runs run lets let keeps keep
+    allows allow needs need gets get goes go works work"""
+)
+
 NEGATIONS = _set(
     "not no never none nothing neither nor cannot can't don't doesn't didn't isn't aren't wasn't weren't "
     "won't wouldn't shouldn't couldn't hasn't haven't hadn't"
@@ -131,7 +138,11 @@ def keyword_list(text: str) -> bool:
     grammar = sum(t in FUNCTION_WORDS for t in tokens) / len(tokens)
     items = [i for i in re.split(r"[,;|\n\u2022]+|^\s*[-*]\s+", text, flags=re.MULTILINE) if i.strip()]
     listy = len(items) >= 4 and sum(len(i.split()) for i in items) / len(items) <= 2
-    return grammar < 0.1 or (listy and grammar < 0.2)
+    # Short phrases strung together count too ("bigger machine, more machines, single point of failure"),
+    # unless a verb relates them.
+    lengths = sorted(len(i.split()) for i in items)
+    phrases = len(items) >= 5 and lengths[len(lengths) // 2] <= 3 and not any(t in VERBS for t in tokens)
+    return grammar < 0.1 or ((listy or phrases) and grammar < 0.2)
 
 
 # Words that say nothing about the subject: an answer made of the question's terms and these restates it.
@@ -184,19 +195,28 @@ def polarity(tokens: Iterable[str]) -> int:
 
 
 NEGATION_SCOPE = 5  # words after a negation that it denies ("does not guarantee delivery")
+DETERMINER_SCOPE = 2  # "no return type"
+NEGATING_DETERMINERS = _set("no none nothing nobody nowhere")
+CONJUNCTIONS = _set("and or but while whereas")
 SWAP_SHARED = 0.5  # share of terms two clauses need for one's subject to stand in the other's place
 
 
 def _negated(tokens: list[str], terms: set[str]) -> int:
     """Polarity of what a clause says of `terms`: the negations with one of them in their scope, so "has the
     same name as the class and no return type" does not deny the name."""
-    return (
-        sum(
-            t in NEGATIONS and bool(terms & set(tokens[at + 1 : at + 1 + NEGATION_SCOPE]))
-            for at, t in enumerate(tokens)
-        )
-        % 2
-    )
+    return sum(t in NEGATIONS and bool(terms & _scope(tokens, at)) for at, t in enumerate(tokens)) % 2
+
+
+def _scope(tokens: list[str], at: int) -> set[str]:
+    """What the negation at `at` denies: up to NEGATION_SCOPE words, not past a conjunction; "no" and its
+    kin deny only the noun they come before ("no labels and looks for structure" denies the labels)."""
+    width = DETERMINER_SCOPE if tokens[at] in NEGATING_DETERMINERS else NEGATION_SCOPE
+    scope = []
+    for t in tokens[at + 1 : at + 1 + width]:
+        if t in CONJUNCTIONS:
+            break
+        scope.append(t)
+    return set(scope)
 
 
 def _plain(text: str) -> str:

@@ -10,6 +10,7 @@ blend, with weights fitted on the labelled set in bench/grading_data (see bench/
 Then the detectors: an answer that games the grader scores at most GAMING_CAP whatever it contains.
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -127,7 +128,7 @@ class Grader:
         parts = sentences(answer)
         if not parts:
             return Grade(score=0, missing=list(rubric.key_points), evidence=["No answer given"])
-        reference = rubric.reference_answer or " ".join(rubric.key_points)
+        reference = rubric.reference_answer or " ".join(f"{p.rstrip('.')}." for p in rubric.key_points)
         claims = sentences(reference) + list(rubric.key_points)
         # Key points are matched against clauses too: one sentence often makes several of them.
         pieces = parts + [c for p in parts for c in clauses(p) if c != p]
@@ -193,8 +194,10 @@ class Grader:
     def _contradiction(self, rubric: Rubric, answer: str, reference: str) -> str | None:
         # The question's terms the expected answer speaks of: what claims are made about ("TCP", "UDP").
         expected_text = " ".join([reference, *rubric.key_points])
+        # A word the question writes in capitals is a term even when it is also English ("WHERE", "IN").
+        capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9_]+\b", rubric.question)}
         subjects = frozenset(
-            w for w in words(rubric.question) if w not in FUNCTION_WORDS and w not in VAGUE
+            w for w in words(rubric.question) if w in capitals or (w not in FUNCTION_WORDS and w not in VAGUE)
         ) & frozenset(words(expected_text))
         said = [c for s in sentences(answer) for c in clauses(s, subjects)]
         expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)]
