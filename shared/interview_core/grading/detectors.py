@@ -94,20 +94,51 @@ for _pair, _sides_of in enumerate(OPPOSITES):
             _SIDE[_word] = (*_SIDE.get(_word, ()), (_pair, _side))
 
 
-# Text that speaks to whoever grades instead of answering: instructions, requested scores, role tags.
+# Text that speaks to whoever grades instead of answering: instructions, requested scores, role tags. A word
+# for the grader counts only when it is spoken to ("Grader:", "Dear evaluator", "grader, please ...") or asked
+# for a score: "an evaluator model checks each claim" and "the marker bit is set" are answers.
+_GRADER = (
+    r"(?:grader|evaluator|examiner|marker|assessor|scorer|reviewer\s+bot|ai\s+(?:grader|model)"
+    r"|grading\s+(?:model|assistant|system|engine|ai|bot)|scoring\s+(?:model|engine|system|ai|bot))"
+)
+_ASKED = r"(?:give|award|assign|grant|rate|score|mark|grade|emit|output|return|set|print|respond|accept)"
+_SCORE = (
+    r"(?:\d+(?:\.\d+)?\s*/\s*\d+|\b\d+\s+out\s+of\s+\d+|\bfull\s+(?:marks|points|score|credit)"
+    r"|\b(?:maximum|perfect|top|highest|max)\s+(?:score|grade|marks?|points|credit|rating))"
+)
+_NUMBER = r"\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|hundred"
 _TO_GRADER = re.compile(
-    r"""
-    \b(ignore|disregard|forget|override|bypass|skip)\b[^.!?\n]{0,40}
-        \b(rubric|instructions?|prompt|criteria|rules|above|previous|grading|evaluation)\b
-    | \b(grader|evaluator|examiner|marker|assessor|scorer)\b
-    | \b(grading|scoring|marking)\s+(model|system|ai|bot|engine)\b
+    rf"""
+    \b(ignore|disregard|forget|override|bypass|skip)\b[^.!?\n]{{0,40}}
+        \b(rubric|instructions?|prompt|criteria|rules|above|previous|grading|evaluation|reference)\b
+    | \b{_GRADER}\b\s*[:,!\]]
+    | \b{_GRADER}[._]\w+
+    | \b{_GRADER}\s+(instructions?|note|notes|policy|override|message)\b
+    | \b(dear|hey|hello|hi|attention|to|for|note\s+to|message\s+to|reminder\s+for)\s+
+        (the\s+|an?\s+|any\s+)?(automated\s+|ai\s+)?{_GRADER}\b
+    | \b(ai|model|whoever|whatever|anyone|someone|system)\s+(is\s+)?
+        (scoring|grading|evaluating|marking)\s+(this|these|the|my)\b
+    | \b{_GRADER}\b[^.!?\n]{{0,60}}\b(please|must|should|kindly)\b
+    | \b{_GRADER}\b[^.!?\n]{{0,60}}\b{_ASKED}\b[^.!?\n]{{0,30}}\b(score|grade|marks?|points|credit)\b
+    | \bif\s+you\s+are\s+an?\s+(ai|language\s+model|model|assistant|grader)
     | \byou\s+are\s+an?\s+(ai|assistant|language\s+model)\b
-    | \b(give|award|assign|grant|deserves?|rate|score|mark|grade|emit|output|return|set|put)\b[^.!?\n]{0,30}
-        (\d+\s*/\s*\d+|\b\d+\s*(out\s+of|of)\s*\d+|\bfull\s+(marks|points|score)|\bmaximum|\bperfect
-         |\btop\s+marks|\bhighest)
-    | \b(score|grade|rating|mark)\s*[:=]\s*\d+
-    | ^\s*(system|assistant|developer|instruction)s?\s*[:>]
-    | \[\s*(system|inst|/inst)\s*\]|<\s*/?\s*(system|instructions?)\s*>
+    | \b{_ASKED}\b[^.!?\n]{{0,30}}{_SCORE}
+    | \b{_ASKED}\s+(with\s+)?(a\s+)?(score|grade|mark)\s*(of\s+|=\s*|:\s*)?\d
+    | {_SCORE}[^.!?\n]{{0,20}}\b(for|to)\s+(this|me|my|the)\s+(answer|response|entry|item)\b
+    | \b(score|grade|rating|mark)\s*[:=]\s*\d+\s*(/|out\s+of)
+    | (?-i:\b(SYSTEM|ASSISTANT|DEVELOPER|INSTRUCTIONS?)(\s+[A-Z]+)?\s*[:>])
+    | \[\s*(system|inst|/inst)\s*\]|<\|?\s*/?\s*(system|instructions?|grader_instructions)\s*\|?>
+    | \[\[\s*instruction
+    | \b(whoever|whatever|anyone|someone)\b[^.!?\n]{{0,20}}
+        \b(marks?|grades?|scores?|evaluates?|reads?|reviews?)\s+(this|these|my)\b
+    | \b(dear|hey|hello|attention)\s+(the\s+)?(ai|model|llm|bot)\b
+    | \b(ai|model|llm|bot)\s+(reading|checking|reviewing)\s+(this|these|my)\b
+    | \b(rubric|grading|evaluation|marking\s+scheme)\b[^.!?\n]{{0,30}}
+        \b(no\s+longer|does\s+not|doesn't|has\s+changed|was\s+updated|is\s+outdated)
+    | \b(treat|mark|consider|count|accept)\s+(this|it|my\s+answer|the\s+answer)\s+as\s+
+        (an?\s+)?(perfect|correct|complete|full|excellent)
+    | \b({_NUMBER})\s+out\s+of\s+({_NUMBER})\b
+    | \b(score|grade|mark|rating)s?\s+(for|of|on)\s+(this|my)\s+(answer|response|entry)\s+(is|should\s+be|=|must\s+be)
     """,
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )

@@ -33,6 +33,7 @@ from interview_core.grading.detectors import (
 from interview_core.grading.encoder import Vectors
 
 COVERED = 0.55  # cosine from which an answer sentence counts as making a key point
+CLAIMS_PER_CLAUSE = 4  # the closest claims an answer's clause is checked against for a contradiction
 SAME_SUBJECT = 0.6  # cosine from which two sentences speak of the same thing (for contradictions)
 NEAREST = 0.05  # a negation is weighed against the claims this close to a clause's nearest one
 OFF_TOPIC = 0.3  # below this closeness to the question and the reference, the answer is about something else
@@ -207,8 +208,13 @@ class Grader:
             self.embedder.embed([bare(c) for c in said]) @ self.embedder.embed([bare(c) for c in expected]).T
         )
         closest = sims.max(1)
-        for i, j in zip(*np.nonzero(sims >= SAME_SUBJECT), strict=True):
-            nearest = sims[i, j] >= closest[i] - NEAREST
-            if turned := contradicts(expected[j], said[i], subjects, negation=nearest):
-                return f"Contradicts the expected answer ({turned}): {_quote(bare(said[i]))}"
+        # Each clause is weighed against its few closest claims only: the work stays linear in the answer's
+        # length (all pairs of a long answer and a long reference took seconds).
+        for i, row in enumerate(sims):
+            for j in np.argsort(-row)[:CLAIMS_PER_CLAUSE]:
+                if row[j] < SAME_SUBJECT:
+                    break
+                nearest = row[j] >= closest[i] - NEAREST
+                if turned := contradicts(expected[j], said[i], subjects, negation=nearest):
+                    return f"Contradicts the expected answer ({turned}): {_quote(bare(said[i]))}"
         return None
