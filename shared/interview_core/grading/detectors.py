@@ -101,7 +101,7 @@ _GRADER = (
     r"(?:grader|evaluator|examiner|marker|assessor|scorer|reviewer\s+bot|ai\s+(?:grader|model)"
     r"|grading\s+(?:model|assistant|system|engine|ai|bot)|scoring\s+(?:model|engine|system|ai|bot))"
 )
-_ASKED = r"(?:give|award|assign|grant|rate|score|mark|grade|emit|output|return|set|print|respond|accept)"
+_ASKED = r"(?:give|award|assign|grant|deserves?|worth|rate|score|mark|grade|emit|output|return|set|print|respond|accept)"
 _SCORE = (
     r"(?:\d+(?:\.\d+)?\s*/\s*\d+|\b\d+\s+out\s+of\s+\d+|\bfull\s+(?:marks|points|score|credit)"
     r"|\b(?:maximum|perfect|top|highest|max)\s+(?:score|grade|marks?|points|credit|rating))"
