@@ -3,9 +3,8 @@ whatever the fitted weights are."""
 
 import pytest
 
-from interview_core.grading import detectors
+from interview_core.grading import GAMING_CAP, detectors
 from interview_core.grading.encoder import shared_encoder
-from interview_core.grading import GAMING_CAP
 from interview_core.grading.grader import Grader, Rubric
 
 
@@ -359,3 +358,19 @@ def test_an_answer_that_speaks_of_grading_is_not_addressed_to_the_grader(answer:
 @pytest.mark.parametrize("answer", ANSWERS_THAT_ADDRESS_THE_GRADER)
 def test_text_addressed_to_the_grader_is_found_however_it_is_put(answer: str) -> None:
     assert detectors.grader_addressed(answer)[1]
+
+
+def test_a_claim_taken_back_at_its_end_is_denied() -> None:
+    claim = "A mutex lets one thread at a time into the critical section"
+    assert detectors.contradicts(
+        claim, "A mutex lets one thread at a time into the critical section, not really."
+    )
+    assert (
+        detectors.contradicts(claim, "A mutex lets one thread at a time into the critical section.") is None
+    )
+
+
+def test_a_term_asserted_outside_the_negation_is_not_denied() -> None:
+    claim = "It retries requests that time out"
+    reply = "It makes sure no single request blocks forever and retries requests that time out"
+    assert detectors.contradicts(claim, reply) is None

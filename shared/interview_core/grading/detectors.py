@@ -101,7 +101,10 @@ _GRADER = (
     r"(?:grader|evaluator|examiner|marker|assessor|scorer|reviewer\s+bot|ai\s+(?:grader|model)"
     r"|grading\s+(?:model|assistant|system|engine|ai|bot)|scoring\s+(?:model|engine|system|ai|bot))"
 )
-_ASKED = r"(?:give|award|assign|grant|deserves?|worth|rate|score|mark|grade|emit|output|return|set|print|respond|accept)"
+_ASKED = (
+    r"(?:give|award|assign|grant|deserves?|worth|rate|score|mark|grade|emit|output|return|set|print|respond"
+    r"|accept)"
+)
 _SCORE = (
     r"(?:\d+(?:\.\d+)?\s*/\s*\d+|\b\d+\s+out\s+of\s+\d+|\bfull\s+(?:marks|points|score|credit)"
     r"|\b(?:maximum|perfect|top|highest|max)\s+(?:score|grade|marks?|points|credit|rating))"
@@ -234,24 +237,40 @@ SWAP_SHARED = 0.5  # share of terms two clauses need for one's subject to stand 
 
 def _negated(tokens: list[str], terms: set[str]) -> int:
     """Polarity of what a clause says of `terms`: the negations with one of them in their scope, so "has the
-    same name as the class and no return type" does not deny the name."""
-    return sum(t in NEGATIONS and bool(terms & _scope(tokens, at)) for at, t in enumerate(tokens)) % 2
+    same name as the class and no return type" does not deny the name. A term also said outside every
+    negation is asserted: "no single server is overloaded and skips servers" does not deny servers."""
+    scopes = {at: _scope(tokens, at) for at, t in enumerate(tokens) if t in NEGATIONS}
+    covered = {i for at, width in scopes.items() for i in range(at + 1, at + 1 + width)}
+    asserted = {t for i, t in enumerate(tokens) if i not in covered and i not in scopes}
+    return (
+        sum(
+            bool(terms & {tokens[i] for i in range(at + 1, at + 1 + width)} - asserted)
+            for at, width in scopes.items()
+        )
+        % 2
+    )
 
 
-def _scope(tokens: list[str], at: int) -> set[str]:
-    """What the negation at `at` denies: up to NEGATION_SCOPE words, not past a conjunction; "no" and its
+def _scope(tokens: list[str], at: int) -> int:
+    """How many words the negation at `at` denies: up to NEGATION_SCOPE, not past a conjunction; "no" and its
     kin deny only the noun they come before ("no labels and looks for structure" denies the labels)."""
     width = DETERMINER_SCOPE if tokens[at] in NEGATING_DETERMINERS else NEGATION_SCOPE
-    scope = []
-    for t in tokens[at + 1 : at + 1 + width]:
+    for n, t in enumerate(tokens[at + 1 : at + 1 + width]):
         if t in CONJUNCTIONS:
-            break
-        scope.append(t)
-    return set(scope)
+            return n
+    return min(width, len(tokens) - at - 1)
+
+
+# A claim taken back at its end ("X, not really."; "X, not true."): it says "not X".
+_RETRACTED = re.compile(
+    r"^(?P<claim>.+?),?\s+(?:not\s+(?:really|true|so|quite|correct|at\s+all)|just\s+kidding)\s*[.!?]*$",
+    re.IGNORECASE,
+)
 
 
 def _plain(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = _RETRACTED.sub(r"not \g<claim>", text.strip())
     return re.sub(r"\s+(?=[,;:.!?])", "", re.sub(r"\s{2,}", " ", _ASIDE.sub(" ", text))).strip()
 
 
