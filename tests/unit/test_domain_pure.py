@@ -5,8 +5,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from interview_core.domain import ProctoringEvent, QuestionScore, without_quotes
-from interview_core.services.evaluation import summarize
+from interview_core.domain import ProctoringEvent, Question, QuestionScore, TokenUsage, without_quotes
+from interview_core.providers.base import AnswerScore
+from interview_core.services.evaluation import score_answers, summarize
 from interview_core.services.proctoring import integrity, make_event
 
 
@@ -57,20 +58,21 @@ def test_no_sentence_repeats_across_feedback_summary_and_improvements() -> None:
 def test_answers_with_no_rubric_are_not_counted_and_the_summary_says_how_many_await_review() -> None:
     s = summarize([score(1, 6), score(2, None)], Model(), "SQL")
     assert (s.overall_score, s.graded, s.needs_review) == (6.0, 1, 1)
-    assert "1 answer needs a reviewer" in s.text
+    assert "1 answer not scored: nothing to grade it against offline." in s.text
     none = summarize([score(1, None), score(2, None)], Model(), "SQL")
-    assert none.overall_score is None and none.graded == 0 and "2 answers need a reviewer" in none.text
+    assert none.overall_score is None and none.graded == 0 and "2 answers not scored" in none.text
 
 
 def test_each_competency_gets_the_mean_of_its_graded_answers() -> None:
     scores = [score(1, 8, competency="SQL"), score(2, 4, competency="SQL"), score(3, None, competency="SQL"),
-              score(4, 9, competency="modelling"), score(5, 2)]  # fmt: skip
+              score(4, 9, competency="modelling"), score(5, 2), score(6, None, competency="ethics")]  # fmt: skip
     s = summarize(scores, Model(), "data")
     assert [(c.competency, c.score, c.questions, c.needs_review) for c in s.competencies] == [
         ("SQL", 6.0, [1, 2, 3], 1),
         ("modelling", 9.0, [4], 0),
+        ("ethics", None, [6], 1),
     ]
-    assert "By competency: SQL 6.0/10, modelling 9.0/10." in s.text
+    assert "By competency: SQL 6.0/10, modelling 9.0/10, ethics not scored." in s.text
 
 
 def test_a_summary_bands_the_overall_score_and_says_when_the_offline_grader_scored() -> None:
@@ -132,3 +134,21 @@ def test_feedback_for_the_candidate_drops_the_sentences_that_quote_the_rubric() 
     assert without_quotes(feedback, rubric) == "Partly right: it makes 1 of 2 expected points."
     assert without_quotes("Good.", []) == "Good."
     assert without_quotes("Uses two pointers.", rubric).startswith("Feedback withheld")
+
+
+class SameFeedback:
+    name, model, rubric_version = "same", "same", "test"
+
+    def score_answer(self, question: Question, answer: str, topic: str, difficulty: str) -> AnswerScore:
+        return AnswerScore(score=1, evidence=[], missing=[], feedback="It lists terms. It explains nothing.",
+                           usage=TokenUsage())  # fmt: skip
+
+
+def test_feedback_that_would_repeat_an_earlier_answers_refers_to_it() -> None:
+    items = [(Question(text=f"Q{n}"), "terms terms") for n in range(3)]
+    scores, _ = score_answers(SameFeedback(), items, "SQL", "simple")  # type: ignore[arg-type]
+    assert [s.feedback for s in scores] == [
+        "It lists terms. It explains nothing.",
+        "Question 2: as for question 1.",
+        "Question 3: as for question 1.",
+    ]

@@ -105,7 +105,7 @@ def test_a_question_with_no_rubric_is_left_to_a_reviewer(llm: OfflineLanguageMod
     scored = llm.score_answer(
         Question(text="Tell us about your last team."), "We built a billing system.", "x", "simple"
     )
-    assert scored.score is None and scored.review_reason and "reviewer" in scored.feedback
+    assert scored.score is None and scored.review_reason and scored.feedback.startswith("Not scored")
 
 
 def test_gaming_is_named_and_scores_low(llm: OfflineLanguageModel) -> None:
@@ -123,3 +123,9 @@ def test_bank_questions_typed_back_are_scored_with_their_key_points(llm: Offline
     scored = llm.score_answer(typed, answer, "general", "medium")
     assert scored.score is not None and scored.score >= 8
     assert scored.missing == []
+
+
+def test_gaming_feedback_never_gives_the_score(llm: OfflineLanguageModel) -> None:
+    """A candidate may read the feedback where the organisation shares no scores."""
+    listed = llm.score_answer(HASH_TABLE, "keys, values, hash function, buckets, chaining", "ds", "simple")
+    assert listed.detected and "/10" not in listed.feedback and "score" not in listed.feedback.lower()

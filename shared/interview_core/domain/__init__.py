@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from interview_core.model import Model
 
@@ -291,7 +291,7 @@ class TokenUsage(Model):
 
 class CompetencyScore(Model):
     competency: str
-    score: float = Field(ge=0, le=10)  # weighted mean of its graded answers
+    score: float | None = Field(default=None, ge=0, le=10)  # weighted mean of its graded answers
     questions: list[int]  # question numbers
     needs_review: int = 0
 
@@ -309,6 +309,15 @@ class Report(Model):
     graded_answers: int = 0
     answers_needing_review: int = 0
     competencies: list[CompetencyScore] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _counted(self) -> "Report":
+        """Reports stored before answers could await review have no counts: every answer was graded."""
+        if not self.graded_answers and not self.answers_needing_review:
+            self.answers_needing_review = sum(q.score is None for q in self.questions)
+            self.graded_answers = len(self.questions) - self.answers_needing_review
+        return self
+
     questions: list[QuestionScore]
     strengths: list[str]
     improvements: list[str]

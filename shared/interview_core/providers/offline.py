@@ -162,7 +162,7 @@ def feedback(grade: "Grade", answer: str, points: int) -> str:
     Quotes only the candidate's answer: the feedback may be released to a recruiter's candidate, who must
     not learn the rubric from it."""
     if grade.score is None:
-        return "Not scored: this question has no reference answer or key points, so a reviewer will grade it."
+        return "Not scored: there was no reference answer or key points to grade it against offline."
     if not answer.strip():
         return "No answer was given."
     if grade.detected:
@@ -171,12 +171,12 @@ def feedback(grade: "Grade", answer: str, points: int) -> str:
         if kind == "contradiction":
             quote = _said(next(e for e in grade.evidence if e.startswith("Contradicts")))
             text += f": {quote}." if quote else "."
-        return f"Scored {grade.score}/10. {text}"
+        return text  # never the score: a candidate may read the feedback where scores are not shared
     made = f"it makes {len(grade.covered)} of {points} expected points" if points else None
     first = f"{_verdict(grade.score)}: {made}." if made else f"{_verdict(grade.score)}."
     quotes = [q for e in grade.evidence[: len(grade.covered)] if (q := _said(e))]
-    if quotes and grade.score < 9:
-        return f"{first} Strongest part: {quotes[0]}."
+    if quotes:
+        return f"{first} {'Strongest' if grade.missing else 'Clearest'} part: {quotes[0]}."
     if grade.missing:
         return f"{first} {len(grade.missing)} expected point{'s' * (len(grade.missing) > 1)} not covered."
     return first

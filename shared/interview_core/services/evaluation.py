@@ -4,6 +4,7 @@ The report needs no extra model call: strengths, improvements and the summary de
 per-answer scores, so an interview of N questions costs N scoring calls.
 """
 
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -65,26 +66,45 @@ def score_answers(
 
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SCORING, len(items)))) as pool:
         results = list(pool.map(score, *zip(*items, strict=True))) if items else []
-    scores = [
-        QuestionScore(
-            question_number=number,
-            question=question.text,
-            answer=answer,
-            score=result.score,
-            evidence=result.evidence,
-            missing=result.missing,
-            feedback=result.feedback,
-            strengths=result.strengths,
-            needs_review=result.score is None,
-            review_reason=result.review_reason,
-            detected=result.detected,
-            competency=question.competency,
-            weight=question.weight,
-            question_type=question.type,
-        )
-        for number, ((question, answer), result) in enumerate(zip(items, results, strict=True), start=1)
-    ]
+    scores = _distinct_feedback(
+        [
+            QuestionScore(
+                question_number=number,
+                question=question.text,
+                answer=answer,
+                score=result.score,
+                evidence=result.evidence,
+                missing=result.missing,
+                feedback=result.feedback,
+                strengths=result.strengths,
+                needs_review=result.score is None,
+                review_reason=result.review_reason,
+                detected=result.detected,
+                competency=question.competency,
+                weight=question.weight,
+                question_type=question.type,
+            )
+            for number, ((question, answer), result) in enumerate(zip(items, results, strict=True), start=1)
+        ]
+    )
     return scores, sum((r.usage for r in results), TokenUsage())
+
+
+def _distinct_feedback(scores: list[QuestionScore]) -> list[QuestionScore]:
+    """A report repeats no sentence: one an earlier answer's feedback already said is referred to instead
+    ("Question 3: as for question 1.")."""
+    first: dict[str, int] = {}
+    for s in scores:
+        kept = []
+        for sentence in re.split(r"(?<=[.!?])\s+", s.feedback.strip()):
+            seen = first.setdefault(sentence, s.question_number)
+            kept.append(
+                sentence
+                if seen == s.question_number
+                else f"Question {s.question_number}: as for question {seen}."
+            )
+        s.feedback = " ".join(dict.fromkeys(kept))
+    return scores
 
 
 def _mean(scores: list[QuestionScore]) -> float | None:
@@ -99,19 +119,19 @@ def competency_scores(scores: list[QuestionScore]) -> list[CompetencyScore]:
     for s in scores:
         if s.competency:
             named.setdefault(s.competency, []).append(s)
-    out = []
-    for name, group in named.items():
-        mean = _mean(group)
-        if mean is not None:
-            out.append(
-                CompetencyScore(
-                    competency=name,
-                    score=mean,
-                    questions=[s.question_number for s in group],
-                    needs_review=sum(s.score is None for s in group),
-                )
-            )
-    return out
+    return [
+        CompetencyScore(
+            competency=name,
+            score=_mean(group),
+            questions=[s.question_number for s in group],
+            needs_review=sum(s.score is None for s in group),
+        )
+        for name, group in named.items()
+    ]
+
+
+def _out_of_ten(score: float | None) -> str:
+    return "not scored" if score is None else f"{score}/10"
 
 
 def _answers(n: int, kind: str = "") -> str:
@@ -133,10 +153,19 @@ def _strength(s: QuestionScore) -> str:
     return f"Question {s.question_number} scored {s.score}/10: it {made}."
 
 
+# What to do instead, for each way an answer games the grader.
+_INSTEAD = {
+    "keyword_list": "explain in sentences how the terms relate, not a list of them",
+    "restates_question": "answer the question rather than restating it",
+    "off_topic": "answer the question that was asked",
+    "contradiction": "check the claims: the answer says the opposite of what is expected",
+    "addressed_to_grader": "answer the question; text addressed to the grader is ignored",
+}
+
+
 def _improvement(s: QuestionScore) -> str | None:
     if s.detected:
-        kind = s.detected[0].replace("_", " ")
-        return f"Question {s.question_number}: answer the question itself, in sentences ({kind} detected)."
+        return f"Question {s.question_number}: {_INSTEAD.get(s.detected[0], 'answer the question itself')}."
     if s.missing:
         return f"Question {s.question_number}: also cover {'; '.join(s.missing)}."
     if s.score is not None and s.score < STRENGTH_THRESHOLD:
@@ -172,11 +201,14 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
                 )
     if review:
         parts.append(
-            f"{review} answer{'s need' if review > 1 else ' needs'} a reviewer: no rubric to grade against."
+            f"{_answers(review).strip()} not scored: nothing to grade {'them' if review > 1 else 'it'} against "
+            "offline."
         )
     if competencies:
         parts.append(
-            "By competency: " + ", ".join(f"{c.competency} {c.score}/10" for c in competencies) + "."
+            "By competency: "
+            + ", ".join(f"{c.competency} {_out_of_ten(c.score)}" for c in competencies)
+            + "."
         )
     if llm.name == "offline-rubric" and graded:
         parts.append(
