@@ -237,11 +237,15 @@ def test_evaluate_answers_grades_against_the_rubric_sent(api: ApiGateway) -> Non
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["evaluated_answers"] == 2
-    assert body["graded_answers"] + body["answers_needing_review"] == 2
+    assert (body["graded_answers"], body["answers_needing_review"]) == (2, 0)
     assert [e["competency"] for e in body["evaluations"]] == ["data structures", "concurrency"]
-    for e in body["evaluations"]:
-        assert set(e) >= {"score", "needs_review", "review_reason", "detected", "evidence", "missing"}
-        assert (e["score"] is None) == e["needs_review"]
-    graded = {c["competency"] for c in body["competencies"]}
-    assert graded <= {"data structures", "concurrency"} and body["provider"]
-    assert body["overall_score"] is None or 0 <= body["overall_score"] <= 10
+    scores = [e["score"] for e in body["evaluations"]]
+    assert all(s is not None and s >= 8 for s in scores), body  # both right, graded against their rubrics
+    assert body["overall_score"] == round((2 * scores[0] + scores[1]) / 3, 1)  # weighted
+    assert [(c["competency"], c["score"]) for c in body["competencies"]] == [
+        ("data structures", scores[0]),
+        ("concurrency", scores[1]),
+    ]
+    wrong = dict(pairs[1], answer="A deadlock is when a program runs out of memory and crashes.")
+    low = api.post("/evaluate-answers", json=[wrong]).json()["evaluations"][0]
+    assert low["score"] is not None and low["score"] <= 3 and low["missing"] == ["threads wait on each other"]
