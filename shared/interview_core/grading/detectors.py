@@ -2,7 +2,6 @@
 the ones that need meaning, of similarities the grader computed), so each can be tested on its own."""
 
 import re
-from collections.abc import Iterable
 
 
 def _set(words: str) -> frozenset[str]:
@@ -222,10 +221,6 @@ _CARRIED = re.compile(r"^\[([^\]]*)\]\s*")
 _CLAUSE_START = _set(
     "the a an it its they their this these those each every all any some we you he she one there"
 )
-
-
-def polarity(tokens: Iterable[str]) -> int:
-    return sum(t in NEGATIONS for t in tokens) % 2
 
 
 NEGATION_SCOPE = 5  # words after a negation that it denies ("does not guarantee delivery")

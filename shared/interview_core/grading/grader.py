@@ -130,14 +130,13 @@ class Grader:
         if not parts:
             return Grade(score=0, missing=list(rubric.key_points), evidence=["No answer given"])
         reference = rubric.reference_answer or " ".join(f"{p.rstrip('.')}." for p in rubric.key_points)
-        claims = sentences(reference) + list(rubric.key_points)
         # Key points are matched against clauses too: one sentence often makes several of them.
         pieces = parts + [c for p in parts for c in clauses(p) if c != p]
-        texts = [answer, *pieces, rubric.question, reference, *claims]
+        texts = [answer, *pieces, rubric.question, reference, *rubric.key_points]
         vectors = self.embedder.embed(texts)
         whole, said = vectors[0], vectors[1 : 1 + len(pieces)]
         question, ref = vectors[1 + len(pieces)], vectors[2 + len(pieces)]
-        claim_vectors = vectors[3 + len(pieces) :]
+        point_vectors = vectors[3 + len(pieces) :]
         said_all = np.vstack([said, whole[None, :]])
 
         closeness = float(whole @ ref)
@@ -145,7 +144,6 @@ class Grader:
         grade = Grade(score=0)
 
         points = list(rubric.key_points)
-        point_vectors = claim_vectors[len(claims) - len(points) :]
         answer_terms = content(answer)
         credits = []
         for point, vector in zip(points, point_vectors, strict=True):
