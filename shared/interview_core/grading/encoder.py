@@ -23,7 +23,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 MODEL_PACKAGE = "all_minilm_l6_v2"
-MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
+# sentence_bert_config.json allows 256; the model was trained on 128-token inputs, and every text the grader
+# embeds past that (a long answer, question or reference) costs as much again for little more meaning.
+MAX_TOKENS = 128
 LAYERS, HEADS, WIDTH = 6, 12, 384
 LAYER_NORM_EPS = 1e-12
 CACHE_SIZE = 4096  # texts: references and key points are embedded once per warm container

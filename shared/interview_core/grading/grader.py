@@ -33,6 +33,10 @@ from interview_core.grading.detectors import (
 from interview_core.grading.encoder import Vectors
 
 COVERED = 0.55  # cosine from which an answer sentence counts as making a key point
+# Sentences and clauses of an answer (and of the expected answer) that are embedded: the work per answer is
+# bounded whatever its length (a 5,000-character answer against a 4,000-character reference took ~2 s of
+# CPU unbounded); 40 clauses is ~600 words, more than a spoken or typed answer says to the point.
+MAX_PIECES = 40
 CLAIMS_PER_CLAUSE = 4  # the closest claims an answer's clause is checked against for a contradiction
 SAME_SUBJECT = 0.6  # cosine from which two sentences speak of the same thing (for contradictions)
 NEAREST = 0.05  # a negation is weighed against the claims this close to a clause's nearest one
@@ -131,7 +135,7 @@ class Grader:
             return Grade(score=0, missing=list(rubric.key_points), evidence=["No answer given"])
         reference = rubric.reference_answer or " ".join(f"{p.rstrip('.')}." for p in rubric.key_points)
         # Key points are matched against clauses too: one sentence often makes several of them.
-        pieces = parts + [c for p in parts for c in clauses(p) if c != p]
+        pieces = (parts + [c for p in parts for c in clauses(p) if c != p])[:MAX_PIECES]
         texts = [answer, *pieces, rubric.question, reference, *rubric.key_points]
         vectors = self.embedder.embed(texts)
         whole, said = vectors[0], vectors[1 : 1 + len(pieces)]
@@ -198,8 +202,10 @@ class Grader:
         subjects = frozenset(
             w for w in words(rubric.question) if w in capitals or (w not in FUNCTION_WORDS and w not in VAGUE)
         ) & frozenset(words(expected_text))
-        said = [c for s in sentences(answer) for c in clauses(s, subjects)]
-        expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)]
+        said = [c for s in sentences(answer) for c in clauses(s, subjects)][:MAX_PIECES]
+        expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)][
+            :MAX_PIECES
+        ]
         if not said or not expected:
             return None
         sims = (
