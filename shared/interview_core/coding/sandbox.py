@@ -308,6 +308,10 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
         argv = _argv(mode, run_dir, HARNESS)
         if shutil.which("timeout"):  # kills the chain even if this process dies mid-run
             argv = ["timeout", "-s", "KILL", str(int(limit_s + START_GRACE_S + 3)), *argv]
+        drop: dict[str, Any] = {}
+        if mode == "vpc" and os.geteuid() == 0:  # never run code as root, even without namespaces
+            os.chown(run_dir, NOBODY, NOBODY)
+            drop = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
         proc = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
@@ -317,6 +321,7 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
             cwd=run_dir,
             start_new_session=True,
             pass_fds=(frame_w,),
+            **drop,
         )
         os.close(frame_w)
         frame_w = -1
