@@ -1,24 +1,23 @@
 """What runs inside the sandboxed child: the parent passes this file's source with `python -I -S -c` and the
-payload (JSON) on stdin. Standard library only; it imports nothing of the package.
+payload (marshal, written by the parent) on stdin. Standard library only; it imports nothing of the package.
 
 It lowers its own resource limits before any untrusted code runs, then reports on the frame channel (a pipe
-fd the parent names in the payload), one JSON line per event: `ready`, `loaded` (the candidate's code ran,
-or its error), then per test `start` and `result` (the value's repr, bounded, or the error, and the time).
+fd the parent names in the payload), one line per event, `kind index milliseconds value error` with the two
+texts hex-encoded UTF-8 (`-` for none): `ready`, `loaded` (the candidate's code ran, or its error), then per
+test `start` and `result` (the value's repr, bounded, or the error). Imports are few and lazy: a run of
+Python tests imports `resource` only, unless something raises.
 It never decides whether a test passed: it is never told what is expected. The candidate's code runs in this
 interpreter and may write to the channel too; the parent only trusts the channel for what the candidate could
 compute anyway (see sandbox.py).
 """
 
+import _signal  # not `signal`: it imports enum, and every import is start-up time of every run
 import builtins
-import contextlib
-import json
-import linecache
+import marshal
 import os
 import resource
-import signal
 import sys
 import time
-import traceback
 from typing import Any
 
 SOLUTION = "solution.py"
@@ -26,8 +25,14 @@ TEST = "<test>"
 ERROR_MAX = 2_000
 
 
-def send(fd: int, event: dict[str, Any]) -> None:
-    data = (json.dumps(event) + "\n").encode()
+def _hex(text: str | None) -> str:
+    return "-" if text is None else text.encode("utf-8", "backslashreplace").hex()
+
+
+def send(
+    fd: int, kind: str, i: int = -1, ms: float = 0.0, value: str | None = None, error: str | None = None
+) -> None:
+    data = f"{kind} {i} {ms:.3f} {_hex(value)} {_hex(error)}\n".encode()
     while data:
         data = data[os.write(fd, data) :]
 
@@ -35,7 +40,7 @@ def send(fd: int, event: dict[str, Any]) -> None:
 def limit(limits: dict[str, int]) -> None:
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), (value, value))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past RLIMIT_FSIZE fails with EFBIG instead
+    _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)  # a write past RLIMIT_FSIZE fails with EFBIG instead
 
 
 def error_text(exc: BaseException) -> str:
@@ -43,6 +48,8 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "memory limit exceeded (MemoryError)"
     try:
+        import traceback
+
         te = traceback.TracebackException.from_exception(exc)
         te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename in (SOLUTION, TEST)])
         text = "".join(te.format()).strip()
@@ -67,24 +74,28 @@ def bounded_repr(value: object, most: int) -> tuple[str | None, str | None]:
 
 def flush() -> None:
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BaseException):
+        try:  # noqa: SIM105 (contextlib costs start-up time)
             stream.flush()
+        except BaseException:
+            pass
 
 
 def run_python(fd: int, code: str, calls: list[str], repr_max: int) -> None:
+    import linecache  # imports nothing more, and tracebacks of the candidate's code need it
+
     linecache.cache[SOLUTION] = (len(code), None, code.splitlines(True), SOLUTION)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     try:
         exec(compile(code, SOLUTION, "exec"), namespace)
     except BaseException as exc:
         flush()
-        send(fd, {"event": "loaded", "error": error_text(exc)})
+        send(fd, "loaded", error=error_text(exc))
         return
     flush()
-    send(fd, {"event": "loaded"})
+    send(fd, "loaded")
     for i, call in enumerate(calls):
         linecache.cache[TEST] = (len(call), None, [call + "\n"], TEST)
-        send(fd, {"event": "start", "i": i})
+        send(fd, "start", i)
         start = time.perf_counter()
         shown: str | None = None
         err: str | None = None
@@ -95,7 +106,7 @@ def run_python(fd: int, code: str, calls: list[str], repr_max: int) -> None:
             err = error_text(exc)
         ms = (time.perf_counter() - start) * 1000
         flush()
-        send(fd, {"event": "result", "i": i, "repr": shown, "error": err, "ms": round(ms, 3)})
+        send(fd, "result", i, ms, shown, err)
 
 
 def sqlite_value(value: object) -> object:
@@ -105,7 +116,8 @@ def sqlite_value(value: object) -> object:
 
 
 def run_sql(fd: int, schema: str, query: str, setups: list[str | None], steps: int, rows_max: int) -> None:
-    import sqlite3  # here: a Python run does not pay for it
+    import json  # here: a Python run does not pay for them
+    import sqlite3
 
     ok = {
         sqlite3.SQLITE_SELECT,
@@ -137,7 +149,7 @@ def run_sql(fd: int, schema: str, query: str, setups: list[str | None], steps: i
 
     per_call = 1_000
     for i, setup in enumerate(setups):
-        send(fd, {"event": "start", "i": i})
+        send(fd, "start", i)
         start = time.perf_counter()
         rows: list[list[object]] | None = None
         err: str | None = None
@@ -178,18 +190,18 @@ def run_sql(fd: int, schema: str, query: str, setups: list[str | None], steps: i
         finally:
             conn.close()
         ms = (time.perf_counter() - start) * 1000
-        send(fd, {"event": "result", "i": i, "rows": rows, "error": err, "ms": round(ms, 3)})
+        send(fd, "result", i, ms, None if rows is None else json.dumps(rows), err)
 
 
 def main() -> None:
-    payload = json.loads(sys.stdin.buffer.read())
+    payload = marshal.loads(sys.stdin.buffer.read())
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # the payload is gone from stdin; the candidate's input() reads nothing
     os.close(devnull)
     os.environ.clear()  # empty already; the shell's PWD and the interpreter's LC_CTYPE go too
     fd: int = payload.pop("fd")
     limit(payload.pop("limits"))
-    send(fd, {"event": "ready"})
+    send(fd, "ready")
     if payload["mode"] == "python":
         code, calls, repr_max = payload.pop("code"), payload.pop("calls"), payload.pop("repr_max")
         del payload
@@ -199,7 +211,7 @@ def main() -> None:
             fd, payload["schema"], payload["query"], payload["setups"], payload["steps"], payload["rows_max"]
         )
     flush()
-    send(fd, {"event": "done"})
+    send(fd, "done")
 
 
 if __name__ == "__main__":

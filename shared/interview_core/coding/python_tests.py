@@ -118,10 +118,10 @@ def _evaluate(expressions: tuple[str, ...]) -> tuple[tuple[str | None, str | Non
         frame = child.results.get(i)
         if frame is None:
             values.append((None, "the question's expected value: " + child.missing(i)))
-        elif isinstance(frame.get("repr"), str):
-            values.append((frame["repr"], None))
+        elif frame.value is not None:
+            values.append((frame.value, None))
         else:
-            values.append((None, f"the question's expected value failed: {frame.get('error')}"))
+            values.append((None, f"the question's expected value failed: {frame.error}"))
     if child.done:
         with _cache_lock:
             if len(_cache) >= CACHE_MAX:
@@ -152,9 +152,7 @@ def _result(
     elif frame is None:
         error = child.missing(i) if child.loaded else "not run: " + child.exit_cause()
     else:
-        actual = frame.get("repr") if isinstance(frame.get("repr"), str) else None
-        error = frame.get("error") if isinstance(frame.get("error"), str) else None
-        ms = frame.get("ms") if isinstance(frame.get("ms"), int | float) else None
+        actual, error, ms = frame.value, frame.error, frame.ms
     if want_error is not None and error is None:
         error = want_error
     passed = want is not None and actual is not None and error is None and same(want, actual)

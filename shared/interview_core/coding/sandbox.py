@@ -47,7 +47,7 @@ first `result` for an index), malformed lines are dropped.
 
 import contextlib
 import ctypes
-import json
+import marshal
 import os
 import secrets
 import selectors
@@ -73,6 +73,7 @@ READ_CHUNK = 65_536
 UID_BASE = 1_900_000_000
 UID_SPAN = 100_000_000
 NOBODY = 65534
+FSTAB = ".mounts"
 HIDDEN = ("/root", "/home", "/run", "/mnt", "/media", "/srv", "/opt")
 CONCURRENCY = int(os.environ.get("CODE_RUNNER_CONCURRENCY", "0") or 0) or max(2, os.cpu_count() or 2)
 BUSY_WAIT_S = 30.0
@@ -111,12 +112,21 @@ class Limits:
         }
 
 
+@dataclass(frozen=True)
+class Reported:
+    """One test's `result` frame: the value's text (a repr, or JSON rows), the error, the milliseconds."""
+
+    value: str | None
+    error: str | None
+    ms: float
+
+
 @dataclass
 class ChildRun:
     """What one child reported (possibly forged by the code, see the module docstring): `results` holds
     the first result frame per test index."""
 
-    results: dict[int, dict[str, Any]] = field(default_factory=dict)
+    results: dict[int, Reported] = field(default_factory=dict)
     started: int | None = None  # the last test index with a `start` frame
     stdout: bytes = b""
     stdout_truncated: bool = False
@@ -186,43 +196,53 @@ def _uid_range_mapped() -> bool:
     return False
 
 
-def _mount_script(run_dir: str, uid: int | None) -> str:
-    """The shell run as root of the new namespaces: private tmpfs, hidden directories, then exec the harness
-    as `uid` (None: stay the namespace's root, capabilities dropped)."""
+def _fstab_path(path: str) -> str:
+    return path.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012")
+
+
+def _fstab(run_dir: str, uid: int | None) -> str:
+    """The mounts of the new mount namespace, in order, for one `mount -a` (one process, not one per mount):
+    a private /tmp, the interpreter's directory kept aside, empty tmpfs over the hidden directories, the
+    interpreter put back, small /var/tmp and /dev/shm, and the run directory as a tmpfs of its own owned by
+    the run's uid. `mount` reads the whole table first, so the table may sit in the run directory."""
     prefix = os.path.realpath(sys.base_prefix)
     hidden = [h for h in (*HIDDEN, *_repository()) if os.path.isdir(h) and not os.path.islink(h)]
     keep = [prefix] if any(prefix == h or prefix.startswith(h + "/") for h in hidden) else []
+    q = _fstab_path
+    rows = ["tmpfs /tmp tmpfs size=16m,mode=1777"]
+    rows += [f"{q(path)} /tmp/.keep{i} none rbind,X-mount.mkdir" for i, path in enumerate(keep)]
+    rows += [f"tmpfs {q(h)} tmpfs size=1m,mode=755" for h in hidden]
+    rows += [f"/tmp/.keep{i} {q(path)} none rbind,X-mount.mkdir" for i, path in enumerate(keep)]
+    rows += [f"tmpfs {p} tmpfs size=1m,mode=1777" for p in ("/var/tmp", "/dev/shm") if os.path.isdir(p)]
+    owner = "" if uid is None else f",uid={uid},gid={uid}"
+    rows.append(f"tmpfs {q(run_dir)} tmpfs size=16m,mode=700{owner},X-mount.mkdir")
+    return "".join(f"{row} 0 0\n" for row in rows)
+
+
+def _shell(run_dir: str, uid: int | None) -> str:
+    """What runs as root of the new namespaces: the mounts, then exec the harness as `uid` (None: stay the
+    namespace's root), with no capabilities and no way to gain privileges."""
     q = shlex.quote
-    lines = ["set -e", "mount -t tmpfs -o size=16m,mode=1777 tmpfs /tmp"]
-    for i, path in enumerate(keep):
-        lines += [f"mkdir /tmp/.keep{i}", f"mount --rbind {q(path)} /tmp/.keep{i}"]
-    lines += [f"mount -t tmpfs -o size=1m,mode=755 tmpfs {q(h)}" for h in hidden]
-    for i, path in enumerate(keep):
-        lines += [f"mkdir -p {q(path)}", f"mount --rbind /tmp/.keep{i} {q(path)}"]
-        lines += [f"umount -l /tmp/.keep{i}", f"rmdir /tmp/.keep{i}"]
-    for path in ("/var/tmp", "/dev/shm"):
-        if os.path.isdir(path) and not os.path.islink(path):
-            lines.append(f"mount -t tmpfs -o size=1m,mode=1777 tmpfs {path}")
-    lines += [f"mkdir -p {q(run_dir)}", f"chmod 700 {q(run_dir)}"]
-    who = ""
-    if uid is not None:
-        lines.append(f"chown {uid}:{uid} {q(run_dir)}")
-        who = f"--reuid {uid} --regid {uid} --clear-groups "
-    lines.append(f"cd {q(run_dir)}")
+    who = "" if uid is None else f"--reuid {uid} --regid {uid} --clear-groups "
     drop = "--no-new-privs --bounding-set=-all --inh-caps=-all --pdeathsig KILL"
-    lines.append(f'exec setpriv {who}{drop} -- {q(_python())} -I -S -c "$1"')
-    return "\n".join(lines)
+    fstab = q(os.path.join(run_dir, FSTAB))
+    return (
+        f'mount -a -T {fstab} && cd {q(run_dir)} && exec setpriv {who}{drop} -- {q(_python())} -I -S -c "$1"'
+    )
 
 
 def _argv(mode: str, run_dir: str, source: str) -> list[str]:
+    """The command for one run; for the namespace modes it writes the mount table into `run_dir`."""
     python = [_python(), "-I", "-S", "-c", source]
-    if mode == "namespace":
-        uid = UID_BASE + secrets.randbelow(UID_SPAN) if _uid_range_mapped() else NOBODY
+    if mode in ("namespace", "user-namespace"):
+        uid = None
         unshare = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child"]
-        return [*unshare, "--", "/bin/sh", "-c", _mount_script(run_dir, uid), "sh", source]
-    if mode == "user-namespace":
-        unshare = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--mount-proc"]
-        return [*unshare, "--kill-child", "--", "/bin/sh", "-c", _mount_script(run_dir, None), "sh", source]
+        if mode == "namespace":
+            uid = UID_BASE + secrets.randbelow(UID_SPAN) if _uid_range_mapped() else NOBODY
+        else:
+            unshare[1:1] = ["--user", "--map-root-user"]
+        Path(run_dir, FSTAB).write_text(_fstab(run_dir, uid))
+        return [*unshare, "--", "/bin/sh", "-c", _shell(run_dir, uid), "sh", source]
     if mode == "bwrap":
         bind = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         bind += ["--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm", "--dir", run_dir, "--chdir", run_dir]
@@ -238,7 +258,7 @@ def _works(mode: str) -> bool:
         return False
     run_dir = tempfile.mkdtemp(prefix="code-probe-")
     try:
-        argv = _argv(mode, run_dir, "import socket, sys; sys.exit(0 if socket.gethostname() else 1)")
+        argv = _argv(mode, run_dir, "import os; os.chdir('/')")
         done = subprocess.run(argv, env={}, cwd=run_dir, capture_output=True, timeout=10, check=False)
         return done.returncode == 0
     except (OSError, subprocess.SubprocessError):
@@ -304,7 +324,7 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
     out = ChildRun()
     proc: subprocess.Popen[bytes] | None = None
     try:
-        data = json.dumps({**payload, "fd": frame_w, "limits": limits.rlimits()}).encode()
+        data = marshal.dumps({**payload, "fd": frame_w, "limits": limits.rlimits()})
         argv = _argv(mode, run_dir, HARNESS)
         if shutil.which("timeout"):  # kills the chain even if this process dies mid-run
             argv = ["timeout", "-s", "KILL", str(int(limit_s + START_GRACE_S + 3)), *argv]
@@ -418,25 +438,40 @@ def _collect(
     out.stdout = bytes(kept[:STDOUT_CAP])
 
 
-def _frame(out: ChildRun, line: bytes) -> None:
+KINDS = {"ready", "loaded", "start", "result", "done"}
+
+
+def _text(field: bytes) -> str | None:
+    if field == b"-":
+        return None
     try:
-        event = json.loads(line)
+        return bytes.fromhex(field.decode("ascii")).decode("utf-8", errors="replace")
+    except ValueError:
+        return None
+
+
+def _frame(out: ChildRun, line: bytes) -> None:
+    """One line of the frame channel (harness.send); anything malformed is dropped."""
+    parts = line.split(b" ")
+    if len(parts) != 5:
+        return
+    try:
+        kind, i, ms = parts[0].decode("ascii"), int(parts[1]), float(parts[2])
     except ValueError:
         return
-    if not isinstance(event, dict):
+    if kind not in KINDS:
         return
-    kind = event.get("event")
+    value, error = _text(parts[3]), _text(parts[4])
     if kind == "ready":
         out.ready = True
     elif kind == "loaded" and not out.loaded and out.load_error is None:
-        error = event.get("error")
-        if isinstance(error, str):
+        if error is not None:
             out.load_error = error
         else:
             out.loaded = True
-    elif kind == "start" and isinstance(event.get("i"), int):
-        out.started = event["i"]
-    elif kind == "result" and isinstance(event.get("i"), int) and event["i"] not in out.results:
-        out.results[event["i"]] = event
+    elif kind == "start" and i >= 0:
+        out.started = i
+    elif kind == "result" and i >= 0 and i not in out.results:
+        out.results[i] = Reported(value, error, ms)
     elif kind == "done":
         out.done = True
