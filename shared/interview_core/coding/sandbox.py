@@ -73,6 +73,7 @@ READ_CHUNK = 65_536
 UID_BASE = 1_900_000_000
 UID_SPAN = 100_000_000
 NOBODY = 65534
+MODES = ("namespace", "user-namespace", "bwrap")
 FSTAB = ".mounts"
 HIDDEN = ("/root", "/home", "/run", "/mnt", "/media", "/srv", "/opt")
 CONCURRENCY = int(os.environ.get("CODE_RUNNER_CONCURRENCY", "0") or 0) or max(2, os.cpu_count() or 2)
@@ -226,9 +227,9 @@ def _shell(run_dir: str, uid: int | None) -> str:
     who = "" if uid is None else f"--reuid {uid} --regid {uid} --clear-groups "
     drop = "--no-new-privs --bounding-set=-all --inh-caps=-all --pdeathsig KILL"
     fstab = q(os.path.join(run_dir, FSTAB))
-    return (
-        f'mount -a -T {fstab} && cd {q(run_dir)} && exec setpriv {who}{drop} -- {q(_python())} -I -S -c "$1"'
-    )
+    # setsid: a kill(0) (what os.kill(os.getppid()) is as PID 1 of a namespace) reaches only the run itself
+    python = f'{q(_python())} -I -S -c "$1"'
+    return f"mount -a -T {fstab} && cd {q(run_dir)} && exec setsid setpriv {who}{drop} -- {python}"
 
 
 def _argv(mode: str, run_dir: str, source: str) -> list[str]:
@@ -247,6 +248,7 @@ def _argv(mode: str, run_dir: str, source: str) -> list[str]:
         bind = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
         bind += ["--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm", "--dir", run_dir, "--chdir", run_dir]
         spaces = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
+        spaces.append("--new-session")
         return ["bwrap", *spaces, *bind, "--cap-drop", "ALL", "--", *python]
     return python
 
@@ -270,9 +272,10 @@ def _works(mode: str) -> bool:
 @cache
 def isolation() -> str | None:
     """How runs are isolated on this machine (see the module docstring), or None when code cannot run here.
-    Probed once per process."""
-    for mode in ("namespace", "user-namespace", "bwrap"):
-        if _works(mode):
+    Probed once per process; CODE_RUNNER_ISOLATION=<mode> allows only that mode (to test each one)."""
+    forced = os.environ.get("CODE_RUNNER_ISOLATION", "").strip()
+    for mode in MODES:
+        if (not forced or forced == mode) and _works(mode):
             return mode
     if os.environ.get("CODE_RUNNER_NETWORK", "").strip().lower() == "vpc":
         _undumpable()
@@ -389,7 +392,7 @@ def _collect(
         while len(sel.get_map()) > 0:
             left = deadline - time.monotonic()
             if left <= 0:
-                out.timed_out = True
+                out.timed_out = not out.done
                 break
             for key, _ in sel.select(left):
                 fd = int(key.fd)
@@ -423,17 +426,19 @@ def _collect(
                         out.output_exceeded = True
                     *lines, pending = (pending + chunk).split(b"\n")
                     for line in lines:
-                        was_ready = out.ready
+                        was_ready, was_done = out.ready, out.done
                         _frame(out, line)
                         if out.ready and not was_ready:  # the time limit counts from here
                             deadline = time.monotonic() + limit_s
+                        if out.done and not was_done:  # a process left holding the pipes is not waited for
+                            deadline = min(deadline, time.monotonic() + 0.5)
             if out.output_exceeded:
                 break
     if not out.timed_out and not out.output_exceeded:
         try:
             out.returncode = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            out.timed_out = True
+            out.timed_out = not out.done
     out.stdout_truncated = len(kept) > STDOUT_CAP
     out.stdout = bytes(kept[:STDOUT_CAP])
 
