@@ -130,6 +130,16 @@ def test_an_object_equal_to_everything_does_not_pass() -> None:
     assert result.results[0].actual is not None and "Any object" in result.results[0].actual
 
 
+def test_what_the_candidate_sees_of_hidden_tests() -> None:
+    tests = [*ADD_TESTS, PythonTest(name="secret", call="add(None, 40)", expected="'x'")]
+    result, _ = timed(ADD, tests)
+    shown = result.for_candidate().results
+    assert shown[0] == result.results[0]  # visible: everything
+    assert (shown[1].call, shown[1].expected, shown[1].actual, shown[1].passed) == (None, None, None, True)
+    assert shown[3].error == "TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'"
+    assert "add(None, 40)" in (result.results[3].error or "")
+
+
 def test_every_call_runs_after_one_raises_and_prints_are_kept() -> None:
     code = "def f():\n    print('in f')\n    raise ValueError('boom')\n" + G
     result, _ = timed(code)

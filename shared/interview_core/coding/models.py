@@ -64,6 +64,24 @@ class RunResult(Model):
     error: str | None = None  # why the code did not run at all (syntax error, exception at import...)
     results: list[TestResult]
 
+    def for_candidate(self) -> "RunResult":
+        """What the candidate may see: a hidden test shows whether it passed and the last line of its error
+        (the traceback would quote the call), not its call, expected or actual value."""
+        shown = [
+            r
+            if r.visible
+            else r.model_copy(
+                update={
+                    "call": None,
+                    "expected": None,
+                    "actual": None,
+                    "error": r.error.strip().splitlines()[-1] if r.error and r.error.strip() else r.error,
+                }
+            )
+            for r in self.results
+        ]
+        return self.model_copy(update={"results": shown})
+
 
 class ExpressionProblem(Model):
     test: str

@@ -1,48 +1,55 @@
 """The process a run of untrusted code gets, and what the parent reads back from it.
 
 Every run is a fresh child: `python -I -S -c <harness.py>` (no site, no environment variables read, the
-standard library only) started with an empty environment, in a fresh temporary directory removed afterwards,
-in a new session whose whole process group is killed when the run ends. Its payload (the code and the test
-calls, never the expected values) arrives on stdin, which the harness replaces with /dev/null before the
-candidate's code runs. What the code prints (stdout and stderr, one pipe) is read with a cap: STDOUT_CAP bytes
-are kept, and past OUTPUT_KILL bytes the run is killed. The harness reports on a separate pipe (the frame
-channel), so printing cannot break the parent's parsing; the frames are capped too.
+standard library only) started with an empty environment (the harness clears even what the shell and the
+interpreter add), in a fresh temporary directory removed afterwards, in a new session whose whole process
+group is killed (SIGKILL) when the run ends. Its payload (the code and the test calls, never the expected
+values) arrives on stdin, which the harness replaces with /dev/null before the candidate's code runs. What
+the code prints (stdout and stderr, one pipe) is read with a cap: STDOUT_CAP bytes are kept, and past
+OUTPUT_KILL bytes the run is killed. The harness reports on a separate pipe (the frame channel), so printing
+cannot break the parent's parsing; the frames are capped too. At most CONCURRENCY runs at once per process.
 
 Isolation, chosen once per process (`isolation()`), strongest first:
 
 - "namespace" (root, `unshare` works): new network namespace (only a down loopback: no connection to
   127.0.0.1 or anywhere), new PID namespace with its own /proc (the child sees no other process, cannot
   signal the parent, and when the harness, its PID 1, dies the kernel kills everything it started, even what
-  left the process group), new mount namespace with small private tmpfs on /tmp, /var/tmp and /dev/shm
-  (so nothing it writes outlives the run or fills the disk) and empty ones over /root, /home, /run, /mnt,
-  /media, /srv, /opt and the repository's directory (the interpreter's own directory is mounted back). Then
-  `setpriv` drops to a uid of its own for this run (1 900 000 000 + random, no capabilities, no new
-  privileges): RLIMIT_NPROC counts processes per uid across the machine and does not apply to root, so a
-  uid per run is what makes the process limit hold without runs starving each other.
-- "user-namespace" (not root, unprivileged user namespaces allowed): the same namespaces via
-  `unshare --map-root-user`, capabilities dropped; the uid is the parent's, so RLIMIT_NPROC counts the
-  parent's processes too.
-- "bwrap" (bubblewrap installed and working): network, PID, IPC namespaces, read-only root, private /tmp.
+  left the process group), new mount namespace (one `mount -a` of a table written per run) with small
+  private tmpfs on /tmp, /var/tmp, /dev/shm and the run directory (nothing written outlives the run or fills
+  the disk) and empty ones over /root, /home, /run (sockets), /mnt, /media, /srv, /opt and the repository and
+  its parent directory (the interpreter's own directory is mounted back). `setsid`, then `setpriv` drops to
+  a uid of this run's own (1 900 000 000 + random; no groups, no capabilities, no new privileges):
+  RLIMIT_NPROC counts processes per uid across the machine and does not apply to root, so a uid per run is
+  what makes the process limit hold, without concurrent runs starving each other.
+- "user-namespace" (not root, unprivileged user namespaces allowed): the same namespaces and mounts via
+  `unshare --user --map-root-user`, capabilities dropped; the uid is the parent's, so RLIMIT_NPROC counts the
+  parent user's processes too (and, run as root, does not hold: a fork bomb lasts until the time limit).
+- "bwrap" (bubblewrap installed and working): network, PID, IPC, UTS namespaces, read-only root, private
+  /tmp, /var/tmp, /dev/shm, a new session, capabilities dropped (RLIMIT_NPROC as in user-namespace).
 - "vpc": none of these work but CODE_RUNNER_NETWORK=vpc says the deployment has no network route (the Lambda
-  function in a VPC without egress). The child is a plain subprocess with the limits below; it runs as the
-  parent's uid, so it could signal the parent and read what the parent's uid can read: the function that
-  runs it must hold no secrets worth reading (no environment credentials it needs, a role that can do
-  nothing), and the parent is made non-dumpable so /proc/<parent>/environ is not readable.
-Otherwise `SandboxUnavailable` is raised: code never runs with the network.
+  function in a VPC without egress). The child is a plain subprocess with the limits below, as `nobody` if
+  the parent is root, else as the parent's uid: then it can signal the parent, read what the parent's uid
+  can read, and a process that calls setsid outlives the run (until the environment is frozen or recycled).
+  So the function that runs it must hold no secret worth reading (a role that can do nothing; results go
+  back in the response), and the parent is made non-dumpable so /proc/<parent>/environ and its memory are
+  not readable by the child.
+Otherwise `SandboxUnavailable` is raised: code never runs with the network. CODE_RUNNER_ISOLATION=<mode>
+allows only that mode (to test each one on one machine).
 
 Resource limits (set by the harness on itself before any untrusted code runs): CPU seconds (the time limit
-plus one: a busy loop that outlives the wall-clock kill), address space (256 MB: a 2 GB allocation raises
+plus two: a busy loop that outlives the wall-clock kill), address space (256 MB: a 2 GB allocation raises
 MemoryError), file size (1 MB, with SIGXFSZ ignored so the write fails with EFBIG), processes (32), open
 files (64), core files (0). A wall-clock deadline (the time limit from the harness's `ready`, plus a grace
-for starting) kills the process group with SIGKILL; `timeout -s KILL` around the whole chain kills it even
-if the parent itself dies.
+for starting) kills the process group; `timeout -s KILL` around the whole chain kills it even if the
+parent itself dies, and `--pdeathsig KILL` ties the harness to `unshare`.
 
 What the candidate's code can do to the frame channel: it runs in the harness's interpreter, so it can write
-frames, patch `json`, or close the pipe. It can therefore forge the *actual* value of a test, which is worth
-no more than returning that value: whether a test passes is decided in the parent, against expected values
-the child is never given (the hidden ones never enter a process that runs candidate code). Closing or
-corrupting the channel only makes the candidate's own tests fail. Frames for one test are taken once (the
-first `result` for an index), malformed lines are dropped.
+frames, patch the harness, or close the pipe. It can therefore forge the *actual* value of a test, which is
+worth no more than returning that value: whether a test passes is decided in the parent, against expected
+values the child is never given (the hidden ones never enter a process that runs candidate code). Closing or
+corrupting the channel only makes the candidate's own tests fail. The first `ready` (sent before any
+candidate code) starts the time limit, later ones change nothing; the first `result` per test counts;
+malformed lines are dropped. Frames are plain fields with hex-encoded texts, never unpickled or unmarshalled.
 """
 
 import contextlib
