@@ -206,6 +206,22 @@ def test_the_environment_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.passed == 2
 
 
+def test_the_repository_and_home_directories_are_hidden() -> None:
+    repository = Path(__file__).resolve().parents[2]
+    code = (
+        "import os\n"
+        f"print(os.path.exists({str(repository / 'pyproject.toml')!r}), os.listdir('/root'), os.listdir('/run'))\n"
+        "try:\n    import pydantic\nexcept ImportError as exc:\n    print(type(exc).__name__)\n"
+        "def f():\n    return 1\n"
+    ) + G
+    result, _ = timed(code)
+    exists, root, run = result.stdout.splitlines()[0].split(" ", 2)
+    assert (exists, run) == ("False", "[]"), result.stdout
+    assert root in ("[]", "['.pyenv']")  # only the interpreter's own directory, when it lives there
+    assert result.stdout.splitlines()[1] == "ModuleNotFoundError"  # the standard library only
+    assert result.passed == 2
+
+
 def test_the_temporary_directory_is_removed() -> None:
     code = "import os\nopen('scratch.txt', 'w').write('x')\nprint(os.getcwd())\nprint(os.listdir('.'))\n"
     code += "def f():\n    return 1\n" + G

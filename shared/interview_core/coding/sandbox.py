@@ -25,7 +25,8 @@ Isolation, chosen once per process (`isolation()`), strongest first:
   `unshare --user --map-root-user`, capabilities dropped; the uid is the parent's, so RLIMIT_NPROC counts the
   parent user's processes too (and, run as root, does not hold: a fork bomb lasts until the time limit).
 - "bwrap" (bubblewrap installed and working): network, PID, IPC, UTS namespaces, read-only root, private
-  /tmp, /var/tmp, /dev/shm, a new session, capabilities dropped (RLIMIT_NPROC as in user-namespace).
+  /tmp, /var/tmp, /dev/shm, the same directories hidden, a new session, capabilities dropped (RLIMIT_NPROC
+  as in user-namespace).
 - "vpc": none of these work but CODE_RUNNER_NETWORK=vpc says the deployment has no network route (the Lambda
   function in a VPC without egress). The child is a plain subprocess with the limits below, as `nobody` if
   the parent is root, else as the parent's uid: then it can signal the parent, read what the parent's uid
@@ -204,6 +205,14 @@ def _uid_range_mapped() -> bool:
     return False
 
 
+def _hidden() -> tuple[list[str], list[str]]:
+    """The directories covered by an empty tmpfs, and the interpreter's directory when it is under one."""
+    prefix = os.path.realpath(sys.base_prefix)
+    hidden = [h for h in (*HIDDEN, *_repository()) if os.path.isdir(h) and not os.path.islink(h)]
+    keep = [prefix] if any(prefix == h or prefix.startswith(h + "/") for h in hidden) else []
+    return hidden, keep
+
+
 def _fstab_path(path: str) -> str:
     return path.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012")
 
@@ -213,9 +222,7 @@ def _fstab(run_dir: str, uid: int | None) -> str:
     a private /tmp, the interpreter's directory kept aside, empty tmpfs over the hidden directories, the
     interpreter put back, small /var/tmp and /dev/shm, and the run directory as a tmpfs of its own owned by
     the run's uid. `mount` reads the whole table first, so the table may sit in the run directory."""
-    prefix = os.path.realpath(sys.base_prefix)
-    hidden = [h for h in (*HIDDEN, *_repository()) if os.path.isdir(h) and not os.path.islink(h)]
-    keep = [prefix] if any(prefix == h or prefix.startswith(h + "/") for h in hidden) else []
+    hidden, keep = _hidden()
     q = _fstab_path
     rows = ["tmpfs /tmp tmpfs size=16m,mode=1777"]
     rows += [f"{q(path)} /tmp/.keep{i} none rbind,X-mount.mkdir" for i, path in enumerate(keep)]
@@ -252,8 +259,14 @@ def _argv(mode: str, run_dir: str, source: str) -> list[str]:
         Path(run_dir, FSTAB).write_text(_fstab(run_dir, uid))
         return [*unshare, "--", "/bin/sh", "-c", _shell(run_dir, uid), "sh", source]
     if mode == "bwrap":
+        hidden, keep = _hidden()
         bind = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-        bind += ["--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm", "--dir", run_dir, "--chdir", run_dir]
+        bind += ["--tmpfs", "/var/tmp", "--tmpfs", "/dev/shm"]
+        for path in hidden:
+            bind += ["--tmpfs", path]
+        for path in keep:  # bind sources are read from the real root, under the tmpfs just mounted
+            bind += ["--ro-bind", path, path]
+        bind += ["--dir", run_dir, "--chdir", run_dir]
         spaces = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent"]
         spaces.append("--new-session")
         return ["bwrap", *spaces, *bind, "--cap-drop", "ALL", "--", *python]
