@@ -28,6 +28,9 @@ if [ -z "$python" ]; then
 fi
 
 debian_packages=(espeak-ng ffmpeg)
+# the coding sandbox (shared/interview_core/coding/sandbox.py): unshare, setpriv, setsid and mount run every
+# candidate's code without network; bubblewrap is its fallback where unprivileged `unshare -r` is refused
+debian_packages+=(util-linux mount bubblewrap)
 # browser tests, and make: sam build runs infra/layers/Makefile (the test setup; the local run needs neither)
 [ "$with_sam" = 1 ] && debian_packages+=(chromium make)
 missing=()
@@ -38,7 +41,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   if ! command -v apt-get >/dev/null; then
-    echo "Please install ${missing[*]} with your package manager (offline speech needs them)." >&2
+    echo "Please install ${missing[*]} with your package manager (offline speech and the code sandbox need them)." >&2
     exit 1
   fi
   echo "Installing Debian packages: ${missing[*]}"

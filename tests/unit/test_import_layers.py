@@ -50,6 +50,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
             "interview_core.access",
             "interview_core.livekit_rooms",
             "interview_core.providers",
+            "interview_core.coding",
         )
     },
     {"services": ("interview_core.services",)},
