@@ -19,8 +19,11 @@ CANDIDATE = {"name": "Rae Candidate", "email": "rae@example.com"}
 PRINCIPALS = ("organisation", "candidate", "nobody")
 
 
-def recruiter_session(acme: ApiGateway, questions: int = 2, **extra: Any) -> tuple[str, ApiGateway]:
-    body = {**CANDIDATE, "questions": [f"Question {i + 1}?" for i in range(questions)], **extra}
+def recruiter_session(
+    acme: ApiGateway, questions: int | list[Any] = 2, **extra: Any
+) -> tuple[str, ApiGateway]:
+    written = questions if isinstance(questions, list) else [f"Question {i + 1}?" for i in range(questions)]
+    body = {**CANDIDATE, "questions": written, **extra}
     made = acme.post(f"{P}/create", json=body).json()
     return made["session_id"], ApiGateway({"x-session-token": made["candidate_token"]})
 
@@ -185,8 +188,21 @@ def finish(acme: ApiGateway, candidate: ApiGateway, sid: str, aws) -> None:
     assert aws.drain_evaluations() == 1
 
 
+# Graded offline against these, so the report has key points missed that must stay the organisation's.
+WITH_RUBRICS = [
+    {
+        "text": "What is a hash map?",
+        "key_points": ["Keys map to values", "Collisions chain in a bucket's list"],
+    },
+    {
+        "text": "How do you reverse a linked list?",
+        "key_points": ["Keep three references: prev, current, next"],
+    },
+]
+
+
 def test_a_candidate_reads_only_what_the_organisation_released(acme: ApiGateway, aws) -> None:
-    sid, candidate = recruiter_session(acme)
+    sid, candidate = recruiter_session(acme, WITH_RUBRICS)
     finish(acme, candidate, sid, aws)
     refused = candidate.get(f"/api/reports/{sid}")
     assert refused.status_code == 403
@@ -242,7 +258,7 @@ def test_a_job_sets_the_default_release_and_a_session_may_override_it(acme: ApiG
         "/api/jobs",
         json={
             "title": "Backend",
-            "questions": [{"text": "Q1?"}, {"text": "Q2?"}],
+            "questions": WITH_RUBRICS,  # graded offline, so there are scores to share
             "candidate_report": "scores",
         },
     ).json()

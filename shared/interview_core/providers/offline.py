@@ -147,7 +147,7 @@ def _verdict(score: int) -> str:
     if score >= 6:
         return "Mostly right, with gaps"
     if score >= 3:
-        return "Partly right, with important parts missing"
+        return "Partly right, with important parts left out"
     return "Mostly missing or wrong"
 
 
@@ -155,6 +155,11 @@ def _said(evidence: str) -> str | None:
     """The candidate's own words an evidence line quotes (after its label)."""
     at = evidence.rfind(": \u201c")
     return evidence[at + 2 :] if at >= 0 else None
+
+
+def _ended(quote: str) -> str:
+    """A quote closing a sentence: its own full stop stands for the sentence's."""
+    return quote if quote.rstrip("\u201d").endswith((".", "!", "?")) else f"{quote}."
 
 
 def feedback(grade: "Grade", answer: str, points: int) -> str:
@@ -170,13 +175,13 @@ def feedback(grade: "Grade", answer: str, points: int) -> str:
         text = _GAMING_FEEDBACK[kind]
         if kind == "contradiction":
             quote = _said(next(e for e in grade.evidence if e.startswith("Contradicts")))
-            text += f": {quote}." if quote else "."
+            text += f": {_ended(quote)}" if quote else "."
         return text  # never the score: a candidate may read the feedback where scores are not shared
     made = f"it makes {len(grade.covered)} of {points} expected points" if points else None
     first = f"{_verdict(grade.score)}: {made}." if made else f"{_verdict(grade.score)}."
     quotes = [q for e in grade.evidence[: len(grade.covered)] if (q := _said(e))]
     if quotes:
-        return f"{first} {'Strongest' if grade.missing else 'Clearest'} part: {quotes[0]}."
+        return f"{first} {'Strongest' if grade.missing else 'Clearest'} part: {_ended(quotes[0])}"
     if grade.missing:
         return f"{first} {len(grade.missing)} expected point{'s' * (len(grade.missing) > 1)} not covered."
     return first
