@@ -88,10 +88,10 @@ def main() -> None:
         workers = int(tpl.parameter_defaults(tpl.load())["EvaluationWorkerConcurrency"])
         poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle, workers=workers).start()
         cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
-        # The offline grader's model (~1 s) loads while the first interview runs, not when its report is due.
+        # The offline grader's model (~1 s) loads before the API serves, not when the first report is due.
         from interview_core import wiring
 
-        threading.Thread(target=lambda: wiring.language_model().warm(), name="warm", daemon=True).start()
+        wiring.language_model().warm()
         # What this process runs with: the template's values unless the user exported others, and the
         # access-control mode as the app resolves it.
         admin_env = {
