@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from interview_core.livekit_rooms import LiveKitRooms
     from interview_core.queue import EvaluationQueue
     from interview_core.quota import Quotas
+    from interview_core.services.coding import CodingService
     from interview_core.services.evaluation import EvaluationService
     from interview_core.services.interview import InterviewService
     from interview_core.services.proctoring import ProctoringService
@@ -33,6 +34,7 @@ __all__ = [
     "quotas",
     "recruiter_service",
     "proctoring_service",
+    "coding_service",
     "job_store",
     "livekit_rooms",
     "language_model",
@@ -96,6 +98,13 @@ def proctoring_service() -> "ProctoringService":
 
 
 @cache
+def coding_service() -> "CodingService":
+    from interview_core.services.coding import CodingService
+
+    return CodingService(_store())
+
+
+@cache
 def retention_service() -> "RetentionService":
     from interview_core.blobs import MediaStore
     from interview_core.services.retention import RetentionService
@@ -137,6 +146,7 @@ def voice_service() -> "VoiceService":
 
 @cache
 def evaluation_service() -> "EvaluationService":
+    from interview_core.services.coding import CodingService
     from interview_core.services.evaluation import EvaluationService
 
     return EvaluationService(
@@ -159,6 +169,7 @@ def reset() -> None:
         quotas,
         recruiter_service,
         proctoring_service,
+        coding_service,
         job_store,
         livekit_rooms,
         settings.get_settings,
