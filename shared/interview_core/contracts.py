@@ -16,18 +16,18 @@ from interview_core.domain import (
     MAX_ANSWER_CHARS,
     MAX_CODE_CHARS,
     MAX_CODING_CHARS,
+    MAX_COMPETENCY_CHARS,
     MAX_EXPECTED_ROWS,
     MAX_EXPRESSION_CHARS,
+    MAX_KEY_POINT_CHARS,
+    MAX_KEY_POINTS,
+    MAX_REFERENCE_CHARS,
     MAX_SCHEMA_CHARS,
     MAX_TEST_NAME_CHARS,
     MAX_TESTS,
     MAX_TIME_LIMIT_MS,
-    MIN_TIME_LIMIT_MS,
-    MAX_COMPETENCY_CHARS,
-    MAX_KEY_POINT_CHARS,
-    MAX_KEY_POINTS,
-    MAX_REFERENCE_CHARS,
     MAX_WEIGHT,
+    MIN_TIME_LIMIT_MS,
     MIN_WEIGHT,
     CodeTest,
     CodingLanguage,
@@ -101,7 +101,9 @@ class Rubric(Model):
         description="Relative weight in the overall score",
     )
 
-    def as_question(self, text: str, type: QuestionType = "text", coding: CodingSpec | None = None) -> Question:
+    def as_question(
+        self, text: str, type: QuestionType = "text", coding: CodingSpec | None = None
+    ) -> Question:
         """The domain question: a recruiter's key point is a `KeyPoint` without keywords."""
         return Question(
             text=text,
@@ -120,7 +122,9 @@ class CodeTestIn(Model):
 
     model_config = ConfigDict(extra="forbid")
     name: TestName
-    visible: bool = Field(default=False, strict=True, description="Shown to the candidate and run by /api/code/run")
+    visible: bool = Field(
+        default=False, strict=True, description="Shown to the candidate and run by /api/code/run"
+    )
     call: Expression | None = Field(default=None, description="Python: evaluated after the candidate's code")
     expected: Expression | None = Field(default=None, description="Python: the value `call` must equal")
     expected_rows: list[list[int | float | str | bool | None]] | None = Field(
@@ -142,7 +146,9 @@ class CodingFields(Model):
     language: CodingLanguage | None = Field(default=None, description="python or sql: the question runs code")
     starter_code: Code | None = None
     sql_schema: SqlSchema | None = Field(
-        default=None, alias="schema", description="SQL: builds a fresh in-memory SQLite database for every run"
+        default=None,
+        alias="schema",
+        description="SQL: builds a fresh in-memory SQLite database for every run",
     )
     tests: list[CodeTestIn] = Field(default_factory=list, max_length=MAX_TESTS)
     reference_solution: Code | None = Field(
@@ -158,7 +164,9 @@ class CodingFields(Model):
         if self.language is None:
             return [f"{f}: only a coding question with a language has it" for f in given]
         if type == "text":
-            return ["language: a text question runs no code (send type coding, or leave out the coding fields)"]
+            return [
+                "language: a text question runs no code (send type coding, or leave out the coding fields)"
+            ]
         wrong = _SQL_ONLY if self.language == "python" else _PYTHON_ONLY
         needed = _PYTHON_ONLY if self.language == "python" else ("expected_rows",)
         problems = [
@@ -172,7 +180,11 @@ class CodingFields(Model):
         if self.language == "python" and self.sql_schema is not None:
             problems.append("schema: only SQL questions have one")
         names = [t.name for t in self.tests]
-        problems += [f"tests.{i}.name: {n!r} names another test too" for i, n in enumerate(names) if names.index(n) != i]
+        problems += [
+            f"tests.{i}.name: {n!r} names another test too"
+            for i, n in enumerate(names)
+            if names.index(n) != i
+        ]
         if not problems and len(self.coding_spec().model_dump_json()) > MAX_CODING_CHARS:
             problems.append(f"tests: the code, schema and tests total over {MAX_CODING_CHARS} characters")
         return problems

@@ -146,7 +146,6 @@ def voice_service() -> "VoiceService":
 
 @cache
 def evaluation_service() -> "EvaluationService":
-    from interview_core.services.coding import CodingService
     from interview_core.services.evaluation import EvaluationService
 
     return EvaluationService(

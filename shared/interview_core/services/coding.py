@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 from interview_core import coding
 from interview_core.access import Caller, authorize
-from interview_core.domain import MAX_CODE_RUNS, MAX_SESSION_CODING_CHARS, CodeTest, CodingSpec, Question, Session
+from interview_core.domain import (
+    MAX_CODE_RUNS,
+    MAX_SESSION_CODING_CHARS,
+    CodeTest,
+    CodingSpec,
+    Question,
+    Session,
+)
 from interview_core.domain import transitions as move
 from interview_core.errors import InvalidRequest, ProviderUnavailable, SessionNotFound
 from interview_core.observability import count, tag_session
@@ -16,7 +23,9 @@ from interview_core.store import SessionStore
 
 
 def python_tests(tests: Sequence[CodeTest]) -> list[coding.PythonTest]:
-    return [coding.PythonTest(name=t.name, call=t.call, expected=t.expected, visible=t.visible) for t in tests]
+    return [
+        coding.PythonTest(name=t.name, call=t.call, expected=t.expected, visible=t.visible) for t in tests
+    ]
 
 
 def sql_tests(tests: Sequence[CodeTest]) -> list[coding.SqlTest]:
@@ -60,7 +69,9 @@ def vet(questions: Sequence[Question], field: str = "questions") -> None:
             if failed:
                 raise InvalidRequest(
                     f"{field}.{i}.reference_solution fails {len(failed)} of its {len(spec.tests)} tests: "
-                    + "; ".join(f"{r.name!r} ({(r.error or f'got {r.actual}').strip()[-300:]})" for r in failed)
+                    + "; ".join(
+                        f"{r.name!r} ({(r.error or f'got {r.actual}').strip()[-300:]})" for r in failed
+                    )
                 )
 
 
@@ -69,7 +80,9 @@ class CodingService:
         self.store = store
         self.runs_per_question = runs_per_question
 
-    def run_visible(self, session_id: str, question_number: int, code: str, caller: Caller) -> coding.RunResult:
+    def run_visible(
+        self, session_id: str, question_number: int, code: str, caller: Caller
+    ) -> coding.RunResult:
         """Run `code` against the visible tests of a question of a session in progress: a candidate only
         their current question, the organisation any. Each run is counted before it runs."""
         tag_session(session_id)
@@ -79,7 +92,9 @@ class CodingService:
             raise SessionNotFound(session_id) from None
         spec = self._runnable(session, question_number, caller.is_candidate)
         if not coding.network_isolated():  # refused before the run is counted against the candidate
-            raise ProviderUnavailable("Code cannot be run here: no sandbox without network access is available")
+            raise ProviderUnavailable(
+                "Code cannot be run here: no sandbox without network access is available"
+            )
         self._apply(move.count_code_run(session, question_number, self.runs_per_question))
         count("CodeRuns")
         return run(spec, code, spec.visible_tests).for_candidate()
@@ -97,7 +112,9 @@ class CodingService:
             )
         spec = session.questions[question_number - 1].coding
         if spec is None:
-            raise InvalidRequest(f"question_number: question {question_number} is not a coding question with a language")
+            raise InvalidRequest(
+                f"question_number: question {question_number} is not a coding question with a language"
+            )
         return spec
 
     def _apply(self, change: move.Change) -> None:
@@ -105,4 +122,3 @@ class CodingService:
             self.store.apply(change)
         except SessionNotFound:
             raise SessionNotFound(change.session_id) from None
-

@@ -54,7 +54,10 @@ class CodeRunResponse(Model):
     response_model=CodeRunResponse,
     summary="Run code against a coding question's visible tests (candidate token or organisation key)",
     responses={
-        400: {"model": ErrorResponse, "description": "Not started, not a coding question, not the current one"},
+        400: {
+            "model": ErrorResponse,
+            "description": "Not started, not a coding question, not the current one",
+        },
         404: {"model": ErrorResponse},
         **documented(429, 503, _429="This question's runs in this session are used up (30); no Retry-After"),
     },

@@ -23,14 +23,14 @@ from interview_core.contracts import (
 )
 from interview_core.domain import (
     COUNTED_STATES,
-    MAX_ANSWER_CHARS,
     DEFAULT_TIME_LIMIT_MS,
+    MAX_ANSWER_CHARS,
     MAX_CODE_RUNS,
     MAX_CODING_CHARS,
     MAX_SESSION_CODING_CHARS,
     MAX_TOPIC_CHARS,
-    Difficulty,
     CodingLanguage,
+    Difficulty,
     QuestionType,
     ReportShare,
 )
