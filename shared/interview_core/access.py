@@ -122,6 +122,9 @@ ROUTES: dict[str, Rule] = {
     "POST /capture_reference_face": Rule(_BOTH),
     "POST /api/proctoring/{session_id}/snapshot": Rule(_BOTH),
     "POST /api/proctoring/{session_id}/events": Rule(_BOTH, "at most 300 events a minute per session"),
+    "POST /api/code/run": Rule(
+        _BOTH, "a session in progress; candidate: only the current question; 30 runs per question"
+    ),
     "POST /api/livekit/webhook": Rule(_ANYONE, "signed by LiveKit with the deployment's API secret"),
 }
 

@@ -8,18 +8,30 @@ pydantic and the hygiene types: nearly every function loads it."""
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
 from pydantic_core import PydanticCustomError
 
 from interview_core import text as hygiene
 from interview_core.domain import (
     MAX_ANSWER_CHARS,
+    MAX_CODE_CHARS,
+    MAX_CODING_CHARS,
     MAX_COMPETENCY_CHARS,
+    MAX_EXPECTED_ROWS,
+    MAX_EXPRESSION_CHARS,
     MAX_KEY_POINT_CHARS,
     MAX_KEY_POINTS,
     MAX_REFERENCE_CHARS,
+    MAX_SCHEMA_CHARS,
+    MAX_TEST_NAME_CHARS,
+    MAX_TESTS,
+    MAX_TIME_LIMIT_MS,
     MAX_WEIGHT,
+    MIN_TIME_LIMIT_MS,
     MIN_WEIGHT,
+    CodeTest,
+    CodingLanguage,
+    CodingSpec,
     KeyPoint,
     Question,
     QuestionType,
@@ -33,6 +45,10 @@ if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bound
     ReferenceAnswer = str
     KeyPointText = str
     Competency = str
+    Code = str
+    SqlSchema = str
+    TestName = str
+    Expression = str
 else:
     AnswerText = hygiene.answer(MAX_ANSWER_CHARS)
     EventDetail = hygiene.line(200, required=False)
@@ -40,6 +56,10 @@ else:
     ReferenceAnswer = hygiene.text(MAX_REFERENCE_CHARS, required=False)  # model answers hold code too
     KeyPointText = hygiene.line(MAX_KEY_POINT_CHARS)
     Competency = hygiene.line(MAX_COMPETENCY_CHARS, required=False)
+    Code = hygiene.answer(MAX_CODE_CHARS)  # code is kept as typed, as answers are
+    SqlSchema = hygiene.answer(MAX_SCHEMA_CHARS)
+    TestName = hygiene.line(MAX_TEST_NAME_CHARS)
+    Expression = hygiene.answer(MAX_EXPRESSION_CHARS)
 QuestionNumber = Annotated[int, Field(ge=1)]  # 1-based, as every message and response counts them
 
 # What a candidate's browser reports; server-side checks and LiveKit add their own types (proctoring.WEIGHTS).
@@ -81,7 +101,9 @@ class Rubric(Model):
         description="Relative weight in the overall score",
     )
 
-    def as_question(self, text: str, type: QuestionType = "text") -> Question:
+    def as_question(
+        self, text: str, type: QuestionType = "text", coding: CodingSpec | None = None
+    ) -> Question:
         """The domain question: a recruiter's key point is a `KeyPoint` without keywords."""
         return Question(
             text=text,
@@ -90,16 +112,111 @@ class Rubric(Model):
             key_points=[KeyPoint(point=p) for p in self.key_points],
             competency=self.competency or None,
             weight=self.weight,
+            coding=coding,
         )
 
 
-class QuestionIn(Rubric):
+class CodeTestIn(Model):
+    """A test as the organisation writes it: Python `{name, call, expected}`, SQL `{name, expected_rows,
+    ordered}`; which fields a test needs is its question's language (CodingFields checks)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: TestName
+    visible: bool = Field(
+        default=False, strict=True, description="Shown to the candidate and run by /api/code/run"
+    )
+    call: Expression | None = Field(default=None, description="Python: evaluated after the candidate's code")
+    expected: Expression | None = Field(default=None, description="Python: the value `call` must equal")
+    expected_rows: list[list[int | float | str | bool | None]] | None = Field(
+        default=None, max_length=MAX_EXPECTED_ROWS, description="SQL: the rows the query returns"
+    )
+    ordered: bool = Field(default=False, strict=True, description="SQL: the rows must come in this order")
+
+
+_PYTHON_ONLY, _SQL_ONLY = ("call", "expected"), ("expected_rows", "ordered")
+_CODING_FIELDS = ("language", "starter_code", "sql_schema", "tests", "reference_solution", "time_limit_ms")
+
+
+class CodingFields(Model):
+    """How a coding question is checked, beside its text wherever one is written (custom questions, jobs).
+    The sandbox's checks (expressions parse, the reference solution passes) are the service's:
+    services.coding.vet, at creation."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    language: CodingLanguage | None = Field(default=None, description="python or sql: the question runs code")
+    starter_code: Code | None = None
+    sql_schema: SqlSchema | None = Field(
+        default=None,
+        alias="schema",
+        description="SQL: builds a fresh in-memory SQLite database for every run",
+    )
+    tests: list[CodeTestIn] = Field(default_factory=list, max_length=MAX_TESTS)
+    reference_solution: Code | None = Field(
+        default=None, description="Run against the tests at creation: a question it fails is refused"
+    )
+    time_limit_ms: int | None = Field(
+        default=None, ge=MIN_TIME_LIMIT_MS, le=MAX_TIME_LIMIT_MS, strict=True, description="Per run"
+    )
+
+    def coding_problems(self, type: QuestionType | None) -> list[str]:
+        """What is inconsistent in the coding fields, each naming its field (relative to the question)."""
+        given = [f for f in _CODING_FIELDS if f in self.model_fields_set and f != "language"]
+        if self.language is None:
+            return [f"{f}: only a coding question with a language has it" for f in given]
+        if type == "text":
+            return [
+                "language: a text question runs no code (send type coding, or leave out the coding fields)"
+            ]
+        wrong = _SQL_ONLY if self.language == "python" else _PYTHON_ONLY
+        needed = _PYTHON_ONLY if self.language == "python" else ("expected_rows",)
+        problems = [
+            f"tests.{i}.{f}: {'a ' + self.language + ' test needs it' if f in needed else 'not for ' + self.language}"
+            for i, t in enumerate(self.tests)
+            for f in (*needed, *wrong)
+            if (f in needed and getattr(t, f) is None) or (f in wrong and f in t.model_fields_set)
+        ]
+        if self.language == "sql" and self.tests and not self.sql_schema:
+            problems.append("schema: SQL tests need the schema their database is built from")
+        if self.language == "python" and self.sql_schema is not None:
+            problems.append("schema: only SQL questions have one")
+        names = [t.name for t in self.tests]
+        problems += [
+            f"tests.{i}.name: {n!r} names another test too"
+            for i, n in enumerate(names)
+            if names.index(n) != i
+        ]
+        if not problems and len(self.coding_spec().model_dump_json()) > MAX_CODING_CHARS:
+            problems.append(f"tests: the code, schema and tests total over {MAX_CODING_CHARS} characters")
+        return problems
+
+    def coding_spec(self) -> CodingSpec | None:
+        if self.language is None:
+            return None
+        return CodingSpec(
+            language=self.language,
+            starter_code=self.starter_code,
+            sql_schema=self.sql_schema,
+            tests=[CodeTest(**dict(t)) for t in self.tests],
+            reference_solution=self.reference_solution,
+            **({"time_limit_ms": self.time_limit_ms} if self.time_limit_ms is not None else {}),
+        )
+
+
+class QuestionIn(Rubric, CodingFields):
     """A question the organisation writes: custom questions at session creation, and a job's."""
 
     text: QuestionText
     type: QuestionType | None = Field(
         default=None, description="text or coding; left out: the request's question_types, else text"
     )
+
+    @model_validator(mode="after")
+    def _coding(self) -> "QuestionIn":
+        if problems := self.coding_problems(self.type):
+            raise ValueError("; ".join(problems))
+        if self.language is not None:
+            self.type = "coding"  # a question that runs code is one, whatever question_types says
+        return self
 
 
 @cache

@@ -135,6 +135,12 @@ class RateLimited(InterviewError):
         self.retry_after = max(1, retry_after)
 
 
+class RunLimitReached(InterviewError):
+    """A coding question's runs in this session are used up; submitting the answer still works."""
+
+    status, code = 429, "rate_limited"
+
+
 class QuotaExceeded(RateLimited):
     """A daily quota is used up (or too little of it is left for this request); nothing was charged.
     `retry_after` is the seconds until the quota resets (the next 00:00 UTC)."""

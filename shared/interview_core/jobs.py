@@ -9,15 +9,16 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from interview_core.aws import client
-from interview_core.contracts import QuestionIn, Rubric
+from interview_core.contracts import CodingFields, QuestionIn, Rubric
 from interview_core.domain import QuestionType, ReportShare, utc_now
 from interview_core.errors import JobNotFound
 from interview_core.model import Model
 from interview_core.store.codec import from_item, to_item
 
 
-class JobQuestion(Rubric):
-    """A job's question and its rubric, as the organisation wrote them; its sessions copy both."""
+class JobQuestion(Rubric, CodingFields):
+    """A job's question, its rubric and how it is run, as the organisation wrote them; its sessions copy
+    all three."""
 
     text: str
     type: QuestionType = "text"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from interview_core.livekit_rooms import LiveKitRooms
     from interview_core.queue import EvaluationQueue
     from interview_core.quota import Quotas
+    from interview_core.services.coding import CodingService
     from interview_core.services.evaluation import EvaluationService
     from interview_core.services.interview import InterviewService
     from interview_core.services.proctoring import ProctoringService
@@ -33,6 +34,7 @@ __all__ = [
     "quotas",
     "recruiter_service",
     "proctoring_service",
+    "coding_service",
     "job_store",
     "livekit_rooms",
     "language_model",
@@ -93,6 +95,13 @@ def proctoring_service() -> "ProctoringService":
     s = get_settings()
     limits = EventLimits(s.proctoring_max_events, s.proctoring_events_per_minute)
     return ProctoringService(_store(), MediaStore(s.media_bucket), s.max_image_bytes, limits)
+
+
+@cache
+def coding_service() -> "CodingService":
+    from interview_core.services.coding import CodingService
+
+    return CodingService(_store())
 
 
 @cache
@@ -159,6 +168,7 @@ def reset() -> None:
         quotas,
         recruiter_service,
         proctoring_service,
+        coding_service,
         job_store,
         livekit_rooms,
         settings.get_settings,

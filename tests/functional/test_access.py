@@ -86,6 +86,9 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/proctoring/{session_id}/events": lambda ids: (
         "POST", f"/api/proctoring/{ids['recruiter']}/events", {"json_body": {"events": [{"type": "paste"}]}}
     ),
+    "POST /api/code/run": lambda ids: (
+        "POST", "/api/code/run", {"json_body": {"session_id": ids["recruiter"], "question_number": 1, "code": "x = 1"}}
+    ),
     "POST /api/livekit/webhook": lambda ids: ("POST", "/api/livekit/webhook", {"json_body": {}}),
 }  # fmt: skip
 

@@ -29,6 +29,7 @@ from interview_core.errors import (
     ProviderUnavailable,
     QuotaExceeded,
     RateLimited,
+    RunLimitReached,
     Refused,
     SessionNotActive,
     SessionNotFound,
@@ -59,6 +60,7 @@ ANSWERED_AS: dict[type[InterviewError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     RateLimited: (429, "rate_limited"),
     QuotaExceeded: (429, "rate_limited"),
+    RunLimitReached: (429, "rate_limited"),
 }
 
 SAMPLES: list[InterviewError] = [
@@ -82,6 +84,7 @@ SAMPLES: list[InterviewError] = [
     Forbidden("The organisation has not released this report"),
     RateLimited("Too many proctoring events", retry_after=7),
     QuotaExceeded("Daily quota used up", retry_after=3600),
+    RunLimitReached("Question 1 has been run 30 times"),
 ]
 
 
@@ -153,7 +156,7 @@ def test_a_refused_connection_closes_with_4000_plus_the_status_after_its_error()
 
 # -- the validation style ------------------------------------------------------------------------------
 
-RECRUITER_API = ("/api/parallel_interview", "/api/jobs", "/api/proctoring", "/capture_reference_face")
+RECRUITER_API = ("/api/parallel_interview", "/api/jobs", "/api/proctoring", "/capture_reference_face", "/api/code")
 
 
 def test_the_recruiter_api_routes_and_only_they_answer_invalid_input_with_400() -> None:

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
 from interview_core.contracts import ProctoringEvents, QuestionIn
-from interview_core.domain import IntegrityReport, QuestionType, ReportShare
+from interview_core.domain import CodingSpec, IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
 Success = Literal["success"]
@@ -128,6 +128,10 @@ class SessionQuestion(Model):
     key_points: list[str]
     competency: str | None
     weight: float
+    coding: CodingSpec | None = Field(
+        default=None, description="How a coding question is run: its language, starter code, schema, every "
+        "test (hidden ones too), reference solution and time limit"
+    )
 
 
 class SessionDetailResponse(Model):

@@ -59,6 +59,7 @@ def session_questions(s: Session) -> list[SessionQuestion]:
             key_points=[k.point for k in q.key_points],
             competency=q.competency,
             weight=q.weight,
+            coding=q.coding,
         )
         for n, q in enumerate(s.questions, start=1)
     ]

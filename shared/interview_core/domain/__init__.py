@@ -85,9 +85,59 @@ MIN_WEIGHT = 0.01  # DynamoDB stores no number below 1e-130, and a smaller share
 MAX_WEIGHT = 100.0
 
 
+CodingLanguage = Literal["python", "sql"]
+SqlValue = int | float | str | bool | None
+
+# What a coding question may hold, in one place (contracts check them, GET /api/config shows them). Within
+# the sandbox's own bounds (coding.models), and small enough that a session of coding questions, with its
+# answers, stays below DynamoDB's 400 KB item limit: hence the totals per question and per session.
+MAX_CODE_CHARS = 20_000  # starter code, a reference solution, the code sent to run
+MAX_SCHEMA_CHARS = 20_000  # a SQL question's schema (and data)
+MAX_TESTS = 50
+MAX_TEST_NAME_CHARS = 200
+MAX_EXPRESSION_CHARS = 2_000  # a Python test's call, and its expected value
+MAX_EXPECTED_ROWS = 1_000
+MAX_CODING_CHARS = 50_000  # one question's code, schema and tests together (as JSON)
+MAX_SESSION_CODING_CHARS = 100_000  # all of a session's (or job's) coding questions together
+MIN_TIME_LIMIT_MS = 100
+MAX_TIME_LIMIT_MS = 10_000  # the sandbox's own cap (coding.MAX_TIME_LIMIT_MS; a unit test keeps them equal)
+DEFAULT_TIME_LIMIT_MS = 2_000
+MAX_CODE_RUNS = 30  # runs of the visible tests, per question and session
+
+
+class CodeTest(Model):
+    """One test of a coding question. Python: `call` and `expected` are expressions; SQL: the rows the one
+    query must return (`ordered`: in that order). Hidden from the candidate unless `visible`."""
+
+    name: str
+    visible: bool = False
+    call: str | None = None
+    expected: str | None = None
+    expected_rows: list[list[SqlValue]] | None = None
+    ordered: bool = False
+
+
+class CodingSpec(Model):
+    """How a coding question is checked. Its tests and reference solution are the organisation's: a
+    candidate sees the language, the starter code and the visible tests only (`for_candidate`)."""
+
+    language: CodingLanguage
+    starter_code: str | None = None
+    # SQL: builds a fresh in-memory database for every run ("schema" in requests and responses: the name
+    # would shadow BaseModel.schema)
+    sql_schema: str | None = Field(default=None, serialization_alias="schema")
+    tests: list[CodeTest] = Field(default_factory=list)
+    reference_solution: str | None = None
+    time_limit_ms: int = DEFAULT_TIME_LIMIT_MS
+
+    @property
+    def visible_tests(self) -> list[CodeTest]:
+        return [t for t in self.tests if t.visible]
+
+
 class Question(Model):
     """A question and its rubric. The rubric (reference answer, key points) is the organisation's: no
-    candidate-facing response carries it."""
+    candidate-facing response carries it, nor a coding question's tests beyond the visible ones."""
 
     text: str
     key_points: list[KeyPoint] = Field(default_factory=list)
@@ -95,6 +145,7 @@ class Question(Model):
     reference_answer: str | None = None  # a model answer
     competency: str | None = None  # a label such as "data modelling": the report scores each one
     weight: float = 1.0  # relative weight in the overall score
+    coding: CodingSpec | None = None  # coding questions that say how they are run (language and tests)
 
     @property
     def gradable(self) -> bool:

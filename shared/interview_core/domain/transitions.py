@@ -28,6 +28,7 @@ from interview_core.errors import (
     EvaluationBusy,
     Forbidden,
     IllegalTransition,
+    RunLimitReached,
     SessionNotActive,
     SessionNotFound,
 )
@@ -363,6 +364,17 @@ def log_events(
     return Change(session_id, "", condition, sets=sets, add=add)
 
 
+CODE_RUNS = "code_runs_"  # + the question number: runs of that question's visible tests
+
+
+def count_code_run(session: Session, question_number: int, limit: int) -> Change:
+    """One more run of a question's visible tests. Conditional on the session being in progress and on
+    the question's count leaving room for it, so racing runs can never pass `limit`."""
+    runs = f"{CODE_RUNS}{question_number}"
+    expect = Expect(present=True, status=SessionStatus.IN_PROGRESS, at_most={runs: limit - 1})
+    return Change(session.session_id, session.scope, expect, session, add={runs: 1}, read_back=True)
+
+
 # -- evaluation lease ---------------------------------------------------------------------------------
 
 
@@ -470,6 +482,15 @@ def refusal(change: Change, found: dict[str, Any] | None, now: int) -> Exception
         return EvaluationBusy(change.session_id) if running else Stale()
     if expect.claim is not None or expect.due_at is not None:
         return Stale()
+    if runs := [a for a in expect.at_most if a.startswith(CODE_RUNS)]:
+        if not is_live(found, now):
+            return SessionNotFound()
+        if found.get("status") != SessionStatus.IN_PROGRESS.value:
+            return SessionNotActive()
+        return RunLimitReached(
+            f"Question {runs[0].removeprefix(CODE_RUNS)} has been run {expect.at_most[runs[0]] + 1} times, "
+            "the most a question may be in a session; the answer can still be submitted"
+        )
     if expect.equal or expect.before or expect.at_most:  # the proctoring counters moved meanwhile
         if not found or found.get("status") == SessionStatus.ERASING.value:
             return SessionNotFound()

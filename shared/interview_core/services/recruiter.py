@@ -93,7 +93,7 @@ class RecruiterService:
         share: ReportShare = spec.candidate_report or "none"
         if spec.job_id:
             job = self.jobs.get(org_id, spec.job_id)
-            questions = [q.as_question(q.text, q.type) for q in job.questions]
+            questions = [q.as_question(q.text, q.type, q.coding_spec()) for q in job.questions]  # vetted
             title: str | None = job.title
             share = spec.candidate_report or job.candidate_report
             if spec.questions:
@@ -101,7 +101,12 @@ class RecruiterService:
         elif spec.questions:
             written = [QuestionIn(text=q) if isinstance(q, str) else q for q in spec.questions]
             types = _question_types(spec.question_types, len(written))
-            questions = [q.as_question(q.text, q.type or t) for q, t in zip(written, types, strict=True)]
+            questions = [
+                q.as_question(q.text, q.type or t, q.coding_spec()) for q, t in zip(written, types, strict=True)
+            ]
+            from interview_core.services.coding import vet  # the sandbox: loaded by the create function only
+
+            vet(questions)
             title = None
         else:
             raise InvalidRequest("Either questions or job_id is required")

@@ -8,11 +8,28 @@ from fastapi import APIRouter, Response
 from pydantic import Field, TypeAdapter
 
 from interview_core.api.schemas import InterviewSpec, TextToSpeechRequest
-from interview_core.contracts import Competency, KeyPointText, QuestionText, ReferenceAnswer, Rubric
+from interview_core.contracts import (
+    Code,
+    CodeTestIn,
+    CodingFields,
+    Competency,
+    Expression,
+    KeyPointText,
+    QuestionText,
+    ReferenceAnswer,
+    Rubric,
+    SqlSchema,
+    TestName,
+)
 from interview_core.domain import (
     COUNTED_STATES,
+    DEFAULT_TIME_LIMIT_MS,
     MAX_ANSWER_CHARS,
+    MAX_CODE_RUNS,
+    MAX_CODING_CHARS,
+    MAX_SESSION_CODING_CHARS,
     MAX_TOPIC_CHARS,
+    CodingLanguage,
     Difficulty,
     QuestionType,
     ReportShare,
@@ -71,12 +88,29 @@ class RubricConfig(Model):
     weight_default: float
 
 
+class CodingConfig(Model):
+    """What a coding question may hold (custom questions and jobs), and how often its tests may be run."""
+
+    languages: list[CodingLanguage]
+    code_max_chars: int = Field(description="Starter code, a reference solution, and code sent to run")
+    schema_max_chars: int
+    tests_max: int = Field(description="Tests per question")
+    test_name_max_chars: int
+    expression_max_chars: int = Field(description="A Python test's call, and its expected value")
+    expected_rows_max: int = Field(description="Rows a SQL test expects")
+    question_max_chars: int = Field(description="A question's code, schema and tests together, as JSON")
+    session_max_chars: int = Field(description="All coding questions of a session or job together")
+    time_limit_ms: Range
+    runs_per_question: int = Field(description="POST /api/code/run, per question and session")
+
+
 class ConfigResponse(Model):
     answer_max_chars: int = Field(description="Typed answers, in practice and recruiter interviews alike")
     practice: PracticeConfig
     audio: AudioConfig
     recruiter: RecruiterConfig
     rubric: RubricConfig
+    coding: CodingConfig
 
 
 def _property(schema: dict[str, Any], name: str) -> dict[str, Any]:
@@ -107,6 +141,9 @@ def _config() -> ConfigResponse:
     questions = _property(CreateJobRequest.model_json_schema(), "questions")
     rubric = Rubric.model_json_schema()
     weight = _property(rubric, "weight")
+    fields, test = CodingFields.model_json_schema(), CodeTestIn.model_json_schema()
+    time_limit = next(t for t in _property(fields, "time_limit_ms")["anyOf"] if t.get("type") == "integer")
+    rows = next(t for t in _property(test, "expected_rows")["anyOf"] if t.get("type") == "array")
     return ConfigResponse(
         answer_max_chars=MAX_ANSWER_CHARS,
         practice=PracticeConfig(
@@ -141,6 +178,21 @@ def _config() -> ConfigResponse:
             weight_min=weight["minimum"],
             weight_max=weight["maximum"],
             weight_default=weight["default"],
+        ),
+        coding=CodingConfig(
+            languages=list(get_args(CodingLanguage)),
+            code_max_chars=_max_chars(Code),
+            schema_max_chars=_max_chars(SqlSchema),
+            tests_max=_property(fields, "tests")["maxItems"],
+            test_name_max_chars=_max_chars(TestName),
+            expression_max_chars=_max_chars(Expression),
+            expected_rows_max=rows["maxItems"],
+            question_max_chars=MAX_CODING_CHARS,
+            session_max_chars=MAX_SESSION_CODING_CHARS,
+            time_limit_ms=Range(
+                minimum=time_limit["minimum"], maximum=time_limit["maximum"], default=DEFAULT_TIME_LIMIT_MS
+            ),
+            runs_per_question=MAX_CODE_RUNS,
         ),
     )
 

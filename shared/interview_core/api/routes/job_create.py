@@ -6,6 +6,7 @@ from interview_core.api.recruiter_schemas import CreateJobRequest
 from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobQuestion, JobStore
+from interview_core.services.coding import vet
 from interview_core.wiring import job_store
 
 router = RecruiterRouter(prefix="/api/jobs", tags=["jobs"])
@@ -22,4 +23,5 @@ def create_job(
     body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)
 ) -> Job:
     questions = [JobQuestion.written(q) for q in body.questions]
+    vet([q.as_question(q.text, q.type, q.coding_spec()) for q in questions])  # before it is stored
     return jobs.create(who.organisation, body.title, questions, body.description, body.candidate_report)
