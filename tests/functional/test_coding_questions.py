@@ -80,7 +80,10 @@ def test_coding_questions_are_stored_and_the_organisation_sees_their_tests(acme:
 def test_a_job_keeps_its_coding_questions_and_its_sessions_copy_them(acme: ApiGateway) -> None:
     job = acme.post("/api/jobs", json={"title": "Engineer", "questions": [PYTHON]})
     assert job.status_code == 201, job.text
-    assert acme.get(f"/api/jobs/{job.json()['job_id']}").json()["questions"][0]["tests"][1]["call"] == HIDDEN_CALL
+    assert (
+        acme.get(f"/api/jobs/{job.json()['job_id']}").json()["questions"][0]["tests"][1]["call"]
+        == HIDDEN_CALL
+    )
     made = acme.post(f"{P}/create", json={**CANDIDATE, "job_id": job.json()["job_id"]}).json()
     assert made["interview_config"]["question_types"] == ["coding"]
     detail = acme.get(f"{P}/session/{made['session_id']}").json()["questions"]
@@ -184,6 +187,8 @@ def test_runs_need_a_started_session_and_a_coding_question(acme: ApiGateway) -> 
     assert run(acme, sid, REFERENCE).json()["passed"] == 1
     for number in (2, 3):
         refused = run(acme, sid, "x = 1", number)
-        assert refused.status_code == 400 and "not a coding question" in refused.json()["detail"], refused.text
+        assert refused.status_code == 400 and "not a coding question" in refused.json()["detail"], (
+            refused.text
+        )
     assert run(acme, sid, "x = 1", 9).status_code == 400
     assert run(ApiGateway({"x-session-token": "not-the-token"}), sid, REFERENCE).status_code == 404

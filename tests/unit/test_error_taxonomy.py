@@ -29,8 +29,8 @@ from interview_core.errors import (
     ProviderUnavailable,
     QuotaExceeded,
     RateLimited,
-    RunLimitReached,
     Refused,
+    RunLimitReached,
     SessionNotActive,
     SessionNotFound,
     Unauthorized,
@@ -156,7 +156,13 @@ def test_a_refused_connection_closes_with_4000_plus_the_status_after_its_error()
 
 # -- the validation style ------------------------------------------------------------------------------
 
-RECRUITER_API = ("/api/parallel_interview", "/api/jobs", "/api/proctoring", "/capture_reference_face", "/api/code")
+RECRUITER_API = (
+    "/api/parallel_interview",
+    "/api/jobs",
+    "/api/proctoring",
+    "/capture_reference_face",
+    "/api/code",
+)
 
 
 def test_the_recruiter_api_routes_and_only_they_answer_invalid_input_with_400() -> None:

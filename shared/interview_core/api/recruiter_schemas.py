@@ -129,8 +129,9 @@ class SessionQuestion(Model):
     competency: str | None
     weight: float
     coding: CodingSpec | None = Field(
-        default=None, description="How a coding question is run: its language, starter code, schema, every "
-        "test (hidden ones too), reference solution and time limit"
+        default=None,
+        description="How a coding question is run: its language, starter code, schema, every "
+        "test (hidden ones too), reference solution and time limit",
     )
 
 

@@ -102,7 +102,8 @@ class RecruiterService:
             written = [QuestionIn(text=q) if isinstance(q, str) else q for q in spec.questions]
             types = _question_types(spec.question_types, len(written))
             questions = [
-                q.as_question(q.text, q.type or t, q.coding_spec()) for q, t in zip(written, types, strict=True)
+                q.as_question(q.text, q.type or t, q.coding_spec())
+                for q, t in zip(written, types, strict=True)
             ]
             from interview_core.services.coding import vet  # the sandbox: loaded by the create function only
 
