@@ -8,7 +8,7 @@ pydantic and the hygiene types: nearly every function loads it."""
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 
 from interview_core import text as hygiene
@@ -36,6 +36,7 @@ from interview_core.domain import (
     Question,
     QuestionType,
 )
+from interview_core.errors import InvalidRequest
 from interview_core.model import Model
 
 if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded types
@@ -211,13 +212,14 @@ class QuestionIn(Rubric, CodingFields):
         default=None, description="text or coding; left out: the request's question_types, else text"
     )
 
-    @model_validator(mode="after")
-    def _coding(self) -> "QuestionIn":
+    def checked(self, field: str) -> "QuestionIn":
+        """The rules between fields that the schema cannot state (coding fields need a language; a language
+        makes the question a coding one), refused as a 400 of the service's: a body the schema allows is
+        never a validation error."""
         if problems := self.coding_problems(self.type):
-            raise ValueError("; ".join(problems))
-        if self.language is not None:
-            self.type = "coding"  # a question that runs code is one, whatever question_types says
-        return self
+            raise InvalidRequest(f"{field}: " + "; ".join(problems))
+        # a question that runs code is one, whatever question_types says
+        return self.model_copy(update={"type": "coding"}) if self.language is not None else self
 
 
 @cache

@@ -99,7 +99,10 @@ class RecruiterService:
             if spec.questions:
                 raise InvalidRequest("Send either job_id or questions, not both")
         elif spec.questions:
-            written = [QuestionIn(text=q) if isinstance(q, str) else q for q in spec.questions]
+            written = [
+                (QuestionIn(text=q) if isinstance(q, str) else q).checked(f"questions.{i}")
+                for i, q in enumerate(spec.questions)
+            ]
             types = _question_types(spec.question_types, len(written))
             questions = [
                 q.as_question(q.text, q.type or t, q.coding_spec())

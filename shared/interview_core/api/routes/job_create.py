@@ -22,6 +22,6 @@ router = RecruiterRouter(prefix="/api/jobs", tags=["jobs"])
 def create_job(
     body: CreateJobRequest, jobs: JobStore = Depends(job_store), who: Caller = Depends(caller)
 ) -> Job:
-    questions = [JobQuestion.written(q) for q in body.questions]
+    questions = [JobQuestion.written(q.checked(f"questions.{i}")) for i, q in enumerate(body.questions)]
     vet([q.as_question(q.text, q.type, q.coding_spec()) for q in questions])  # before it is stored
     return jobs.create(who.organisation, body.title, questions, body.description, body.candidate_report)
