@@ -134,6 +134,14 @@ class CodeTestIn(Model):
     ordered: bool = Field(default=False, strict=True, description="SQL: the rows must come in this order")
 
 
+def _whole(value: Any) -> Any:
+    """JSON's 733.0 is the integer 733 (as JSON Schema counts); 733.5, "733" and true stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+TimeLimit = Annotated[
+    int, Field(ge=MIN_TIME_LIMIT_MS, le=MAX_TIME_LIMIT_MS, strict=True), BeforeValidator(_whole)
+]
 _PYTHON_ONLY, _SQL_ONLY = ("call", "expected"), ("expected_rows", "ordered")
 _CODING_FIELDS = ("language", "starter_code", "sql_schema", "tests", "reference_solution", "time_limit_ms")
 
@@ -155,9 +163,7 @@ class CodingFields(Model):
     reference_solution: Code | None = Field(
         default=None, description="Run against the tests at creation: a question it fails is refused"
     )
-    time_limit_ms: int | None = Field(
-        default=None, ge=MIN_TIME_LIMIT_MS, le=MAX_TIME_LIMIT_MS, strict=True, description="Per run"
-    )
+    time_limit_ms: TimeLimit | None = Field(default=None, description="Per run")
 
     def coding_problems(self, type: QuestionType | None) -> list[str]:
         """What is inconsistent in the coding fields, each naming its field (relative to the question)."""
