@@ -4,6 +4,7 @@
     .venv/bin/python bench/grading.py --cold-runs 5   # as above, five fresh-process cold starts
     .venv/bin/python bench/grading.py --in-process    # the grader alone: agreement, gaming means, latency
     .venv/bin/python bench/grading.py --fit           # least-squares weights for grader.WEIGHTS / BIAS
+    .venv/bin/python bench/grading.py --longest       # the largest answer against the largest rubric
 
 The labelled sets (bench/grading_data, written for this project): reference_set.json, questions with a
 reference answer and key points, real answers graded 0-5, and gaming answers that deserve 0; bank_set.json,
@@ -287,6 +288,42 @@ def through_stack(cold_runs: int) -> None:
         )
 
 
+def longest(runs: int = 3) -> None:
+    """The most a single answer can cost: the longest answer the API takes against the longest rubric, in
+    prose of short sentences (every sentence and clause is embedded), each run with a cold cache."""
+    from interview_core.domain import (
+        MAX_ANSWER_CHARS,
+        MAX_KEY_POINT_CHARS,
+        MAX_KEY_POINTS,
+        MAX_REFERENCE_CHARS,
+    )
+
+    terms = "index query table row join cache lock queue thread tree graph node hash key value".split()  # noqa: SIM905
+
+    def prose(chars: int, seed: int) -> str:
+        out: list[str] = []
+        i = seed
+        while sum(len(s) + 1 for s in out) < chars:
+            out.append(" ".join(terms[(i + k * 7) % len(terms)] for k in range(9)).capitalize() + ".")
+            i += 3
+        return " ".join(out)[:chars]
+
+    rubric = grading.Rubric(
+        question=prose(2000, 1),
+        reference_answer=prose(MAX_REFERENCE_CHARS, 2),
+        key_points=tuple(prose(MAX_KEY_POINT_CHARS, 3 + k) for k in range(MAX_KEY_POINTS)),
+    )
+    seconds = []
+    for run in range(runs):
+        grader = grading.Grader(Encoder())
+        start = time.perf_counter()
+        grader.grade(rubric, prose(MAX_ANSWER_CHARS, 100 + run))
+        seconds.append(time.perf_counter() - start)
+    print(
+        f"longest answer against the longest rubric: median {statistics.median(seconds):.2f} s ({runs} runs)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -294,7 +331,11 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="print least-squares weights instead")
     parser.add_argument("--in-process", action="store_true", help="grade in this process, no stack")
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh-process cold starts (0: none)")
+    parser.add_argument("--longest", action="store_true", help="the cost of the largest answer and rubric")
     args = parser.parse_args()
+    if args.longest:
+        longest()
+        return
     if not (args.fit or args.in_process):
         through_stack(args.cold_runs)
         return
