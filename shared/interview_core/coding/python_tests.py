@@ -138,7 +138,7 @@ def run_python(code: str, tests: list[PythonTest], time_limit_ms: int = DEFAULT_
     results = []
     for i, (test, (want, want_error)) in enumerate(zip(tests, expected, strict=True)):
         results.append(_result(i, test, want, want_error, child))
-    return _run_result(child, results)
+    return _python_result(child, results)
 
 
 def _result(
@@ -168,10 +168,14 @@ def _result(
     )
 
 
-def _run_result(child: ChildRun, results: list[TestResult]) -> RunResult:
+def _python_result(child: ChildRun, results: list[TestResult]) -> RunResult:
     error = child.load_error
     if error is None and not child.loaded and child.started is None and child.results == {}:
         error = f"the code did not finish running before the tests ({child.exit_cause()})"
+    return run_result(child, results, error)
+
+
+def run_result(child: ChildRun, results: list[TestResult], error: str | None = None) -> RunResult:
     return RunResult(
         passed=sum(r.passed for r in results),
         total=len(results),

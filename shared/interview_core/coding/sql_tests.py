@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from interview_core.coding.models import DEFAULT_TIME_LIMIT_MS, ROWS_MAX, RunResult, SqlTest, TestResult
-from interview_core.coding.python_tests import clamp
+from interview_core.coding.python_tests import clamp, run_result
 from interview_core.coding.sandbox import run_child
 
 STEPS = 5_000_000  # about 0.1 s of SQLite work on this machine
@@ -85,14 +85,7 @@ def run_sql(
                 duration_ms=ms,
             )
         )
-    return RunResult(
-        passed=sum(r.passed for r in results),
-        total=len(results),
-        timed_out=child.timed_out,
-        stdout=child.stdout.decode(errors="replace"),
-        stdout_truncated=child.stdout_truncated,
-        results=results,
-    )
+    return run_result(child, results)
 
 
 def check_reference_sql(
