@@ -206,7 +206,9 @@ def test_every_route_documents_the_statuses_it_can_return() -> None:
         for method, op in operations.items():
             codes = set(op["responses"])
             where = f"{method.upper()} {path}"
-            recruiter = path.startswith((P, "/api/jobs", "/api/proctoring", "/api/code", "/capture_reference_face"))
+            recruiter = path.startswith(
+                (P, "/api/jobs", "/api/proctoring", "/api/code", "/capture_reference_face")
+            )
             if op.get("parameters") or op.get("requestBody"):
                 assert ("400" if recruiter else "422") in codes, where
             if op.get("requestBody"):

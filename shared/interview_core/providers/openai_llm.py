@@ -307,7 +307,7 @@ class OpenAILanguageModel:
         points = "\n".join(f"- {kp.point}" for kp in question.key_points) or "- (none given)"
         reference = question.reference_answer or "(none given: judge correctness yourself)"
         # The tags cannot be closed from inside: the candidate's copy of them is removed.
-        data = re.sub(r"</?\s*answer\s*>", " ", answer, flags=re.IGNORECASE)
+        data = re.sub(r"<\s*/?\s*answer\b[^>]*>", " ", answer, flags=re.IGNORECASE)
         user = (
             f"Topic: {topic} ({difficulty})\nQuestion: {question.text}\n"
             f"Reference answer:\n{reference}\nKey points:\n{points}\n<answer>\n{data}\n</answer>"
