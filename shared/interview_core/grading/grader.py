@@ -82,6 +82,8 @@ class Grade:
     covered: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)  # the answer's words that make each covered point, in order
+    contradicting: str | None = None  # the answer's clause that contradicts the expected answer
     detected: list[Detector] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
 
@@ -160,6 +162,7 @@ class Grader:
                 grade.covered.append(point)
                 where = pieces[best] if best < len(pieces) else answer
                 grade.evidence.append(f"{point}: {_quote(where)}")
+                grade.said.append(where)
             else:
                 grade.missing.append(point)
         coverage = len(grade.covered) / len(points) if points else _squeeze(closeness)
@@ -190,11 +193,14 @@ class Grader:
             grade.detected.append("off_topic")
             grade.evidence.append("The answer is about something other than the question")
         if clash := self._contradiction(rubric, answer, reference):
+            turned, grade.contradicting = clash
             grade.detected.append("contradiction")
-            grade.evidence.append(clash)
+            grade.evidence.append(
+                f"Contradicts the expected answer ({turned}): {_quote(grade.contradicting)}"
+            )
         return grade
 
-    def _contradiction(self, rubric: Rubric, answer: str, reference: str) -> str | None:
+    def _contradiction(self, rubric: Rubric, answer: str, reference: str) -> tuple[str, str] | None:
         # The question's terms the expected answer speaks of: what claims are made about ("TCP", "UDP").
         expected_text = " ".join([reference, *rubric.key_points])
         # A word the question writes in capitals is a term even when it is also English ("WHERE", "IN").
@@ -220,5 +226,5 @@ class Grader:
                     break
                 nearest = row[j] >= closest[i] - NEAREST
                 if turned := contradicts(expected[j], said[i], subjects, negation=nearest):
-                    return f"Contradicts the expected answer ({turned}): {_quote(bare(said[i]))}"
+                    return turned, bare(said[i])
         return None

@@ -151,15 +151,13 @@ def _verdict(score: int) -> str:
     return "Mostly missing or wrong"
 
 
-def _said(evidence: str) -> str | None:
-    """The candidate's own words an evidence line quotes (after its label)."""
-    at = evidence.rfind(": \u201c")
-    return evidence[at + 2 :] if at >= 0 else None
+QUOTE_CHARS = 200  # feedback is a sentence or two, whatever the length of the answer it quotes
 
 
-def _ended(quote: str) -> str:
-    """A quote closing a sentence: its own full stop stands for the sentence's."""
-    return quote if quote.rstrip("\u201d").endswith((".", "!", "?")) else f"{quote}."
+def _ended(words: str) -> str:
+    """The candidate's words quoted to close a sentence: their own full stop stands for the sentence's."""
+    words = words if len(words) <= QUOTE_CHARS else words[: QUOTE_CHARS - 1] + "\u2026"
+    return f"\u201c{words}\u201d" + ("" if words.endswith((".", "!", "?")) else ".")
 
 
 def feedback(grade: "Grade", answer: str, points: int) -> str:
@@ -174,14 +172,12 @@ def feedback(grade: "Grade", answer: str, points: int) -> str:
         kind = grade.detected[0]
         text = _GAMING_FEEDBACK[kind]
         if kind == "contradiction":
-            quote = _said(next(e for e in grade.evidence if e.startswith("Contradicts")))
-            text += f": {_ended(quote)}" if quote else "."
+            text += f": {_ended(grade.contradicting)}" if grade.contradicting else "."
         return text  # never the score: a candidate may read the feedback where scores are not shared
     made = f"it makes {len(grade.covered)} of {points} expected points" if points else None
     first = f"{_verdict(grade.score)}: {made}." if made else f"{_verdict(grade.score)}."
-    quotes = [q for e in grade.evidence[: len(grade.covered)] if (q := _said(e))]
-    if quotes:
-        return f"{first} {'Strongest' if grade.missing else 'Clearest'} part: {_ended(quotes[0])}"
+    if grade.said:
+        return f"{first} {'Strongest' if grade.missing else 'Clearest'} part: {_ended(grade.said[0])}"
     if grade.missing:
         return f"{first} {len(grade.missing)} expected point{'s' * (len(grade.missing) > 1)} not covered."
     return first
