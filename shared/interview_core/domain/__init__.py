@@ -134,6 +134,28 @@ class CodingSpec(Model):
     def visible_tests(self) -> list[CodeTest]:
         return [t for t in self.tests if t.visible]
 
+    def for_candidate(self) -> "CandidateCoding":
+        return CandidateCoding(
+            language=self.language,
+            starter_code=self.starter_code,
+            sql_schema=self.sql_schema,
+            time_limit_ms=self.time_limit_ms,
+            tests=[t.model_copy() for t in self.visible_tests],
+            hidden_tests=len(self.tests) - len(self.visible_tests),
+        )
+
+
+class CandidateCoding(Model):
+    """What a candidate sees of a coding question: its language, starter code, SQL schema and visible tests;
+    of the hidden tests only how many there are. Never the reference solution."""
+
+    language: CodingLanguage
+    starter_code: str | None = None
+    sql_schema: str | None = Field(default=None, serialization_alias="schema")
+    time_limit_ms: int
+    tests: list[CodeTest] = Field(default_factory=list)  # the visible ones
+    hidden_tests: int = 0
+
 
 class Question(Model):
     """A question and its rubric. The rubric (reference answer, key points) is the organisation's: no
