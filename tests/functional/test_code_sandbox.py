@@ -146,11 +146,20 @@ def test_an_object_equal_to_everything_does_not_pass() -> None:
 def test_what_the_candidate_sees_of_hidden_tests() -> None:
     tests = [*ADD_TESTS, PythonTest(name="secret", call="add(None, 40)", expected="'x'")]
     result, _ = timed(ADD, tests)
-    shown = result.for_candidate().results
-    assert shown[0] == result.results[0]  # visible: everything
-    assert (shown[1].call, shown[1].expected, shown[1].actual, shown[1].passed) == (None, None, None, True)
-    assert shown[3].error == "TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'"
     assert "add(None, 40)" in (result.results[3].error or "")
+    shown = result.for_candidate()
+    # the candidate's code could have copied the hidden calls into any output: only pass or fail is shown
+    assert [(r.name, r.call, r.expected, r.actual, r.error) for r in shown.results[1:]] == [
+        (f"hidden test {n}", None, None, None, None) for n in (1, 2, 3)
+    ]
+    assert [r.passed for r in shown.results] == [r.passed for r in result.results]
+    assert (shown.results[0].call, shown.results[0].expected) == (
+        result.results[0].call,
+        result.results[0].expected,
+    )
+    assert shown.results[0].actual is None and shown.stdout == ""
+    visible_only = result.model_copy(update={"results": result.results[:1]})
+    assert visible_only.for_candidate() == visible_only  # the candidate's own run of visible tests
 
 
 def test_every_call_runs_after_one_raises_and_prints_are_kept() -> None:

@@ -4,7 +4,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from interview_core.domain import RunResult, TestResult
 from interview_core.model import Model
+
+__all__ = ["RunResult", "TestResult"]  # the domain's: a run's result is what the report stores
 
 NAME_MAX = 200
 EXPRESSION_MAX = 10_000
@@ -38,49 +41,6 @@ class SqlTest(Model):
     ordered: bool = False
     setup: str | None = Field(default=None, max_length=SQL_MAX)
     visible: bool = False
-
-
-class TestResult(Model):
-    __test__ = False  # not a pytest class
-
-    name: str
-    call: str | None  # None for SQL: every test runs the one query
-    visible: bool
-    passed: bool
-    # the canonical text (repr for Python, JSON rows for SQL); the API hides it when the test is hidden
-    expected: str | None
-    actual: str | None
-    # the candidate's error text (traceback lines of their code), or why the test did not run
-    error: str | None
-    duration_ms: float | None
-
-
-class RunResult(Model):
-    passed: int
-    total: int
-    timed_out: bool
-    stdout: str  # what the candidate's code printed (stdout and stderr), at most STDOUT_CAP bytes
-    stdout_truncated: bool = False
-    error: str | None = None  # why the code did not run at all (syntax error, exception at import...)
-    results: list[TestResult]
-
-    def for_candidate(self) -> "RunResult":
-        """What the candidate may see: a hidden test shows whether it passed and the last line of its error
-        (the traceback would quote the call), not its call, expected or actual value."""
-        shown = [
-            r
-            if r.visible
-            else r.model_copy(
-                update={
-                    "call": None,
-                    "expected": None,
-                    "actual": None,
-                    "error": r.error.strip().splitlines()[-1] if r.error and r.error.strip() else r.error,
-                }
-            )
-            for r in self.results
-        ]
-        return self.model_copy(update={"results": shown})
 
 
 class ExpressionProblem(Model):

@@ -157,6 +157,60 @@ class CandidateCoding(Model):
     hidden_tests: int = 0
 
 
+class TestResult(Model):
+    __test__ = False  # not a pytest class
+    # optional fields have defaults: the store's codec drops None
+
+    name: str
+    call: str | None = None  # None for SQL: every test runs the one query
+    visible: bool
+    passed: bool
+    # the canonical text (repr for Python, JSON rows for SQL); the API hides it when the test is hidden
+    expected: str | None = None
+    actual: str | None = None
+    # the candidate's error text (traceback lines of their code), or why the test did not run
+    error: str | None = None
+    duration_ms: float | None = None
+
+
+class RunResult(Model):
+    passed: int
+    total: int
+    timed_out: bool
+    stdout: str  # what the candidate's code printed (stdout and stderr), at most 8 KB (coding.STDOUT_CAP)
+    stdout_truncated: bool = False
+    error: str | None = None  # why the code did not run at all (syntax error, exception at import...)
+    results: list[TestResult]
+
+    def for_candidate(self) -> "RunResult":
+        """What the candidate may see. A run of visible tests only (`POST /api/code/run`) shows everything:
+        the candidate knows those tests. A run that included hidden tests (the report's) shows which tests
+        passed and the visible tests' calls and expected values only: the candidate's code shared its process
+        with the hidden calls, so its output, errors and return values could carry them."""
+        if all(r.visible for r in self.results):
+            return self
+        hidden = iter(range(1, len(self.results) + 1))
+        return self.model_copy(
+            update={
+                "stdout": "",
+                "stdout_truncated": False,
+                "error": "the code did not run" if self.error else None,
+                "results": [
+                    r.model_copy(
+                        update={
+                            "name": r.name if r.visible else f"hidden test {next(hidden)}",
+                            "call": r.call if r.visible else None,
+                            "expected": r.expected if r.visible else None,
+                            "actual": None,
+                            "error": None,
+                        }
+                    )
+                    for r in self.results
+                ],
+            }
+        )
+
+
 class Question(Model):
     """A question and its rubric. The rubric (reference answer, key points) is the organisation's: no
     candidate-facing response carries it, nor a coding question's tests beyond the visible ones."""
@@ -321,6 +375,8 @@ class QuestionScore(Model):
     speaking: SpeakingInsights | None = None
     question_type: "QuestionType" = "text"
     late: bool = False  # answered after the server's deadline for the question
+    tests: RunResult | None = None  # a coding answer's run against every test, hidden ones included
+    review_only: bool = False  # a coding question without tests: graded by review alone
 
 
 class ProctoringEvent(Model):
@@ -404,6 +460,14 @@ class Report(Model):
     generated_at: str
     evaluation_seconds: float
 
+    def with_candidate_tests(self) -> "Report":
+        """The report with each coding answer's run as a candidate may see it (RunResult.for_candidate): a
+        practice session's reader is its candidate."""
+        questions = [
+            q.model_copy(update={"tests": q.tests.for_candidate()}) if q.tests else q for q in self.questions
+        ]
+        return self.model_copy(update={"questions": questions})
+
 
 STRENGTH_THRESHOLD = 7  # a score from which an answer counts among the strengths
 
@@ -414,6 +478,7 @@ class CandidateQuestion(Model):
     answer: str
     feedback: str
     score: int | None = None  # only when the organisation shares scores
+    tests: RunResult | None = None  # which tests passed (RunResult.for_candidate)
 
 
 class CandidateReport(Model):
@@ -454,6 +519,7 @@ class CandidateReport(Model):
                     answer=q.answer,
                     feedback=without_quotes(q.feedback, rubric),
                     score=q.score if scores else None,
+                    tests=q.tests.for_candidate() if q.tests else None,
                 )
                 for q in report.questions
             ],
