@@ -23,16 +23,20 @@ from interview_core.domain import (
     Question,
     QuestionScore,
     Report,
+    RunResult,
     Session,
     SpeakingInsights,
     TokenUsage,
     epoch_now,
     utc_now,
 )
-from interview_core.errors import Forbidden
+from interview_core.errors import Forbidden, ProviderUnavailable
+from interview_core.grading import code as code_grading
 from interview_core.insights import FAST_WPM, SLOW_WPM
 from interview_core.observability import count, milliseconds
 from interview_core.providers.base import AnswerScore, LanguageModel
+from interview_core.providers.offline import OfflineLanguageModel
+from interview_core.services import coding
 from interview_core.services.proctoring import shorten_timeline
 from interview_core.store import SessionStore
 
@@ -61,8 +65,8 @@ MAX_PARALLEL_SCORING = 5  # each answer is its own model call; in parallel, 20 a
 def score_answers(
     llm: LanguageModel, items: list[tuple[Question, str]], topic: str, difficulty: Difficulty
 ) -> tuple[list[QuestionScore], TokenUsage]:
-    def score(question: Question, answer: str) -> AnswerScore:
-        return llm.score_answer(question, answer, topic, difficulty)
+    def score(question: Question, answer: str) -> Scored:
+        return score_answer(llm, question, answer, topic, difficulty)
 
     with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SCORING, len(items)))) as pool:
         results = list(pool.map(score, *zip(*items, strict=True))) if items else []
@@ -72,22 +76,78 @@ def score_answers(
                 question_number=number,
                 question=question.text,
                 answer=answer,
-                score=result.score,
-                evidence=result.evidence,
-                missing=result.missing,
-                feedback=result.feedback,
-                strengths=result.strengths,
-                needs_review=result.score is None,
-                review_reason=result.review_reason,
-                detected=result.detected,
+                score=scored.result.score,
+                evidence=scored.result.evidence,
+                missing=scored.result.missing,
+                feedback=scored.result.feedback,
+                strengths=scored.result.strengths,
+                needs_review=scored.result.score is None,
+                review_reason=scored.result.review_reason,
+                detected=scored.result.detected,
                 competency=question.competency,
                 weight=question.weight,
                 question_type=question.type,
+                tests=scored.tests,
+                review_only=scored.review_only,
             )
-            for number, ((question, answer), result) in enumerate(zip(items, results, strict=True), start=1)
+            for number, ((question, answer), scored) in enumerate(zip(items, results, strict=True), start=1)
         ]
     )
-    return scores, sum((r.usage for r in results), TokenUsage())
+    return scores, sum((r.result.usage for r in results), TokenUsage())
+
+
+@dataclass(frozen=True)
+class Scored:
+    result: AnswerScore
+    tests: RunResult | None = None  # a coding answer's run of every test
+    review_only: bool = False  # a coding question without tests
+
+
+def score_answer(
+    llm: LanguageModel, question: Question, answer: str, topic: str, difficulty: Difficulty
+) -> Scored:
+    """A text answer is graded by the model (or the offline grader); a coding answer by its tests, with the
+    static review and, when configured, the language model's reading of the code adding to it."""
+    spec = question.coding
+    if question.type != "coding" or spec is None:
+        return Scored(llm.score_answer(question, answer, topic, difficulty))
+    if not spec.tests:
+        result = llm.score_answer(question, answer, topic, difficulty)
+        evidence = code_grading.review_only(code_grading.review(answer, spec, None)) + result.evidence
+        return Scored(result.model_copy(update={"evidence": evidence}), review_only=True)
+    try:
+        run = coding.run(spec, answer, spec.tests)
+    except ProviderUnavailable as err:  # the answer is kept: a person grades it, with the reason
+        return Scored(_not_run(err.detail))
+    reviewer = (
+        None
+        if isinstance(llm, OfflineLanguageModel)
+        else llm.score_answer(question, answer, topic, difficulty)
+    )
+    graded = code_grading.grade(
+        run, code_grading.review(answer, spec, run), reviewer.score if reviewer else None
+    )
+    result = AnswerScore(
+        score=graded.score,
+        evidence=graded.evidence + (reviewer.evidence if reviewer else []),
+        missing=reviewer.missing if reviewer else [],
+        feedback=" ".join([graded.feedback, reviewer.feedback if reviewer else ""]).strip(),
+        usage=reviewer.usage if reviewer else TokenUsage(),
+        strengths=["passes every test"] if run.passed == run.total and not graded.hard_coded else [],
+        detected=["hard_coded_outputs"] if graded.hard_coded else [],
+    )
+    return Scored(result, tests=run)
+
+
+def _not_run(reason: str) -> AnswerScore:
+    return AnswerScore(
+        score=None,
+        evidence=[],
+        missing=[],
+        feedback="Your code was recorded; its tests could not be run, so a person will review it.",
+        usage=TokenUsage(),
+        review_reason=f"the tests could not be run: {reason}",
+    )
 
 
 def _distinct_feedback(scores: list[QuestionScore]) -> list[QuestionScore]:
@@ -160,12 +220,16 @@ _INSTEAD = {
     "off_topic": "answer the question that was asked",
     "contradiction": "check the claims: the answer says the opposite of what is expected",
     "addressed_to_grader": "answer the question; text addressed to the grader is ignored",
+    "hard_coded_outputs": "solve the problem in general: returning the tests' expected values fails other input",
 }
 
 
 def _improvement(s: QuestionScore) -> str | None:
     if s.detected:
         return f"Question {s.question_number}: {_INSTEAD.get(s.detected[0], 'answer the question itself')}."
+    if s.tests and s.tests.passed < s.tests.total:
+        failing = s.tests.total - s.tests.passed
+        return f"Question {s.question_number}: {failing} of {s.tests.total} tests fail; check the edge cases."
     if s.missing:
         return f"Question {s.question_number}: also cover {'; '.join(s.missing)}."
     if s.score is not None and s.score < STRENGTH_THRESHOLD:
@@ -204,13 +268,19 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
             f"{_answers(review).strip()} not scored: nothing to grade {'them' if review > 1 else 'it'} against "
             "offline."
         )
+    unchecked = [s.question_number for s in scores if s.review_only]
+    if unchecked:
+        parts.append(
+            f"Coding question{'s' * (len(unchecked) > 1)} {', '.join(map(str, unchecked))} "
+            f"{'have' if len(unchecked) > 1 else 'has'} no tests: graded by review only."
+        )
     if competencies:
         parts.append(
             "By competency: "
             + ", ".join(f"{c.competency} {_out_of_ten(c.score)}" for c in competencies)
             + "."
         )
-    if llm.name == "offline-rubric" and graded:
+    if isinstance(llm, OfflineLanguageModel) and graded:
         parts.append(
             "Scored offline by comparing each answer's meaning with the rubric, not by a language model."
         )
@@ -338,10 +408,21 @@ class EvaluationService:
         session, report = self.report(session_id, caller)
         if not may_read_report(caller, session):
             raise Forbidden("The organisation has not released this report")
-        if report is None or not _is_recruiters_candidate(caller, session):
+        if report is None:
+            return session, report
+        if session.kind == "practice":
+            return session, report.with_candidate_tests()
+        if not _is_recruiters_candidate(caller, session):
             return session, report
         rubric = [
-            t for q in session.questions for t in (q.reference_answer, *(k.point for k in q.key_points)) if t
+            t
+            for q in session.questions
+            for t in (
+                q.reference_answer,
+                q.coding.reference_solution if q.coding else None,
+                *(k.point for k in q.key_points),
+            )
+            if t
         ]
         return session, CandidateReport.of(report, session.report_share, rubric)
 
