@@ -30,7 +30,13 @@ def python_tests(tests: Sequence[CodeTest]) -> list[coding.PythonTest]:
 
 def sql_tests(tests: Sequence[CodeTest]) -> list[coding.SqlTest]:
     return [
-        coding.SqlTest(name=t.name, expected_rows=t.expected_rows or [], ordered=t.ordered, visible=t.visible)
+        coding.SqlTest(
+            name=t.name,
+            expected_rows=t.expected_rows or [],
+            ordered=t.ordered,
+            setup=t.setup,
+            visible=t.visible,
+        )
         for t in tests
     ]
 
