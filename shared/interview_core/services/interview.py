@@ -1,5 +1,6 @@
 """The interview flow: start a session, record answers, read state and counts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interview_core.access import Caller, authorize
@@ -8,6 +9,8 @@ from interview_core.domain import (
     AnswerSource,
     AudioRecording,
     Difficulty,
+    Question,
+    QuestionType,
     Session,
     SessionStatus,
     SpeakingInsights,
@@ -18,12 +21,21 @@ from interview_core.domain import (
 )
 from interview_core.domain import transitions as move
 from interview_core.domain.transitions import Moment
+from interview_core.errors import InvalidRequest, ProviderUnavailable
 from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
+from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.queue import EvaluationQueue
+from interview_core.quota import Payer
 from interview_core.store import SessionStore
 
 PRACTICE = "practice"
+
+
+def question_plan(question_types: Sequence[QuestionType], count: int) -> list[QuestionType]:
+    """The type of each of `count` questions: question i takes question_types[i % len(question_types)], so
+    ["coding"] makes every question a coding one and ["text", "coding"] alternates, starting with text."""
+    return [question_types[i % len(question_types)] for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -36,10 +48,17 @@ class AnswerOutcome:
 
 
 class InterviewService:
-    def __init__(self, store: SessionStore, queue: EvaluationQueue, late_grace_seconds: int = 5) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        queue: EvaluationQueue,
+        late_grace_seconds: int = 5,
+        bank: LanguageModel | None = None,
+    ) -> None:
         self.store = store
         self.queue = queue
         self.late_grace_seconds = late_grace_seconds
+        self.bank = bank or OfflineLanguageModel()  # where coding questions come from when a model's fail
 
     def start(
         self,
@@ -48,8 +67,20 @@ class InterviewService:
         difficulty: Difficulty,
         num_questions: int,
         org_id: str = PUBLIC_ORG,
+        question_types: Sequence[QuestionType] = ("text",),
+        payer: Payer | None = None,
     ) -> Session:
-        generated = llm.generate_questions(topic, difficulty, num_questions)
+        plan = question_plan(question_types, num_questions)
+        if payer is not None:  # before any model call: one generation per type, and one scoring per question
+            payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
+        made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
+        if "text" in plan:
+            made["text"] = llm.generate_questions(topic, difficulty, plan.count("text")).questions
+        if "coding" in plan:
+            made["coding"] = self._coding_questions(llm, topic, difficulty, plan.count("coding"))
+        # In the plan's order; a bank with fewer questions than asked gives a shorter session, as before.
+        sources = {kind: iter(questions) for kind, questions in made.items()}
+        questions = [q for kind in plan if (q := next(sources[kind], None)) is not None]
         now = utc_now()
         session = Session(
             session_id=new_session_id(),
@@ -59,16 +90,43 @@ class InterviewService:
             topic=topic,
             difficulty=difficulty,
             status=SessionStatus.IN_PROGRESS,
-            questions=generated.questions,
+            questions=questions,
             created_at=now,
             updated_at=now,
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
-        logger.info("session started", extra={"questions": session.total_questions, "kind": session.kind})
+        logger.info(
+            "session started",
+            extra={
+                "questions": session.total_questions,
+                "kind": session.kind,
+                "coding": plan.count("coding"),
+            },
+        )
         count("SessionsStarted")
         return session
+
+    def _coding_questions(
+        self, llm: LanguageModel, topic: str, difficulty: Difficulty, wanted: int
+    ) -> list[Question]:
+        """`wanted` distinct coding questions: the model's, each kept only when its reference solution passes
+        every test in the sandbox; the coding bank's in the places of the others."""
+        generated = llm.generate_coding_questions(topic, difficulty, wanted)
+        if generated.vetted:
+            return generated.questions
+        bank = iter(self.bank.generate_coding_questions(topic, difficulty, wanted).questions)
+        chosen: list[Question] = []
+        for question in generated.questions[:wanted]:
+            fresh = question.text not in {q.text for q in chosen}
+            chosen.append(question if fresh and _passes(question) else next(bank))
+        chosen += [next(bank) for _ in range(wanted - len(chosen))]
+        kept = sum(q in generated.questions for q in chosen)
+        if kept < wanted:
+            logger.warning("coding questions taken from the bank", extra={"replaced": wanted - kept})
+            count("GeneratedCodingQuestionsReplaced", wanted - kept)
+        return chosen
 
     def get(self, session_id: str, caller: Caller | None = None) -> Session:
         return authorize(caller, self.store.get(session_id))
@@ -125,3 +183,19 @@ class InterviewService:
 
     def counts(self, org_id: str) -> dict[str, int]:
         return self.store.counts(counter_scope(PRACTICE, org_id))
+
+
+def _passes(question: Question) -> bool:
+    """Whether a generated coding question's tests parse and its reference solution passes them all in the
+    sandbox (services.coding.vet, as for the organisation's questions); no sandbox here is a no."""
+    from interview_core.services.coding import vet  # the sandbox: loaded only for generated questions
+
+    spec = question.coding
+    if spec is None or not spec.tests or not spec.reference_solution:
+        return False
+    try:
+        vet([question])
+    except (InvalidRequest, ProviderUnavailable) as err:
+        logger.info("generated coding question refused", extra={"reason": str(err)[:300]})
+        return False
+    return True
