@@ -15,7 +15,7 @@ import openai
 from pydantic import Field, ValidationError
 
 from interview_core.contracts import QuestionIn
-from interview_core.domain import CodingLanguage, Difficulty, KeyPoint, Question, TokenUsage
+from interview_core.domain import CodingLanguage, Difficulty, KeyPoint, Question, SqlValue, TokenUsage
 from interview_core.errors import InvalidRequest, ProviderUnavailable
 from interview_core.grading import GAMING_CAP
 from interview_core.grading.detectors import grader_addressed
@@ -61,7 +61,7 @@ class CodeTestOut(Model):
     visible: bool = Field(description="Shown to the candidate as an example; the others stay hidden")
     call: str = Field(description='Python: an expression calling the function, e.g. "solve([3, 1])"; SQL: ""')
     expected: str = Field(description='Python: a literal the call must equal, e.g. "[1, 3]"; SQL: ""')
-    expected_rows: list[list[str | int | float | bool | None]] = Field(
+    expected_rows: list[list[SqlValue]] = Field(
         description="SQL: the rows the query returns on the schema's data; Python: []"
     )
     ordered: bool = Field(description="SQL: the rows must come in this order")
@@ -193,14 +193,14 @@ class OpenAILanguageModel:
         return (cast(Mode, worked),) if worked else MODES
 
     def _parse(
-        self, model: type[T], system: str, user: str, replies: int = 1, **array_bounds: tuple[int, int]
+        self, model: type[T], system: str, user: str, token_caps: int = 1, **array_bounds: tuple[int, int]
     ) -> tuple[T, TokenUsage]:
-        """`replies`: how many replies of the usual size the answer holds (the token cap is per reply)."""
+        """`token_caps`: how many times the per-reply token cap (LLM_MAX_OUTPUT_TOKENS) this answer may use."""
         schema = strict_schema(model, **array_bounds)
         refusal = ""
         for mode in self._modes():
             try:
-                result = self._call_with_one_retry(mode, model, schema, system, user, replies)
+                result = self._call_with_one_retry(mode, model, schema, system, user, token_caps)
             except _Refused as err:
                 refusal = str(err)
                 log.warning("Language model refused output mode %s: %s", mode, refusal)
@@ -216,12 +216,12 @@ class OpenAILanguageModel:
         raise ProviderUnavailable(detail)
 
     def _call_with_one_retry(
-        self, mode: Mode, model: type[T], schema: dict[str, Any], system: str, user: str, replies: int
+        self, mode: Mode, model: type[T], schema: dict[str, Any], system: str, user: str, token_caps: int
     ) -> tuple[T, TokenUsage]:
         usage = TokenUsage()
         for attempt in (1, 2):
             try:
-                return self._call(mode, model, schema, system, user, usage, replies)
+                return self._call(mode, model, schema, system, user, usage, token_caps)
             except _Unusable as err:
                 usage = err.usage
                 log.warning("Language model reply unusable (%s, attempt %d): %s", mode, attempt, err)
@@ -261,7 +261,7 @@ class OpenAILanguageModel:
         system: str,
         user: str,
         usage: TokenUsage,
-        replies: int,
+        token_caps: int,
     ) -> tuple[T, TokenUsage]:
         extra = self._request(mode, model.__name__, schema, system)
         system = extra.pop("system", system)
@@ -270,7 +270,7 @@ class OpenAILanguageModel:
                 model=self.model,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 temperature=_TEMPERATURE[model.__name__],
-                max_tokens=self.max_output_tokens * replies,
+                max_tokens=self.max_output_tokens * token_caps,
                 **extra,
             )
         except openai.APIStatusError as err:
@@ -345,15 +345,15 @@ class OpenAILanguageModel:
         return GeneratedQuestions(questions=questions, usage=usage)
 
     def generate_coding_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
-        """One call for all of them, with the token cap of one reply per problem (a problem with its tests
-        and solution is a reply's worth). A problem the question contract refuses is left out; whether its
+        """One call for all of them, with a reply's token cap per problem (a problem with its tests and
+        solution is a reply's worth). A problem the question contract refuses is left out; whether its
         reference solution passes is the caller's to check, in the sandbox."""
         language = LANGUAGES[coding_topic(topic)]
         out, usage = self._parse(
             CodingQuestionSet,
             _CODING_PROMPT,
             f"Topic: {topic}\nDifficulty: {difficulty}\nLanguage: {language}\nNumber of problems: {count}",
-            replies=count,
+            token_caps=count,
             questions=(count, count),
         )
         questions = [

@@ -58,7 +58,7 @@ class InterviewService:
         self.store = store
         self.queue = queue
         self.late_grace_seconds = late_grace_seconds
-        self.bank = bank or OfflineLanguageModel()  # where coding questions come from when a model's fail
+        self.bank = bank or OfflineLanguageModel()  # the coding bank: for the model's questions that fail
 
     def start(
         self,
@@ -112,21 +112,19 @@ class InterviewService:
         self, llm: LanguageModel, topic: str, difficulty: Difficulty, wanted: int
     ) -> list[Question]:
         """`wanted` distinct coding questions: the model's, each kept only when its reference solution passes
-        every test in the sandbox; the coding bank's in the places of the others."""
+        every test in the sandbox, and the coding bank's in place of the others."""
         generated = llm.generate_coding_questions(topic, difficulty, wanted)
         if generated.vetted:
             return generated.questions
-        bank = iter(self.bank.generate_coding_questions(topic, difficulty, wanted).questions)
-        chosen: list[Question] = []
+        kept: list[Question] = []
         for question in generated.questions[:wanted]:
-            fresh = question.text not in {q.text for q in chosen}
-            chosen.append(question if fresh and _passes(question) else next(bank))
-        chosen += [next(bank) for _ in range(wanted - len(chosen))]
-        kept = sum(q in generated.questions for q in chosen)
-        if kept < wanted:
-            logger.warning("coding questions taken from the bank", extra={"replaced": wanted - kept})
-            count("GeneratedCodingQuestionsReplaced", wanted - kept)
-        return chosen
+            if question.text not in {q.text for q in kept} and _passes(question):
+                kept.append(question)
+        if len(kept) == wanted:
+            return kept
+        logger.warning("coding questions taken from the bank", extra={"replaced": wanted - len(kept)})
+        count("GeneratedCodingQuestionsReplaced", wanted - len(kept))
+        return kept + self.bank.generate_coding_questions(topic, difficulty, wanted - len(kept)).questions
 
     def get(self, session_id: str, caller: Caller | None = None) -> Session:
         return authorize(caller, self.store.get(session_id))
