@@ -226,3 +226,14 @@ def test_a_mix_asks_once_for_the_text_questions_and_once_for_the_coding_ones(
     ]
     assert "coding" not in body
     assert api.get("/api/usage").json()["usage"]["llm_calls"]["used"] == 2 + 3
+
+
+def test_a_generated_question_larger_than_its_share_of_the_session_is_replaced(
+    api: ApiGateway, stub: OpenAIStub
+) -> None:
+    big = coding_problem(0, "python")
+    stub.coding_problems = [{**big, "starter_code": big["starter_code"] + "#" * 10_000}]  # a tenth: 10,000
+    _, questions = _coding_session(api, "Python", 10)
+    texts = [q.text for q in questions]
+    assert big["question"] not in texts and len(set(texts)) == 10
+    assert sum(map(_from_bank, texts)) == 1, "the other nine fit their share"

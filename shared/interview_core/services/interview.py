@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    MAX_SESSION_CODING_CHARS,
     PUBLIC_ORG,
     AnswerSource,
     AudioRecording,
@@ -116,9 +117,11 @@ class InterviewService:
         generated = llm.generate_coding_questions(topic, difficulty, wanted)
         if generated.vetted:
             return generated.questions
+        # An equal share of the session's budget each, so the bank's problems (3 KB at most) fit beside them.
+        share = MAX_SESSION_CODING_CHARS // wanted
         kept: list[Question] = []
         for question in generated.questions[:wanted]:
-            if question.text not in {q.text for q in kept} and _passes(question):
+            if question.text not in {q.text for q in kept} and _passes(question, share):
                 kept.append(question)
         if len(kept) == wanted:
             return kept
@@ -183,13 +186,14 @@ class InterviewService:
         return self.store.counts(counter_scope(PRACTICE, org_id))
 
 
-def _passes(question: Question) -> bool:
-    """Whether a generated coding question's tests parse and its reference solution passes them all in the
-    sandbox (services.coding.vet, as for the organisation's questions); no sandbox here is a no."""
-    from interview_core.services.coding import vet  # the sandbox: loaded only for generated questions
+def _passes(question: Question, max_chars: int) -> bool:
+    """Whether a generated coding question fits `max_chars`, its tests parse and its reference solution passes
+    them all in the sandbox (services.coding.vet, as for the organisation's questions); no sandbox here is a
+    no."""
+    from interview_core.services.coding import coding_chars, vet  # the sandbox: only for generated questions
 
     spec = question.coding
-    if spec is None or not spec.tests or not spec.reference_solution:
+    if spec is None or not spec.tests or not spec.reference_solution or coding_chars([question]) > max_chars:
         return False
     try:
         vet([question])
