@@ -192,3 +192,23 @@ def test_a_text_question_of_a_practice_session_does_not_run(api: ApiGateway) -> 
     sid = start(api, num_questions=2, question_types=["text", "coding"])["session_id"]
     refused = run(api, sid, "x = 1")
     assert refused.status_code == 400 and "not a coding question" in refused.json()["detail"], refused.text
+
+
+def test_practice_coding_answers_are_scored_by_every_test_and_the_report_hides_the_hidden_ones(
+    api: ApiGateway, aws: Any
+) -> None:
+    body = start(api, topic="SQL", difficulty="medium", num_questions=2, question_types=["coding"])
+    sid = body["session_id"]
+    drawn = [problem(q) for q in stored(sid)]
+    answers = [drawn[0].reference_solution, "SELECT 1"]
+    for answer in answers:
+        assert api.post("/submit-answer", json={"session_id": sid, "answer": answer}).status_code == 200
+    assert aws.drain_evaluations() == 1
+    report = api.get(f"/api/reports/{sid}").json()
+    right, wrong = report["questions"]
+    # the hidden tests with their own data ran too
+    assert right["tests"]["total"] == len(drawn[0].tests) > sum(t.visible for t in drawn[0].tests)
+    assert right["tests"]["passed"] == right["tests"]["total"] and right["score"] >= 8
+    assert wrong["tests"]["passed"] == 0 and wrong["score"] <= 2
+    hidden = [t for t in right["tests"]["results"] if not t["visible"]]
+    assert hidden and all(t["name"].startswith("hidden test ") and t["expected"] is None for t in hidden)

@@ -75,14 +75,8 @@ class CodingProblem(Model):
         return self
 
     def as_question(self) -> Question:
-        """The problem as a session's coding question. A SQL test with its own `setup` data is left out:
-        the domain's CodeTest has no place for it yet, so the question keeps the tests it can run as written
-        (every bank SQL problem has its visible test on the schema alone)."""
-        tests = [
-            CodeTest(**t.model_dump(exclude={"setup"}))
-            for t in self.tests
-            if not (isinstance(t, SqlTest) and t.setup)
-        ]
+        """The problem as a session's coding question, every test with it (a SQL test's own data too)."""
+        tests = [CodeTest(**t.model_dump()) for t in self.tests]
         return Question(
             text=self.text,
             type="coding",
