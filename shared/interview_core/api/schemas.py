@@ -10,7 +10,6 @@ from interview_core.audio import UPLOAD_CONTENT_TYPES
 from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
 from interview_core.domain import (
     MAX_TOPIC_CHARS,
-    CandidateCoding,
     CompetencyScore,
     Difficulty,
     EvaluationStatus,
@@ -58,11 +57,7 @@ class StartInterviewResponse(Model):
     question_number: int
     total_questions: int
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
-    coding: CandidateCoding | None = Field(
-        default=None,
-        exclude_if=lambda c: c is None,  # a text question's response stays the seed's
-        description="Coding questions only: the language, starter code, SQL schema and visible tests",
-    )
+    coding: ShownCodingIfAny = None  # of current_question
 
 
 class SubmitAnswerRequest(Input):

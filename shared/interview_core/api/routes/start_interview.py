@@ -4,6 +4,7 @@ from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
 from interview_core.api.schemas import StartInterviewRequest, StartInterviewResponse
+from interview_core.contracts import candidate_coding
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.interview import InterviewService
@@ -35,5 +36,5 @@ def start_interview(
         current_question=first.text,
         question_number=1,
         total_questions=session.total_questions,
-        coding=first.coding.for_candidate() if first.coding else None,
+        coding=candidate_coding(first),
     )
