@@ -64,12 +64,12 @@ QUESTIONS = [PYTHON, "What is a deadlock?", SQL]
 # What the candidate is shown of each (null for the text question), as every response and message has it.
 PYTHON_SHOWN = {
     "language": "python", "starter_code": STARTER, "schema": None, "time_limit_ms": TIME_LIMIT_MS,
-    "tests": [{**VISIBLE, "expected_rows": None, "ordered": False}], "hidden_tests": 1,
+    "tests": [{**VISIBLE, "expected_rows": None, "ordered": False, "setup": None}], "hidden_tests": 1,
 }  # fmt: skip
 SQL_SHOWN = {
     "language": "sql", "starter_code": None, "schema": SCHEMA, "time_limit_ms": TIME_LIMIT_MS,
     "tests": [{"name": "older", "visible": True, "call": None, "expected": None, "expected_rows": [["ann"]],
-               "ordered": False}],
+               "ordered": False, "setup": None}],
     "hidden_tests": 1,
 }  # fmt: skip
 RIGHT = "def reverse(items):\n    print('ran')\n    return items[::-1]\n"
