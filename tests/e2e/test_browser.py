@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from interview_core.domain import MAX_TIME_LIMIT_MS
+from interview_core.domain import MAX_CODE_RUNS, MAX_TIME_LIMIT_MS
 from tests.support.browser import CHROMIUM, QUIET, fake_media
 
 pytestmark = pytest.mark.e2e
@@ -498,6 +498,15 @@ def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
     expect(passing.get_by_test_id("run-stdout")).to_contain_text("reversing")
     shot(c, "candidate-coding-run")
     assert HIDDEN_CALL not in c.content()
+    # The rest of the question's runs, over HTTP: the next run_code is refused, with the API's reason.
+    run = {"session_id": sid, "question_number": 1, "code": RIGHT}
+    runs = [
+        requests.post(f"{local_stack}/api/code/run", json=run, headers={"x-session-token": token}, timeout=30)
+        for _ in range(MAX_CODE_RUNS - 1)
+    ]
+    assert [r.status_code for r in runs[-2:]] == [200, 429], runs[-1].text  # the page ran twice
+    cm.get_by_role("button", name="Run tests").click()
+    expect(cm.get_by_test_id("run-error")).to_have_text(f"Error: {runs[-1].json()['detail']}")
     cm.get_by_role("button", name="Submit answer").click()
     expect(c.get_by_test_id("thank-you")).to_be_visible(timeout=30_000)
     assert HIDDEN_CALL not in c.content()
@@ -536,6 +545,13 @@ def test_a_practice_interview_of_coding_questions_runs_their_tests(page: Page, l
     results = run_tests(main, code.input_value())  # the starter code runs, and fails its tests
     expect(results.get_by_test_id("test-result").first).to_contain_text("failed")
     shot(page, "practice-coding-run")
+    # The question's other runs used up elsewhere: the next one shows the API's refusal.
+    sid = re.search(r"#/practice/([^/?]+)", page.url).group(1)
+    run = {"session_id": sid, "question_number": 1, "code": code.input_value()}
+    runs = [requests.post(f"{local_stack}/api/code/run", json=run, timeout=30) for _ in range(MAX_CODE_RUNS)]
+    assert [r.status_code for r in runs[-2:]] == [200, 429], runs[-1].text  # the page's run was the first
+    main.get_by_role("button", name="Run tests").click()
+    expect(main.get_by_test_id("run-error")).to_have_text(f"Error 429: {runs[-1].json()['detail']}")
     main.get_by_role("button", name="Submit answer").click()
     expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
     outcomes = page.get_by_test_id("test-outcomes")
