@@ -16,6 +16,7 @@ from typing import cast
 from pydantic import ValidationError
 
 from interview_core.access import MESSAGES, ApiKeys, Caller, check, identify
+from interview_core.contracts import candidate_coding
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     Forbidden,
@@ -34,6 +35,7 @@ from interview_core.live.protocol import (
     AckMessage,
     AnswerMessage,
     ClientMessage,
+    CodeResultMessage,
     CompletedMessage,
     EndMessage,
     ErrorCode,
@@ -44,6 +46,7 @@ from interview_core.live.protocol import (
     ProctoringRecordedMessage,
     QuestionMessage,
     ReportReadyMessage,
+    RunCodeMessage,
     ServerMessage,
     StartMessage,
     StateMessage,
@@ -51,6 +54,7 @@ from interview_core.live.protocol import (
     TimerMessage,
 )
 from interview_core.observability import logger, tag_session
+from interview_core.services.coding import CodingService
 from interview_core.services.evaluation import EvaluationService, may_read_report
 from interview_core.services.interview import PRACTICE, InterviewService
 from interview_core.services.proctoring import ProctoringService, make_event
@@ -108,6 +112,7 @@ class LiveChannel:
         recruiter: RecruiterService,
         proctoring: ProctoringService,
         evaluation: EvaluationService,
+        coding: CodingService,
         api_keys: ApiKeys,
         settings: Settings,
     ) -> None:
@@ -115,6 +120,7 @@ class LiveChannel:
         self.recruiter = recruiter
         self.proctoring = proctoring
         self.evaluation = evaluation
+        self.coding = coding
         self.api_keys = api_keys
         self.settings = settings
 
@@ -271,6 +277,13 @@ class LiveChannel:
     def _state_request(self, conn: Connection, m: StateRequest) -> Handled:
         return self._state(conn), None
 
+    def _run_code(self, conn: Connection, m: RunCodeMessage) -> Handled:
+        # The service checks the number (in progress, a coding question, a candidate's current one) and
+        # counts the run before it runs; reading the session for the default costs one GetItem more.
+        number = m.question_number or self.interview.get(conn.session_id, conn.caller).answered + 1
+        result = self.coding.run_visible(conn.session_id, number, m.code, conn.caller)
+        return [CodeResultMessage.of(result)], None
+
     _HANDLERS: dict[type[ClientMessage], Callable[..., Handled]] = {
         AnswerMessage: _answer,
         ProctoringMessage: _proctoring,
@@ -278,6 +291,7 @@ class LiveChannel:
         StartMessage: _start,
         EndMessage: _end,
         StateRequest: _state_request,
+        RunCodeMessage: _run_code,
     }
 
     # -- views ------------------------------------------------------------------------------------
@@ -323,6 +337,7 @@ class LiveChannel:
                     question_type=question.type,
                     deadline_at=deadline,
                     seconds_left=seconds_until(deadline) if deadline is not None else None,
+                    coding=candidate_coding(question),
                 )
             ]
         if s.status is not SessionStatus.COMPLETED:
