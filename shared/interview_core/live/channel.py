@@ -11,7 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
 
@@ -54,13 +54,15 @@ from interview_core.live.protocol import (
     TimerMessage,
 )
 from interview_core.observability import logger, tag_session
-from interview_core.services.coding import CodingService
 from interview_core.services.evaluation import EvaluationService, may_read_report
 from interview_core.services.interview import PRACTICE, InterviewService
 from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.services.recruiter import RecruiterService
 from interview_core.settings import Settings
 from interview_core.text import printable
+
+if TYPE_CHECKING:  # the sandbox loads only where a run is made ($default), not in $connect or $disconnect
+    from interview_core.services.coding import CodingService
 
 # A handler's replies, and the session as it is afterwards when the handler read it (else None).
 Handled = tuple[list[ServerMessage], Session | None]
@@ -112,7 +114,7 @@ class LiveChannel:
         recruiter: RecruiterService,
         proctoring: ProctoringService,
         evaluation: EvaluationService,
-        coding: CodingService,
+        coding: "CodingService",
         api_keys: ApiKeys,
         settings: Settings,
     ) -> None:

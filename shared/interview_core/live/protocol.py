@@ -37,7 +37,7 @@ ErrorCode = Literal[
     "conflict",  # the question was already answered (HTTP 409): by another connection, or a stale number
     "illegal_state",  # start/end not allowed in the session's state (HTTP 409), or on a practice session
     "unavailable",  # a provider the request needs is down (HTTP 503)
-    "rate_limited",  # too many of these messages for this session just now (HTTP 429); nothing was recorded
+    "rate_limited",  # too many of these messages just now, or a question's runs used up (HTTP 429); nothing recorded
     "forbidden",  # these credentials may not do this (HTTP 403), e.g. a candidate ending before the last answer
     "bad_request",  # any other refusal with a detail (HTTP 400)
     "internal",  # a server error; the connection stays usable
