@@ -13,9 +13,11 @@ from typing import Any
 
 import boto3
 import pytest
+from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 
-from interview_core.domain import MAX_CODE_RUNS
+from interview_core.api.full import build
+from interview_core.domain import MAX_CODE_RUNS, MAX_TIME_LIMIT_MS
 from interview_core.settings import get_settings
 from interview_core.store.table import session_key
 from tests.support.apigw import ApiGateway
@@ -33,6 +35,7 @@ REFERENCE = "def reverse(items):\n    return items[::-1]  # zq-ref-88"
 SQL_REFERENCE = "SELECT name FROM users WHERE age > 30 -- zq-ref-sql-99"
 SECRETS = ("zq-hidden-77", "zq-ref-88", "zq-hidden-sql-66", "zq-ref-sql-99")
 
+TIME_LIMIT_MS = MAX_TIME_LIMIT_MS  # the most: a run's wall clock must not expire on a loaded test machine
 STARTER = "def reverse(items):\n    pass  # zq-starter-55"
 VISIBLE = {"name": "three items", "call": "reverse([1, 2, 3])", "expected": "[3, 2, 1]", "visible": True}
 PYTHON: dict[str, Any] = {
@@ -42,7 +45,7 @@ PYTHON: dict[str, Any] = {
     "starter_code": STARTER,
     "tests": [VISIBLE, {"name": "hidden zq-hidden-77", "call": HIDDEN_CALL, "expected": HIDDEN_EXPECTED}],
     "reference_solution": REFERENCE,
-    "time_limit_ms": 2000,
+    "time_limit_ms": TIME_LIMIT_MS,
 }
 SCHEMA = "CREATE TABLE users (name TEXT, age INT); INSERT INTO users VALUES ('ann', 31), ('bo', 20);"
 SQL: dict[str, Any] = {
@@ -54,16 +57,17 @@ SQL: dict[str, Any] = {
         {"name": "zq-hidden-sql-66", "expected_rows": [["ann"]], "ordered": True},
     ],
     "reference_solution": SQL_REFERENCE,
+    "time_limit_ms": TIME_LIMIT_MS,
 }
 QUESTIONS = [PYTHON, "What is a deadlock?", SQL]
 
 # What the candidate is shown of each (null for the text question), as every response and message has it.
 PYTHON_SHOWN = {
-    "language": "python", "starter_code": STARTER, "schema": None, "time_limit_ms": 2000,
+    "language": "python", "starter_code": STARTER, "schema": None, "time_limit_ms": TIME_LIMIT_MS,
     "tests": [{**VISIBLE, "expected_rows": None, "ordered": False}], "hidden_tests": 1,
 }  # fmt: skip
 SQL_SHOWN = {
-    "language": "sql", "starter_code": None, "schema": SCHEMA, "time_limit_ms": 2000,
+    "language": "sql", "starter_code": None, "schema": SCHEMA, "time_limit_ms": TIME_LIMIT_MS,
     "tests": [{"name": "older", "visible": True, "call": None, "expected": None, "expected_rows": [["ann"]],
                "ordered": False}],
     "hidden_tests": 1,
@@ -280,3 +284,19 @@ def test_a_malformed_run_code_is_refused_naming_its_field(
     untouched = stored(sid)
     assert ws.refused(frame, "invalid_message")["detail"].startswith(f"{field}: "), frame
     assert stored(sid) == untouched
+
+
+def test_the_local_transport_shows_the_coding_and_runs_code_alike(acme: ApiGateway) -> None:
+    sid, token, candidate = create(acme)
+    assert candidate.post(f"{P}/session/{sid}/start").status_code == 200
+    with (
+        TestClient(build()) as client,
+        client.websocket_connect(f"/ws/interview?session_id={sid}&token={token}") as ws,
+    ):
+        state, question = ws.receive_json(), ws.receive_json()  # pushed as the socket opens
+        assert (state["type"], question["coding"]) == ("state", PYTHON_SHOWN)
+        ws.send_json({"type": "run_code", "code": RIGHT})
+        result = ws.receive_json()
+        assert (result["type"], result["passed"], result["total"]) == ("code_result", 1, 1)
+        assert not list(SERVER_SCHEMA.iter_errors(result))
+        assert leaks(json.dumps([state, question, result])) == []
