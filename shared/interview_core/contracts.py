@@ -254,13 +254,17 @@ QuestionItem = Annotated[
 # -- what a candidate is shown, over HTTP and the live channel alike ----------------------------------
 
 
-# The field every response and message that presents a question carries beside its text.
-ShownCoding = Annotated[
+_SHOWN = (
+    "A coding question's language, starter code, schema (SQL), time limit and visible tests, with how many "
+    "tests are hidden"
+)
+# Beside a question's text wherever a candidate is shown one. Live messages send every field (ShownCoding:
+# null for a text question); HTTP responses leave it out for one (ShownCodingIfAny), so a text question's
+# body stays exactly what the seeds' clients know.
+ShownCoding = Annotated[CandidateCoding | None, Field(description=f"{_SHOWN}; null for a text question")]
+ShownCodingIfAny = Annotated[
     CandidateCoding | None,
-    Field(
-        description="A coding question's language, starter code, schema (SQL), time limit and visible tests, "
-        "with how many tests are hidden; null for a text question"
-    ),
+    Field(description=f"{_SHOWN}; left out for a text question", exclude_if=lambda coding: coding is None),
 ]
 
 

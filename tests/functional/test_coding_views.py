@@ -173,9 +173,10 @@ def test_every_response_that_presents_a_question_carries_what_the_candidate_may_
     assert acme.get(f"{P}/session/{sid}").json()["session"]["current_coding"] == PYTHON_SHOWN
 
     text = seen("answer 1", candidate.post("/submit-answer", json={"session_id": sid, "answer": REFERENCE}))
-    assert (text["question_number"], text["next_question"], text["coding"]) == (2, QUESTIONS[1], None)
+    # A text question's bodies are what they were before coding questions: no `coding` key at all.
+    assert (text["question_number"], text["next_question"], "coding" in text) == (2, QUESTIONS[1], False)
     assert "current_coding" not in seen("progress at the text question", candidate.get(f"/session/{sid}"))
-    assert acme.get(f"{P}/session/{sid}").json()["session"]["current_coding"] is None
+    assert "current_coding" not in acme.get(f"{P}/session/{sid}").json()["session"]
 
     spoken = speech("Two threads each wait for a lock the other one holds, so neither moves on.")
     by_voice = seen(
@@ -300,3 +301,26 @@ def test_the_local_transport_shows_the_coding_and_runs_code_alike(acme: ApiGatew
         assert (result["type"], result["passed"], result["total"]) == ("code_result", 1, 1)
         assert not list(SERVER_SCHEMA.iter_errors(result))
         assert leaks(json.dumps([state, question, result])) == []
+
+
+def test_a_text_question_is_presented_as_before_coding_questions(acme: ApiGateway) -> None:
+    made = acme.post(f"{P}/create", json={**CANDIDATE, "questions": ["What is a mutex?", "And a deadlock?"]})
+    sid, candidate = (
+        made.json()["session_id"],
+        ApiGateway({"x-session-token": made.json()["candidate_token"]}),
+    )
+    start = candidate.post(f"{P}/session/{sid}/start").json()
+    assert set(start) == {"status", "message", "session_id", "livekit_room_name", "current_question",
+                          "question_number", "question_type", "deadline_at"}  # fmt: skip
+    progress = candidate.get(f"/session/{sid}").json()
+    assert "current_coding" not in progress and progress["current_question"] == "What is a mutex?"
+    assert "current_coding" not in acme.get(f"{P}/session/{sid}").json()["session"]
+    nxt = candidate.post("/submit-answer", json={"session_id": sid, "answer": "One thread at a time."}).json()
+    assert set(nxt) == {
+        "session_id",
+        "message",
+        "next_question",
+        "question_number",
+        "total_questions",
+        "status",
+    }
