@@ -37,6 +37,7 @@ from interview_core.domain import (
     KeyPoint,
     Question,
     QuestionType,
+    RunResult,
 )
 from interview_core.errors import InvalidRequest
 from interview_core.model import Model
@@ -298,6 +299,5 @@ class CodeRunResponse(Model):
     results: list[CodeTestResult]
 
     @classmethod
-    def of(cls, run: object) -> Self:
-        """From the sandbox's RunResult (an adapter's model, which this layer does not import)."""
+    def of(cls, run: RunResult) -> Self:
         return cls.model_validate(run, from_attributes=True)
