@@ -138,6 +138,10 @@ MESSAGES: dict[str, Rule] = {
     "proctoring": Rule(_BOTH, "at most 300 events a minute per session, with the HTTP route's"),
     "start": Rule(_BOTH, "recruiter sessions"),
     "end": Rule(_BOTH, "recruiter sessions; candidate: only after the last answer or once the time is up"),
+    "run_code": Rule(
+        _BOTH,
+        "a session in progress; candidate: only the current question; 30 runs per question, with the HTTP route's",
+    ),
 }
 
 

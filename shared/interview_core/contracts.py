@@ -1,12 +1,13 @@
 """Field types and limits that more than one side accepts: one definition, so an answer or a proctoring event
 is checked alike (and documented alike) whichever way it arrives (the HTTP API or the live channel), and a
-question's rubric alike on every route that takes one (and in the recruiter service, which reads it).
+question's rubric alike on every route that takes one (and in the recruiter service, which reads it). Also
+what both sides show a candidate of a coding question and of a run of its visible tests.
 
 Below `api`, `live` and `services`, which may all import it; above the domain, whose limits it applies. Only
 pydantic and the hygiene types: nearly every function loads it."""
 
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
@@ -29,12 +30,14 @@ from interview_core.domain import (
     MAX_WEIGHT,
     MIN_TIME_LIMIT_MS,
     MIN_WEIGHT,
+    CandidateCoding,
     CodeTest,
     CodingLanguage,
     CodingSpec,
     KeyPoint,
     Question,
     QuestionType,
+    RunResult,
 )
 from interview_core.errors import InvalidRequest
 from interview_core.model import Model
@@ -247,3 +250,54 @@ def _question_object(value: Any) -> Any:
 QuestionItem = Annotated[
     QuestionIn, BeforeValidator(_question_object, json_schema_input_type=QuestionText | QuestionIn)
 ]
+
+
+# -- what a candidate is shown, over HTTP and the live channel alike ----------------------------------
+
+
+_SHOWN = (
+    "A coding question's language, starter code, schema (SQL), time limit and visible tests, with how many "
+    "tests are hidden"
+)
+# Beside a question's text wherever a candidate is shown one. Live messages send every field (ShownCoding:
+# null for a text question); HTTP responses leave it out for one (ShownCodingIfAny), so a text question's
+# body stays exactly what the seeds' clients know.
+ShownCoding = Annotated[CandidateCoding | None, Field(description=f"{_SHOWN}; null for a text question")]
+ShownCodingIfAny = Annotated[
+    CandidateCoding | None,
+    Field(description=f"{_SHOWN}; left out for a text question", exclude_if=lambda coding: coding is None),
+]
+
+
+def candidate_coding(question: Question | None) -> CandidateCoding | None:
+    """What a candidate may see of a question's coding spec: null for a question that runs no code (or for
+    no question at all: a session not in progress)."""
+    return question.coding.for_candidate() if question is not None and question.coding is not None else None
+
+
+class CodeTestResult(Model):
+    name: str
+    call: str | None = Field(description="Null for SQL: every test runs the one query")
+    passed: bool
+    expected: str | None = Field(description="repr of the expected value (Python) or the rows as JSON (SQL)")
+    actual: str | None
+    error: str | None = Field(description="The code's error for this test, or why it did not run")
+    duration_ms: float | None
+
+
+class CodeRunResponse(Model):
+    """A run of a coding question's visible tests: the body of POST /api/code/run and of the live channel's
+    `code_result`. Built from the sandbox's RunResult after its for_candidate()."""
+
+    status: Literal["success"] = "success"
+    passed: int
+    total: int = Field(description="The question's visible tests: hidden ones run only when it is graded")
+    timed_out: bool
+    stdout: str = Field(description="What the code printed (stdout and stderr), at most 8 KB")
+    stdout_truncated: bool
+    error: str | None = Field(description="Why the code did not run at all (a syntax error...)")
+    results: list[CodeTestResult]
+
+    @classmethod
+    def of(cls, run: RunResult) -> Self:
+        return cls.model_validate(run, from_attributes=True)

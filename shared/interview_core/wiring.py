@@ -195,6 +195,7 @@ def live_channel() -> "LiveChannel":
         recruiter_service(),
         proctoring_service(),
         evaluation_service(),
+        coding_service(),
         api_keys(),
         get_settings(),
     )

@@ -140,6 +140,7 @@ def test_each_live_channel_message_lets_in_who_its_rule_names(
         "answer": {"type": "answer", "question_number": 1, "answer": "An answer."},
         "proctoring": {"type": "proctoring", "events": [{"type": "paste"}]},
         "end": {"type": "end"},
+        "run_code": {"type": "run_code", "code": "x = 1"},  # a text question: refused, but let in
     }
     for principal in ("organisation", "candidate"):
         sid, candidate = recruiter_session(acme, questions=1)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
-from interview_core.contracts import ProctoringEvents, QuestionIn
+from interview_core.contracts import ProctoringEvents, QuestionIn, ShownCodingIfAny
 from interview_core.domain import CodingSpec, IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
@@ -89,6 +89,7 @@ class SessionDetails(Model):
     current_question_index: int
     current_question: str | None = None
     current_question_type: QuestionType | None = None
+    current_coding: ShownCodingIfAny = None  # the candidate's view; `questions` has the whole spec
     current_deadline: int | None = Field(default=None, description="Epoch seconds; the server enforces it")
     average_score: float | None
     proctoring_violations_count: int
@@ -155,6 +156,7 @@ class StartResponse(Model):
     question_number: int
     question_type: QuestionType
     deadline_at: int | None
+    coding: ShownCodingIfAny = None  # of current_question
 
 
 class EndResponse(Model):

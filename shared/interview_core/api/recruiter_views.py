@@ -12,6 +12,7 @@ from interview_core.api.recruiter_schemas import (
     SessionRow,
     UserDetails,
 )
+from interview_core.contracts import candidate_coding
 from interview_core.domain import Candidate, Report, Session
 
 
@@ -85,6 +86,7 @@ def session_detail(
             current_question_index=min(s.answered, s.total_questions - 1),
             current_question=current.text if current else None,
             current_question_type=current.type if current else None,
+            current_coding=candidate_coding(current),
             current_deadline=s.current_deadline if current else None,
             average_score=average_score(report),
             proctoring_violations_count=s.proctoring_violations,

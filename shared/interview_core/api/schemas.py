@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field, RootModel
 
 from interview_core import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
-from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric
+from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
 from interview_core.domain import (
     MAX_TOPIC_CHARS,
     CompetencyScore,
@@ -60,6 +60,7 @@ class NextQuestionResponse(Model):
     question_number: int
     total_questions: int
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
+    coding: ShownCodingIfAny = None  # of next_question
 
 
 class CompletedResponse(Model):
@@ -130,6 +131,7 @@ class SessionResponse(Model):
     total_questions: int
     answers_submitted: int
     current_question: str | None = Field(default=None, description="Only while the session is active")
+    current_coding: ShownCodingIfAny = None
     recordings: list[RecordingLink] | None = Field(default=None, description="Spoken answers, if any")
 
 

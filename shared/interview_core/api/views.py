@@ -8,6 +8,7 @@ from interview_core.api.schemas import (
     RecordingLink,
     SessionResponse,
 )
+from interview_core.contracts import candidate_coding
 from interview_core.domain import PRACTICE_STATUS, Session
 from interview_core.services.interview import AnswerOutcome
 from interview_core.settings import get_settings
@@ -40,6 +41,7 @@ def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionRes
         next_question=question.text,
         question_number=s.answered + 1,
         total_questions=s.total_questions,
+        coding=candidate_coding(question),
     )
 
 
@@ -66,5 +68,6 @@ def session_response(s: Session, audio_urls: dict[int, str] | None = None) -> Se
         total_questions=s.total_questions,
         answers_submitted=s.answered,
         current_question=current.text if current else None,
+        current_coding=candidate_coding(current),
         recordings=recordings or None,
     )

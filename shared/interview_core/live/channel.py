@@ -11,11 +11,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
 
 from interview_core.access import MESSAGES, ApiKeys, Caller, check, identify
+from interview_core.contracts import candidate_coding
 from interview_core.domain import EvaluationStatus, Report, Session, SessionStatus
 from interview_core.errors import (
     Forbidden,
@@ -34,6 +35,7 @@ from interview_core.live.protocol import (
     AckMessage,
     AnswerMessage,
     ClientMessage,
+    CodeResultMessage,
     CompletedMessage,
     EndMessage,
     ErrorCode,
@@ -44,6 +46,7 @@ from interview_core.live.protocol import (
     ProctoringRecordedMessage,
     QuestionMessage,
     ReportReadyMessage,
+    RunCodeMessage,
     ServerMessage,
     StartMessage,
     StateMessage,
@@ -57,6 +60,9 @@ from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.services.recruiter import RecruiterService
 from interview_core.settings import Settings
 from interview_core.text import printable
+
+if TYPE_CHECKING:  # the sandbox loads only where a run is made ($default), not in $connect or $disconnect
+    from interview_core.services.coding import CodingService
 
 # A handler's replies, and the session as it is afterwards when the handler read it (else None).
 Handled = tuple[list[ServerMessage], Session | None]
@@ -108,6 +114,7 @@ class LiveChannel:
         recruiter: RecruiterService,
         proctoring: ProctoringService,
         evaluation: EvaluationService,
+        coding: "CodingService",
         api_keys: ApiKeys,
         settings: Settings,
     ) -> None:
@@ -115,6 +122,7 @@ class LiveChannel:
         self.recruiter = recruiter
         self.proctoring = proctoring
         self.evaluation = evaluation
+        self.coding = coding
         self.api_keys = api_keys
         self.settings = settings
 
@@ -271,6 +279,13 @@ class LiveChannel:
     def _state_request(self, conn: Connection, m: StateRequest) -> Handled:
         return self._state(conn), None
 
+    def _run_code(self, conn: Connection, m: RunCodeMessage) -> Handled:
+        # The service checks the number (in progress, a coding question, a candidate's current one) and
+        # counts the run before it runs; reading the session for the default costs one GetItem more.
+        number = m.question_number or self.interview.get(conn.session_id, conn.caller).answered + 1
+        result = self.coding.run_visible(conn.session_id, number, m.code, conn.caller)
+        return [CodeResultMessage.of(result)], None
+
     _HANDLERS: dict[type[ClientMessage], Callable[..., Handled]] = {
         AnswerMessage: _answer,
         ProctoringMessage: _proctoring,
@@ -278,6 +293,7 @@ class LiveChannel:
         StartMessage: _start,
         EndMessage: _end,
         StateRequest: _state_request,
+        RunCodeMessage: _run_code,
     }
 
     # -- views ------------------------------------------------------------------------------------
@@ -323,6 +339,7 @@ class LiveChannel:
                     question_type=question.type,
                     deadline_at=deadline,
                     seconds_left=seconds_until(deadline) if deadline is not None else None,
+                    coding=candidate_coding(question),
                 )
             ]
         if s.status is not SessionStatus.COMPLETED:

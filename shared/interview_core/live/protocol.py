@@ -11,7 +11,14 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from interview_core.contracts import AnswerText, ProctoringEvents, QuestionNumber
+from interview_core.contracts import (
+    AnswerText,
+    Code,
+    CodeRunResponse,
+    ProctoringEvents,
+    QuestionNumber,
+    ShownCoding,
+)
 from interview_core.domain import EvaluationStatus, QuestionType, SessionStatus
 from interview_core.model import Model
 
@@ -30,7 +37,7 @@ ErrorCode = Literal[
     "conflict",  # the question was already answered (HTTP 409): by another connection, or a stale number
     "illegal_state",  # start/end not allowed in the session's state (HTTP 409), or on a practice session
     "unavailable",  # a provider the request needs is down (HTTP 503)
-    "rate_limited",  # too many of these messages for this session just now (HTTP 429); nothing was recorded
+    "rate_limited",  # too many of these messages just now, or a question's runs used up (HTTP 429); nothing recorded
     "forbidden",  # these credentials may not do this (HTTP 403), e.g. a candidate ending before the last answer
     "bad_request",  # any other refusal with a detail (HTTP 400)
     "internal",  # a server error; the connection stays usable
@@ -86,8 +93,25 @@ class StateRequest(ClientMessage):
     type: Literal["state"]
 
 
+class RunCodeMessage(ClientMessage):
+    """Run code against a coding question's visible tests, as POST /api/code/run does (30 runs a question).
+    Answered with `code_result`; the run records nothing but its count."""
+
+    type: Literal["run_code"]
+    code: Code = Field(description="Python: the candidate's code; SQL: one query")
+    question_number: QuestionNumber | None = Field(
+        default=None, description="The question to run; left out: the current one"
+    )
+
+
 AnyClientMessage = Annotated[
-    AnswerMessage | ProctoringMessage | PingMessage | StartMessage | EndMessage | StateRequest,
+    AnswerMessage
+    | ProctoringMessage
+    | PingMessage
+    | StartMessage
+    | EndMessage
+    | StateRequest
+    | RunCodeMessage,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGES: TypeAdapter[Any] = TypeAdapter(AnyClientMessage)
@@ -101,7 +125,7 @@ class ServerMessage(Model):
     model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
     def frame(self) -> str:
-        return self.model_dump_json()
+        return self.model_dump_json(by_alias=True)  # as the schemas name fields: a coding `schema`
 
 
 class QuestionMessage(ServerMessage):
@@ -114,6 +138,7 @@ class QuestionMessage(ServerMessage):
     question_type: QuestionType
     deadline_at: int | None = Field(description="Epoch seconds (server clock); null: untimed (practice)")
     seconds_left: int | None = Field(description="Seconds until deadline_at when sent; null: untimed")
+    coding: ShownCoding
 
 
 class TimerMessage(ServerMessage):
@@ -181,6 +206,12 @@ class PongMessage(ServerMessage):
     server_time: float = Field(description="Epoch seconds: lets a client correct its clock for deadline_at")
 
 
+class CodeResultMessage(ServerMessage, CodeRunResponse):
+    """A `run_code`'s result: the body POST /api/code/run returns. Hidden tests never run here."""
+
+    type: Literal["code_result"] = "code_result"
+
+
 class ErrorMessage(ServerMessage):
     """A refused message. The session is unchanged and the connection stays open (except at connect)."""
 
@@ -199,6 +230,7 @@ AnyServerMessage = Annotated[
     | CompletedMessage
     | ReportReadyMessage
     | PongMessage
+    | CodeResultMessage
     | ErrorMessage,
     Field(discriminator="type"),
 ]
@@ -207,7 +239,15 @@ SERVER_MESSAGES: TypeAdapter[Any] = TypeAdapter(AnyServerMessage)
 
 # -- JSON Schema files ----------------------------------------------------------------------------
 
-_CLIENT = (AnswerMessage, ProctoringMessage, PingMessage, StartMessage, EndMessage, StateRequest)
+_CLIENT = (
+    AnswerMessage,
+    ProctoringMessage,
+    PingMessage,
+    StartMessage,
+    EndMessage,
+    StateRequest,
+    RunCodeMessage,
+)
 _SERVER = (
     QuestionMessage,
     TimerMessage,
@@ -217,6 +257,7 @@ _SERVER = (
     CompletedMessage,
     ReportReadyMessage,
     PongMessage,
+    CodeResultMessage,
     ErrorMessage,
 )
 

@@ -1,7 +1,7 @@
 """POST /api/code/run: the candidate runs their code against a coding question's visible tests before
 answering (services.coding); hidden tests never run here, so nothing of them can reach the response."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from fastapi import Depends
 from pydantic import ConfigDict, Field
@@ -11,8 +11,8 @@ from interview_core.api.auth import caller
 from interview_core.api.responses import documented
 from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
-from interview_core.contracts import Code, QuestionNumber
-from interview_core.model import Body, Model
+from interview_core.contracts import Code, CodeRunResponse, QuestionNumber
+from interview_core.model import Body
 from interview_core.wiring import coding_service
 
 if TYPE_CHECKING:
@@ -26,27 +26,6 @@ class CodeRunRequest(Body):
     session_id: str = Field(max_length=100)
     question_number: QuestionNumber
     code: Code = Field(description="Python: the candidate's code; SQL: one query")
-
-
-class CodeTestResult(Model):
-    name: str
-    call: str | None = Field(description="Null for SQL: every test runs the one query")
-    passed: bool
-    expected: str | None = Field(description="repr of the expected value (Python) or the rows as JSON (SQL)")
-    actual: str | None
-    error: str | None = Field(description="The code's error for this test, or why it did not run")
-    duration_ms: float | None
-
-
-class CodeRunResponse(Model):
-    status: Literal["success"] = "success"
-    passed: int
-    total: int = Field(description="The question's visible tests: hidden ones run only when it is graded")
-    timed_out: bool
-    stdout: str = Field(description="What the code printed (stdout and stderr), at most 8 KB")
-    stdout_truncated: bool
-    error: str | None = Field(description="Why the code did not run at all (a syntax error...)")
-    results: list[CodeTestResult]
 
 
 @router.post(
@@ -67,13 +46,4 @@ def run_code(
     service: "CodingService" = Depends(coding_service),
     who: Caller = Depends(caller),
 ) -> CodeRunResponse:
-    result = service.run_visible(body.session_id, body.question_number, body.code, who)
-    return CodeRunResponse(
-        passed=result.passed,
-        total=result.total,
-        timed_out=result.timed_out,
-        stdout=result.stdout,
-        stdout_truncated=result.stdout_truncated,
-        error=result.error,
-        results=[CodeTestResult.model_validate(r.model_dump()) for r in result.results],
-    )
+    return CodeRunResponse.of(service.run_visible(body.session_id, body.question_number, body.code, who))

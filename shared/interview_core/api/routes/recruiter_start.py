@@ -5,6 +5,7 @@ from interview_core.api.auth import caller
 from interview_core.api.recruiter_schemas import StartResponse
 from interview_core.api.routing import RecruiterRouter
 from interview_core.api.schemas import ErrorResponse
+from interview_core.contracts import candidate_coding
 from interview_core.services.recruiter import RecruiterService
 from interview_core.wiring import recruiter_service
 
@@ -25,11 +26,13 @@ def start_session(
 ) -> StartResponse:
     s = service.start(session_id, who)
     assert s.livekit is not None
+    first = s.questions[0]
     return StartResponse(
         session_id=s.session_id,
         livekit_room_name=s.livekit.name,
-        current_question=s.questions[0].text,
+        current_question=first.text,
         question_number=1,
-        question_type=s.questions[0].type,
+        question_type=first.type,
         deadline_at=s.current_deadline,
+        coding=candidate_coding(first),
     )
