@@ -542,7 +542,17 @@ def test_a_practice_interview_of_coding_questions_runs_their_tests(page: Page, l
     expect(code).not_to_be_empty()  # the starter code
     expect(main.get_by_test_id("visible-test").first).to_be_visible()
     assert page.evaluate(UNLABELLED) == []
-    results = run_tests(main, code.input_value())  # the starter code runs, and fails its tests
+    # By keyboard: Tab indents in the code area; Escape, then Tab, goes on to "Run tests".
+    starter = code.input_value()
+    code.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Tab")
+    expect(code).to_have_value(re.compile(r"    $"))
+    code.fill(starter)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(main.get_by_role("button", name="Run tests")).to_be_focused()
+    results = run_tests(main, starter)  # the starter code runs, and fails its tests
     expect(results.get_by_test_id("test-result").first).to_contain_text("failed")
     shot(page, "practice-coding-run")
     # The question's other runs used up elsewhere: the next one shows the API's refusal.

@@ -57,6 +57,7 @@ class LiveInterview {
 
   setSubmitting(on) {
     this.q.submit.disabled = on;
+    this.q.coding.setBusy(on);
   }
 
   showConnection(s) {

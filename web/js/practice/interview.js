@@ -87,7 +87,7 @@ class PracticeInterview {
     const answerField = field("Your answer", this.answer, this.limit || CODE_HINT);
     this.hint = answerField.querySelector(".hint");
     this.coding = new CodingPanel({ box: this.answer, label: answerField.querySelector("label"), run: (code) => this.runCode(code) });
-    indentWithTab(this.answer, { isCode: () => !!this.coding.coding, status: this.status });
+    indentWithTab(this.answer, { isCode: () => !!this.state.coding, status: this.status });
     const textForm = h("form", { novalidate: true, onsubmit: (e) => this.submitText(e) },
       this.coding.before,
       answerField,
@@ -111,6 +111,7 @@ class PracticeInterview {
     this.submit.disabled = on;
     this.answer.readOnly = on;
     this.voice.setBusy(on);
+    this.coding.setBusy(on);
   }
 
   showQuestion(q, focus = true) {
