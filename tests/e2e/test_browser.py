@@ -526,6 +526,7 @@ def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
     expect(rows.nth(0)).to_contain_text("visible")
     expect(rows.nth(1)).to_contain_text("hidden")
     expect(rows.nth(1)).to_contain_text(HIDDEN_CALL)
+    expect(page.get_by_test_id("coding-written")).to_contain_text(f"(hidden): {HIDDEN_CALL}")
     shot(page, "recruiter-coding-report")
     recruiter.close()
 

@@ -73,6 +73,17 @@ export function testsReport(q, number) {
   );
 }
 
+/** A coding question as the organisation wrote it: language, every test (hidden ones too), the reference. */
+export function codingSpec(coding) {
+  return h("div.coding-written", { "data-testid": "coding-written" },
+    h("p", `${languageName(coding.language)}, ${plural((coding.tests || []).length, "test", "tests")}, ${fmtNumber(coding.time_limit_ms, 0)} ms a run.`),
+    coding.tests?.length
+      ? h("ul.code-tests", coding.tests.map((t) => h("li", h("strong", t.name), ` (${t.visible ? "shown to the candidate" : "hidden"}): `, expectation(t))))
+      : h("p.muted.small", "No tests: the answer is graded by review only."),
+    coding.reference_solution ? [h("h5", "Reference solution"), h("pre.schema", coding.reference_solution)] : null,
+  );
+}
+
 /**
  * Tab indents inside a code area, so the keyboard still leaves it: Escape, then Tab (said in `status`, a
  * status line's element). `isCode()` says when the area holds code.
