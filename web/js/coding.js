@@ -4,12 +4,12 @@
 import { h, clear, append, announce, errorArea, fmtNumber } from "./ui.js";
 
 const LANGUAGE_NAMES = { python: "Python", sql: "SQL" };
-export const languageName = (language) => LANGUAGE_NAMES[language] || language;
+const languageName = (language) => LANGUAGE_NAMES[language] || language;
 
 const LEAVE_EDITOR = "Press Tab to leave the code editor.";
 export const CODE_HINT = "Write your code here. Tab inserts spaces; to leave the editor press Escape, then Tab.";
 
-/** What a visible test checks: "call → expected" (Python), or the rows the query must return (SQL). */
+/** What a test checks: "call → expected" (Python), or the rows the query must return (SQL). */
 function expectation(test) {
   if (test.call != null) return [h("code", test.call), " → ", h("code", test.expected ?? "")];
   const order = test.ordered ? "in this order" : "in any order";
@@ -28,7 +28,7 @@ function runSummary(run, what = "tests") {
  * One row per test: name (and call), passed, expected, actual, error, time; with `visibility`, whether the
  * candidate could see the test (the organisation's report shows hidden ones too).
  */
-export function resultsTable(results, { caption, visibility = false } = {}) {
+function resultsTable(results, { caption, visibility = false } = {}) {
   const heads = ["Test", visibility ? "Shown to the candidate" : null, "Result", "Expected", "Actual", "Error", "Time"].filter(Boolean);
   const cell = (value, tag = "code") => h("td", value == null || value === "" ? "—" : h(tag, value));
   return h("div.table-wrap", { tabindex: "0", role: "region", "aria-label": caption },
