@@ -442,6 +442,7 @@ CODING_QUESTION = {
     "reference_solution": "def reverse(items):\n    return items[::-1]\n",
     "time_limit_ms": MAX_TIME_LIMIT_MS,  # the most: a loaded test machine must not time a run out
 }
+UNTESTED_QUESTION = {"text": "Write hello() that returns a greeting.", "type": "coding", "language": "python"}
 WRONG = "def reverse(items):\n    return items\n"
 RIGHT = "def reverse(items):\n    print('reversing')\n    return items[::-1]\n"
 
@@ -471,7 +472,11 @@ def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
     key = {"x-api-key": api_key}
     made = requests.post(
         f"{local_stack}/api/parallel_interview/create",
-        json={"name": "Cy Coder", "email": "cy@example.com", "questions": [CODING_QUESTION]},
+        json={
+            "name": "Cy Coder",
+            "email": "cy@example.com",
+            "questions": [CODING_QUESTION, UNTESTED_QUESTION],
+        },
         headers=key,
         timeout=60,
     )
@@ -508,6 +513,11 @@ def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
     cm.get_by_role("button", name="Run tests").click()
     expect(cm.get_by_test_id("run-error")).to_have_text(f"Error: {runs[-1].json()['detail']}")
     cm.get_by_role("button", name="Submit answer").click()
+    expect(c.get_by_test_id("live-question-text")).to_contain_text("hello()", timeout=30_000)
+    expect(cm.get_by_test_id("visible-test")).to_have_count(0)  # a question without tests: nothing to run
+    expect(cm.get_by_role("button", name="Run tests")).to_be_hidden()
+    cm.get_by_label("Your code (Python)").fill("def hello():\n    return 'hello'\n")
+    cm.get_by_role("button", name="Submit answer").click()
     expect(c.get_by_test_id("thank-you")).to_be_visible(timeout=30_000)
     assert HIDDEN_CALL not in c.content()
     candidate.close()
@@ -526,7 +536,8 @@ def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
     expect(rows.nth(0)).to_contain_text("visible")
     expect(rows.nth(1)).to_contain_text("hidden")
     expect(rows.nth(1)).to_contain_text(HIDDEN_CALL)
-    expect(page.get_by_test_id("coding-written")).to_contain_text(f"(hidden): {HIDDEN_CALL}")
+    expect(page.get_by_test_id("coding-written").first).to_contain_text(f"(hidden): {HIDDEN_CALL}")
+    expect(page.get_by_test_id("review-only")).to_have_text(re.compile("^Graded by review only"))
     shot(page, "recruiter-coding-report")
     recruiter.close()
 

@@ -134,7 +134,8 @@ export class CodingPanel {
   /** Show question's `coding` (null: a question that runs no code, which looks as it always did). */
   show(coding) {
     this.coding = coding || null;
-    this.before.hidden = this.after.hidden = !coding;
+    this.before.hidden = !coding;
+    this.after.hidden = !coding?.tests?.length; // nothing to run: the question's tests are all hidden, or none
     this.status.textContent = "";
     this.errors.clear();
     clear(this.results);
