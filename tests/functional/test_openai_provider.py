@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from interview_core import wiring
+from interview_core.providers import coding_bank
 from tests.support.apigw import ApiGateway
-from tests.support.openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, OpenAIStub
+from tests.support.openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, OpenAIStub, coding_problem
 
 
 @pytest.fixture
@@ -137,3 +138,102 @@ def test_the_model_grades_with_the_rubric_at_temperature_zero_and_the_answer_fen
         "addressed_to_grader"
     ]
     assert body["answers_needing_review"] == 0
+
+
+def _coding_session(api: ApiGateway, topic: str, n: int, types: list[str] | None = None) -> tuple[dict, list]:
+    r = api.post(
+        "/start-interview",
+        json={
+            "topic": topic,
+            "difficulty": "medium",
+            "num_questions": n,
+            "question_types": types or ["coding"],
+        },
+    )
+    assert r.status_code == 200, r.text
+    return r.json(), wiring.interview_service().store.get(r.json()["session_id"]).questions
+
+
+def _from_bank(text: str) -> bool:
+    return any(p.text == text for p in coding_bank.bank().problems)
+
+
+def test_generated_coding_questions_whose_reference_passes_are_used(
+    api: ApiGateway, stub: OpenAIStub
+) -> None:
+    body, questions = _coding_session(api, "Python", 2)
+    assert [q.text for q in questions] == [coding_problem(i, "python")["question"] for i in range(2)]
+    assert body["current_question"] == questions[0].text
+    assert body["coding"]["tests"] == [
+        {"name": "small", "visible": True, "call": "add_1(1, 2)", "expected": "3", "expected_rows": None,
+         "ordered": False}
+    ]  # fmt: skip
+    assert body["coding"]["hidden_tests"] == 1 and "STUB-" not in json.dumps(body)
+    assert questions[0].coding.reference_solution.endswith("# STUB-REFERENCE")
+    (request,) = stub.completions  # one call for both problems, with a reply's token cap for each
+    assert stub.schema_name(request) == "CodingQuestionSet"
+    assert request["max_tokens"] == 2 * wiring.get_settings().llm_max_output_tokens
+    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    assert "Language: python" in user and "Number of problems: 2" in user
+    run = api.post(
+        "/api/code/run", json={"session_id": body["session_id"], "question_number": 1, "code": "add_1 = max"}
+    )
+    assert (run.status_code, run.json()["passed"], run.json()["total"]) == (200, 0, 1), run.text
+
+
+def test_a_generated_question_whose_reference_fails_is_replaced_by_a_bank_problem(
+    api: ApiGateway, stub: OpenAIStub
+) -> None:
+    stub.coding_problems = [
+        coding_problem(0, "python", reference="def add_1(a, b):\n    return a - b\n"),  # fails its tests
+        coding_problem(1, "python"),
+        {
+            **coding_problem(2, "python"),
+            "tests": [{**coding_problem(2, "python")["tests"][0], "expected": "[1"}],
+        },
+    ]
+    _, questions = _coding_session(api, "Data Structures", 3)
+    assert questions[0].text == coding_problem(1, "python")["question"], "the one that passes is kept"
+    replaced = [p for p in coding_bank.bank().problems if p.text in {q.text for q in questions[1:]}]
+    # a failing solution and a test that does not parse: two bank problems on the session's topic
+    assert len(replaced) == 2 and {p.topic for p in replaced} == {"algorithms"}, [
+        q.text[:60] for q in questions
+    ]
+
+
+def test_generated_sql_problems_are_run_in_the_sandbox_too(api: ApiGateway, stub: OpenAIStub) -> None:
+    stub.coding_problems = [
+        coding_problem(0, "sql"),
+        coding_problem(1, "sql", reference="SELECT name FROM users"),
+    ]
+    body, questions = _coding_session(api, "Databases", 2)
+    user = next(m["content"] for m in stub.completions[0]["messages"] if m["role"] == "user")
+    assert "Language: sql" in user
+    assert questions[0].text == coding_problem(0, "sql")["question"] and body["coding"]["language"] == "sql"
+    assert _from_bank(questions[1].text), "returning every user fails the test: a bank problem instead"
+    assert questions[1].coding.language == "sql"
+
+
+def test_a_mix_asks_once_for_the_text_questions_and_once_for_the_coding_ones(
+    api: ApiGateway, stub: OpenAIStub
+) -> None:
+    body, questions = _coding_session(api, "Rust", 3, ["text", "coding"])
+    assert [stub.schema_name(b) for b in stub.completions] == ["QuestionSet", "CodingQuestionSet"]
+    assert [q.text for q in questions] == [
+        "Stub question 1 about Rust?",
+        coding_problem(0, "python")["question"],
+        "Stub question 2 about Rust?",
+    ]
+    assert "coding" not in body
+    assert api.get("/api/usage").json()["usage"]["llm_calls"]["used"] == 2 + 3
+
+
+def test_a_generated_question_larger_than_its_share_of_the_session_is_replaced(
+    api: ApiGateway, stub: OpenAIStub
+) -> None:
+    big = coding_problem(0, "python")
+    stub.coding_problems = [{**big, "starter_code": big["starter_code"] + "#" * 10_000}]  # a tenth: 10,000
+    _, questions = _coding_session(api, "Python", 10)
+    texts = [q.text for q in questions]
+    assert big["question"] not in texts and len(set(texts)) == 10
+    assert sum(map(_from_bank, texts)) == 1, "the other nine fit their share"

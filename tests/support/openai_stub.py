@@ -27,6 +27,9 @@ class OpenAIStub:
         # "response_format": refuse any response_format (a server that only does function calling)
         self.refuse: str | None = None
         self.truncate_next = 0  # this many replies cut off at the length limit (invalid JSON)
+        # The problems CodingQuestionSet replies give, in order (each reply takes as many as it was asked
+        # for); past them, a passing problem of coding_problem()'s
+        self.coding_problems: list[dict[str, Any]] = []
         self.delay_seconds = 0.0
         self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
         self.speech_audio = b""  # what /audio/speech returns (tests put real MP3 here)
@@ -127,19 +130,28 @@ class OpenAIStub:
 
     @staticmethod
     def schema_name(body: dict[str, Any]) -> str:
-        """QuestionSet or AnswerGrade, from whichever way the request carried the schema."""
+        """QuestionSet, CodingQuestionSet or AnswerGrade, from whichever way the request carried the schema."""
         if body.get("tools"):
             return str(body["tools"][0]["function"]["name"])
         if body["response_format"]["type"] == "json_schema":
             return str(body["response_format"]["json_schema"]["name"])
         schema = body["response_format"]["schema"]
-        return "QuestionSet" if "questions" in schema["properties"] else "AnswerGrade"
+        if "questions" not in schema["properties"]:
+            return "AnswerGrade"
+        item = schema["properties"]["questions"]["items"]["properties"]
+        return "CodingQuestionSet" if "reference_solution" in item else "QuestionSet"
 
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         if "response_format" not in body and not body.get("tools"):  # a health ping
             return self._reply(body, {"role": "assistant", "content": "OK"}, "stop")
         user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-        if self.schema_name(body) == "QuestionSet":
+        if self.schema_name(body) == "CodingQuestionSet":
+            n = int(re.search(r"Number of problems: (\d+)", user).group(1))
+            language = re.search(r"Language: (\w+)", user).group(1)
+            with self._lock:
+                given, self.coding_problems = self.coding_problems[:n], self.coding_problems[n:]
+            content = {"questions": given + [coding_problem(i, language) for i in range(len(given), n)]}
+        elif self.schema_name(body) == "QuestionSet":
             n = int(re.search(r"Number of questions: (\d+)", user).group(1))
             topic = re.search(r"Topic: (.+)", user).group(1)
             content = {
@@ -188,6 +200,36 @@ class OpenAIStub:
                 "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
             },
         }
+
+
+def coding_problem(i: int, language: str, reference: str | None = None) -> dict[str, Any]:
+    """A problem as the model writes one (CodingQuestionSet), whose reference solution passes its tests
+    unless `reference` replaces it."""
+    if language == "sql":
+        return {
+            "question": f"Stub SQL problem {i + 1}: list the names of the users older than {30 + i}.",
+            "starter_code": "SELECT name FROM users",
+            "schema": "CREATE TABLE users (name TEXT, age INT); "
+            f"INSERT INTO users VALUES ('ann', {31 + i}), ('bo', 20);",
+            "tests": [
+                {"name": "the given data", "visible": True, "call": "", "expected": "",
+                 "expected_rows": [["ann"]], "ordered": False},
+            ],
+            "reference_solution": reference or f"SELECT name FROM users WHERE age > {30 + i}",
+        }  # fmt: skip
+    name = f"add_{i + 1}"
+    return {
+        "question": f"Stub problem {i + 1}: write {name}(a, b) that returns a + b + {i}.",
+        "starter_code": f"def {name}(a, b):\n    pass\n",
+        "schema": "",
+        "tests": [
+            {"name": "small", "visible": True, "call": f"{name}(1, 2)", "expected": str(3 + i),
+             "expected_rows": [], "ordered": False},
+            {"name": "STUB-HIDDEN-NEGATIVE", "visible": False, "call": f"{name}(-5, 2)", "expected": str(-3 + i),
+             "expected_rows": [], "ordered": False},
+        ],
+        "reference_solution": reference or f"def {name}(a, b):\n    return a + b + {i}  # STUB-REFERENCE\n",
+    }  # fmt: skip
 
 
 def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:

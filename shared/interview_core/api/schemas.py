@@ -10,9 +10,11 @@ from interview_core.audio import UPLOAD_CONTENT_TYPES
 from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
 from interview_core.domain import (
     MAX_TOPIC_CHARS,
+    CandidateCoding,
     CompetencyScore,
     Difficulty,
     EvaluationStatus,
+    QuestionType,
     SpeakingInsights,
     Word,
 )
@@ -30,10 +32,23 @@ class Input(Body):
     model_config = ConfigDict(extra="forbid")
 
 
+MAX_PRACTICE_QUESTIONS = 10
+
+
 class InterviewSpec(Input):
     topic: Topic
     difficulty: Difficulty = "simple"
-    num_questions: int = Field(default=2, ge=1, le=10)
+    num_questions: int = Field(default=2, ge=1, le=MAX_PRACTICE_QUESTIONS)
+
+
+class StartInterviewRequest(InterviewSpec):
+    question_types: list[QuestionType] = Field(
+        default=["text"],
+        min_length=1,
+        max_length=MAX_PRACTICE_QUESTIONS,
+        description="text or coding: question i takes question_types[i % len(question_types)], so "
+        '["coding"] makes every question a coding problem and ["text", "coding"] alternates, text first',
+    )
 
 
 class StartInterviewResponse(Model):
@@ -43,6 +58,11 @@ class StartInterviewResponse(Model):
     question_number: int
     total_questions: int
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
+    coding: CandidateCoding | None = Field(
+        default=None,
+        exclude_if=lambda c: c is None,  # a text question's response stays the seed's
+        description="Coding questions only: the language, starter code, SQL schema and visible tests",
+    )
 
 
 class SubmitAnswerRequest(Input):

@@ -115,6 +115,7 @@ class CodeTest(Model):
     expected: str | None = None
     expected_rows: list[list[SqlValue]] | None = None
     ordered: bool = False
+    setup: str | None = None  # SQL: this test's own data after the schema (the bank's hidden data sets)
 
 
 class CodingSpec(Model):

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 class GeneratedQuestions(Model):
     questions: list[Question]
     usage: TokenUsage
+    # Coding questions whose reference solutions are known to pass their tests (the bank's); others are
+    # vetted in the sandbox before a session uses them.
+    vetted: bool = False
 
 
 class AnswerScore(Model):
@@ -33,6 +36,11 @@ class LanguageModel(Protocol):
     rubric_version: str
 
     def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions: ...
+
+    def generate_coding_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
+        """Up to `count` distinct coding questions (`type` coding, with tests and a reference solution);
+        fewer when some could not be written: the caller fills their places from the coding bank."""
+        ...
 
     def score_answer(
         self, question: Question, answer: str, topic: str, difficulty: Difficulty

@@ -18,6 +18,7 @@ Python tests: {"name", "call", "expected", "visible"?}, `call` and `expected` Py
 {"name", "expected_rows", "ordered", "setup"?, "visible"?}; the answer is one SELECT query.
 """
 
+import random
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -25,11 +26,26 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from interview_core.coding.models import MAX_TIME_LIMIT_MS, PythonTest, SqlTest
-from interview_core.domain import Difficulty
+from interview_core.domain import CodeTest, CodingLanguage, CodingSpec, Difficulty, Question
 from interview_core.model import Model
+from interview_core.providers.offline import match_topic
 
 CodingTopic = Literal["python", "algorithms", "sql"]
 TOPICS: tuple[CodingTopic, ...] = ("python", "algorithms", "sql")
+LANGUAGES: dict[CodingTopic, CodingLanguage] = {"python": "python", "algorithms": "python", "sql": "sql"}
+# The question bank's topics (offline.match_topic: names and aliases) that have coding problems of their own.
+_BANK_TOPICS: dict[str, CodingTopic] = {
+    "sql": "sql",
+    "algorithms": "algorithms",
+    "data_structures": "algorithms",
+}
+
+
+def coding_topic(topic: str) -> CodingTopic:
+    """The coding topic of a session's free-text topic, recognised as the question bank recognises topics:
+    SQL and databases are sql, algorithms and data structures are algorithms, anything else is python."""
+    entry = match_topic(topic)
+    return _BANK_TOPICS.get(entry["id"], "python") if entry else "python"
 
 
 class CodingProblem(Model):
@@ -57,6 +73,22 @@ class CodingProblem(Model):
         if len({t.name for t in self.tests}) != len(self.tests):
             raise ValueError(f"{self.id}: test names repeat")
         return self
+
+    def as_question(self) -> Question:
+        """The problem as a session's coding question, every test with it (a SQL test's own data too)."""
+        tests = [CodeTest(**t.model_dump()) for t in self.tests]
+        return Question(
+            text=self.text,
+            type="coding",
+            coding=CodingSpec(
+                language=self.language,
+                starter_code=self.starter_code,
+                sql_schema=self.schema_sql,
+                tests=tests,
+                reference_solution=self.reference_solution,
+                **({"time_limit_ms": self.time_limit_ms} if self.time_limit_ms else {}),
+            ),
+        )
 
 
 class CodingBank(Model):
@@ -88,3 +120,17 @@ def problems(topic: CodingTopic | None = None, difficulty: Difficulty | None = N
 
 def problem(problem_id: str) -> CodingProblem | None:
     return next((p for p in bank().problems if p.id == problem_id), None)
+
+
+def draw(topic: CodingTopic, difficulty: Difficulty, count: int, rng: random.Random) -> list[CodingProblem]:
+    """`count` distinct problems, at random: the topic's at `difficulty` first, then its other levels, then
+    the other topics' at `difficulty`, then the rest (the bank has 8 SQL problems; a session asks up to 10)."""
+    chosen: list[CodingProblem] = []
+    for tier in (
+        problems(topic, difficulty),
+        [p for p in problems(topic) if p.difficulty != difficulty],
+        [p for p in problems(difficulty=difficulty) if p.topic != topic],
+        [p for p in bank().problems if p.topic != topic and p.difficulty != difficulty],
+    ):
+        chosen += rng.sample(tier, min(count - len(chosen), len(tier)))
+    return chosen

@@ -90,6 +90,14 @@ class OfflineLanguageModel:
         chosen += self._rng.sample(spare, min(count - len(chosen), len(spare)))
         return GeneratedQuestions(questions=chosen, usage=TokenUsage())
 
+    def generate_coding_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
+        """Problems of the coding bank (providers/coding_bank.py), whose reference solutions pass their tests
+        (tests/functional/test_coding_bank.py): `vetted`, so they are not run again at every start."""
+        from interview_core.providers import coding_bank  # it reads match_topic from this module
+
+        drawn = coding_bank.draw(coding_bank.coding_topic(topic), difficulty, count, self._rng)
+        return GeneratedQuestions(questions=[p.as_question() for p in drawn], usage=TokenUsage(), vetted=True)
+
     def warm(self) -> None:
         _grader()
 

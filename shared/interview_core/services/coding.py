@@ -30,7 +30,13 @@ def python_tests(tests: Sequence[CodeTest]) -> list[coding.PythonTest]:
 
 def sql_tests(tests: Sequence[CodeTest]) -> list[coding.SqlTest]:
     return [
-        coding.SqlTest(name=t.name, expected_rows=t.expected_rows or [], ordered=t.ordered, visible=t.visible)
+        coding.SqlTest(
+            name=t.name,
+            expected_rows=t.expected_rows or [],
+            ordered=t.ordered,
+            setup=t.setup,
+            visible=t.visible,
+        )
         for t in tests
     ]
 
@@ -45,12 +51,17 @@ def run(spec: CodingSpec, code: str, tests: Sequence[CodeTest]) -> coding.RunRes
         raise ProviderUnavailable(f"Code cannot be run right now: {err}") from err
 
 
+def coding_chars(questions: Sequence[Question]) -> int:
+    """What the questions' code, schemas and tests take of the session item (their JSON's characters)."""
+    return sum(len(q.coding.model_dump_json()) for q in questions if q.coding is not None)
+
+
 def vet(questions: Sequence[Question], field: str = "questions") -> None:
     """Refuse (400, naming the field) coding questions whose tests are not expressions, whose specs are too
     large together, or whose reference solution fails a test: broken tests are caught before a candidate
     meets them."""
     specs = [(i, q.coding) for i, q in enumerate(questions) if q.coding is not None]
-    total = sum(len(spec.model_dump_json()) for _, spec in specs)
+    total = coding_chars(questions)
     if total > MAX_SESSION_CODING_CHARS:
         raise InvalidRequest(
             f"{field}: the coding questions total {total} characters of code, schemas and tests; "

@@ -1,13 +1,17 @@
 """The interview flow: start a session, record answers, read state and counts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    MAX_SESSION_CODING_CHARS,
     PUBLIC_ORG,
     AnswerSource,
     AudioRecording,
     Difficulty,
+    Question,
+    QuestionType,
     Session,
     SessionStatus,
     SpeakingInsights,
@@ -18,12 +22,21 @@ from interview_core.domain import (
 )
 from interview_core.domain import transitions as move
 from interview_core.domain.transitions import Moment
+from interview_core.errors import InvalidRequest, ProviderUnavailable
 from interview_core.observability import count, logger, tag_session
 from interview_core.providers.base import LanguageModel
+from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.queue import EvaluationQueue
+from interview_core.quota import Payer
 from interview_core.store import SessionStore
 
 PRACTICE = "practice"
+
+
+def question_plan(question_types: Sequence[QuestionType], count: int) -> list[QuestionType]:
+    """The type of each of `count` questions: question i takes question_types[i % len(question_types)], so
+    ["coding"] makes every question a coding one and ["text", "coding"] alternates, starting with text."""
+    return [question_types[i % len(question_types)] for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -36,10 +49,17 @@ class AnswerOutcome:
 
 
 class InterviewService:
-    def __init__(self, store: SessionStore, queue: EvaluationQueue, late_grace_seconds: int = 5) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        queue: EvaluationQueue,
+        late_grace_seconds: int = 5,
+        bank: LanguageModel | None = None,
+    ) -> None:
         self.store = store
         self.queue = queue
         self.late_grace_seconds = late_grace_seconds
+        self.bank = bank or OfflineLanguageModel()  # the coding bank: for the model's questions that fail
 
     def start(
         self,
@@ -48,8 +68,20 @@ class InterviewService:
         difficulty: Difficulty,
         num_questions: int,
         org_id: str = PUBLIC_ORG,
+        question_types: Sequence[QuestionType] = ("text",),
+        payer: Payer | None = None,
     ) -> Session:
-        generated = llm.generate_questions(topic, difficulty, num_questions)
+        plan = question_plan(question_types, num_questions)
+        if payer is not None:  # before any model call: one generation per type, and one scoring per question
+            payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
+        made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
+        if "text" in plan:
+            made["text"] = llm.generate_questions(topic, difficulty, plan.count("text")).questions
+        if "coding" in plan:
+            made["coding"] = self._coding_questions(llm, topic, difficulty, plan.count("coding"))
+        # In the plan's order; a bank with fewer questions than asked gives a shorter session, as before.
+        sources = {kind: iter(questions) for kind, questions in made.items()}
+        questions = [q for kind in plan if (q := next(sources[kind], None)) is not None]
         now = utc_now()
         session = Session(
             session_id=new_session_id(),
@@ -59,16 +91,43 @@ class InterviewService:
             topic=topic,
             difficulty=difficulty,
             status=SessionStatus.IN_PROGRESS,
-            questions=generated.questions,
+            questions=questions,
             created_at=now,
             updated_at=now,
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
-        logger.info("session started", extra={"questions": session.total_questions, "kind": session.kind})
+        logger.info(
+            "session started",
+            extra={
+                "questions": session.total_questions,
+                "kind": session.kind,
+                "coding": plan.count("coding"),
+            },
+        )
         count("SessionsStarted")
         return session
+
+    def _coding_questions(
+        self, llm: LanguageModel, topic: str, difficulty: Difficulty, wanted: int
+    ) -> list[Question]:
+        """`wanted` distinct coding questions: the model's, each kept only when its reference solution passes
+        every test in the sandbox, and the coding bank's in place of the others."""
+        generated = llm.generate_coding_questions(topic, difficulty, wanted)
+        if generated.vetted:
+            return generated.questions
+        # An equal share of the session's budget each, so the bank's problems (3 KB at most) fit beside them.
+        share = MAX_SESSION_CODING_CHARS // wanted
+        kept: list[Question] = []
+        for question in generated.questions[:wanted]:
+            if question.text not in {q.text for q in kept} and _passes(question, share):
+                kept.append(question)
+        if len(kept) == wanted:
+            return kept
+        logger.warning("coding questions taken from the bank", extra={"replaced": wanted - len(kept)})
+        count("GeneratedCodingQuestionsReplaced", wanted - len(kept))
+        return kept + self.bank.generate_coding_questions(topic, difficulty, wanted - len(kept)).questions
 
     def get(self, session_id: str, caller: Caller | None = None) -> Session:
         return authorize(caller, self.store.get(session_id))
@@ -125,3 +184,20 @@ class InterviewService:
 
     def counts(self, org_id: str) -> dict[str, int]:
         return self.store.counts(counter_scope(PRACTICE, org_id))
+
+
+def _passes(question: Question, max_chars: int) -> bool:
+    """Whether a generated coding question fits `max_chars`, its tests parse and its reference solution passes
+    them all in the sandbox (services.coding.vet, as for the organisation's questions); no sandbox here is a
+    no."""
+    from interview_core.services.coding import coding_chars, vet  # the sandbox: only for generated questions
+
+    spec = question.coding
+    if spec is None or not spec.tests or not spec.reference_solution or coding_chars([question]) > max_chars:
+        return False
+    try:
+        vet([question])
+    except (InvalidRequest, ProviderUnavailable) as err:
+        logger.info("generated coding question refused", extra={"reason": str(err)[:300]})
+        return False
+    return True

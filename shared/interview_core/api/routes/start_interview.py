@@ -3,7 +3,7 @@ from fastapi import APIRouter, Depends
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
-from interview_core.api.schemas import InterviewSpec, StartInterviewResponse
+from interview_core.api.schemas import StartInterviewRequest, StartInterviewResponse
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.interview import InterviewService
@@ -19,19 +19,21 @@ router = APIRouter(tags=["interview"])
     responses=documented(503),
 )
 def start_interview(
-    spec: InterviewSpec,
+    spec: StartInterviewRequest,
     service: InterviewService = Depends(interview_service),
     llm: LanguageModel = Depends(language_model),
     who: Caller = Depends(caller),
     pays: Payer = Depends(payer),
 ) -> StartInterviewResponse:
-    # Charged before any model call: the generation now, and the scoring calls the worker makes later.
-    pays.charge(sessions=1, llm_calls=1 + spec.num_questions)
-    session = service.start(llm, spec.topic, spec.difficulty, spec.num_questions, who.organisation)
+    session = service.start(
+        llm, spec.topic, spec.difficulty, spec.num_questions, who.organisation, spec.question_types, pays
+    )
+    first = session.questions[0]
     return StartInterviewResponse(
         session_id=session.session_id,
         greeting=f"Hello! Welcome to your {spec.difficulty} level mock interview for {spec.topic}.",
-        current_question=session.questions[0].text,
+        current_question=first.text,
         question_number=1,
         total_questions=session.total_questions,
+        coding=first.coding.for_candidate() if first.coding else None,
     )
