@@ -4,13 +4,15 @@ Screenshots of each main view go to test-artifacts/screenshots/."""
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
+from interview_core.domain import MAX_CODE_RUNS, MAX_TIME_LIMIT_MS
 from tests.support.browser import CHROMIUM, QUIET, fake_media
 
 pytestmark = pytest.mark.e2e
@@ -106,6 +108,22 @@ REFERENCE = (
 )
 
 
+def join_as_candidate(candidate: BrowserContext, link: str, base: str) -> Page:
+    """The candidate opens their link, consents, captures their photo (the fake camera's face) and starts."""
+    candidate.grant_permissions(["camera", "microphone"])
+    c = candidate.new_page()
+    c.goto(link if link.startswith("http") else f"{base}/app/{link}")
+    cm = c.locator("main")
+    cm.get_by_label("I consent").check()
+    cm.get_by_role("button", name="Continue").click()
+    expect(cm.get_by_label("Camera preview")).to_be_visible()
+    c.wait_for_timeout(1_500)  # a few frames of the fake camera
+    shot(c, "candidate-photo")
+    cm.get_by_role("button", name="Capture photo").click()
+    cm.get_by_role("button", name="Start interview").click(timeout=30_000)
+    return c
+
+
 def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_stack: str) -> None:
     recruiter = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = recruiter.new_page()
@@ -129,17 +147,8 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
 
     # The candidate, in a browser of their own (no recruiter key), with the fake camera showing a face.
     candidate = browser.new_context(viewport={"width": 1200, "height": 900})
-    candidate.grant_permissions(["camera", "microphone"])
-    c = candidate.new_page()
-    c.goto(candidate_url if candidate_url.startswith("http") else f"{local_stack}/app/{candidate_url}")
+    c = join_as_candidate(candidate, candidate_url, local_stack)
     cm = c.locator("main")
-    cm.get_by_label("I consent").check()
-    cm.get_by_role("button", name="Continue").click()
-    expect(cm.get_by_label("Camera preview")).to_be_visible()
-    c.wait_for_timeout(1_500)  # a few frames of the fake camera
-    shot(c, "candidate-photo")
-    cm.get_by_role("button", name="Capture photo").click()
-    cm.get_by_role("button", name="Start interview").click(timeout=30_000)
     question = c.get_by_test_id("live-question-text")
     expect(question).to_contain_text("hash map", timeout=30_000)
     expect(c.get_by_test_id("timer")).to_contain_text(re.compile(r"\d"))
@@ -185,6 +194,12 @@ def test_recruiter_and_candidate_over_the_live_channel(browser: Browser, local_s
     recruiter.close()
 
 
+UNLABELLED = """() => [...document.querySelectorAll("main input, main select, main textarea, main button")]
+    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
+                 && !e.getAttribute("aria-labelledby") && !(e.tagName === "BUTTON" && e.textContent.trim()))
+    .map(e => e.outerHTML.slice(0, 80))"""  # the controls of the page's main part that have no label
+
+
 def tab_to(page: Page, name: str, limit: int = 40) -> None:
     """Press Tab until the focused control's accessible name is `name` (keyboard only, no clicks)."""
     for _ in range(limit):
@@ -202,15 +217,11 @@ def tab_to(page: Page, name: str, limit: int = 40) -> None:
 def test_the_practice_flow_works_by_keyboard_alone_and_every_control_is_labelled(
     page: Page, local_stack: str
 ) -> None:
-    unlabelled = """() => [...document.querySelectorAll("main input, main select, main textarea, main button")]
-        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")
-                     && !e.getAttribute("aria-labelledby") && !(e.tagName === "BUTTON" && e.textContent.trim()))
-        .map(e => e.outerHTML.slice(0, 80))"""
     for view in ("#/", "#/practice", "#/recruiter", "#/join"):
         page.goto(f"{local_stack}/app/{view}")
         page.locator("main").wait_for()
         page.wait_for_timeout(300)
-        assert page.evaluate(unlabelled) == [], view
+        assert page.evaluate(UNLABELLED) == [], view
     page.goto(f"{local_stack}/app/#/practice")
     page.locator("main").get_by_label("Topic").wait_for()
     tab_to(page, "Topic")
@@ -414,3 +425,157 @@ def test_an_api_override_to_a_listed_origin_is_used(
     )
     assert verdicts == [None] * 9 + [allowed, f"{allowed}/prod", ""]
     context.close()
+
+
+# --- coding questions: the code area, runs of the visible tests, and every test's outcome in the report ---
+
+HIDDEN_CALL = "reverse(['zq-hidden-77'])"  # the organisation's: never in the candidate's page
+CODING_QUESTION = {
+    "text": "Write reverse(items) that returns a new list in reverse order.",
+    "type": "coding",
+    "language": "python",
+    "starter_code": "def reverse(items):\n    pass",
+    "tests": [
+        {"name": "three items", "call": "reverse([1, 2, 3])", "expected": "[3, 2, 1]", "visible": True},
+        {"name": "hidden words", "call": HIDDEN_CALL, "expected": "['zq-hidden-77']"},
+    ],
+    "reference_solution": "def reverse(items):\n    return items[::-1]\n",
+    "time_limit_ms": MAX_TIME_LIMIT_MS,  # the most: a loaded test machine must not time a run out
+}
+UNTESTED_QUESTION = {"text": "Write hello() that returns a greeting.", "type": "coding", "language": "python"}
+WRONG = "def reverse(items):\n    return items\n"
+RIGHT = "def reverse(items):\n    print('reversing')\n    return items[::-1]\n"
+
+
+def run_tests(main: Locator, code: str) -> Locator:
+    """Write `code` in the code area, press "Run tests" and wait for the run's summary."""
+    main.get_by_label(re.compile("^Your code")).fill(code)
+    results = main.get_by_test_id("run-results")
+    main.get_by_role("button", name="Run tests").click()
+    expect(main.get_by_role("button", name="Run tests")).to_be_enabled(timeout=30_000)
+    expect(results.get_by_test_id("run-summary")).to_be_visible()
+    return results
+
+
+def ready_report(base: str, sid: str, headers: dict[str, str]) -> dict:
+    for _ in range(150):
+        report = requests.get(f"{base}/api/reports/{sid}", headers=headers, timeout=10)
+        if report.status_code == 200:
+            return report.json()
+        time.sleep(0.2)
+    raise AssertionError(f"no report for {sid}: {report.status_code} {report.text}")
+
+
+def test_a_candidate_runs_a_coding_question_and_the_recruiter_sees_every_test(
+    browser: Browser, local_stack: str, api_key: str
+) -> None:
+    key = {"x-api-key": api_key}
+    made = requests.post(
+        f"{local_stack}/api/parallel_interview/create",
+        json={
+            "name": "Cy Coder",
+            "email": "cy@example.com",
+            "questions": [CODING_QUESTION, UNTESTED_QUESTION],
+        },
+        headers=key,
+        timeout=60,
+    )
+    assert made.status_code == 200, made.text
+    sid, token = made.json()["session_id"], made.json()["candidate_token"]
+
+    candidate = browser.new_context(viewport={"width": 1200, "height": 900})
+    c = join_as_candidate(candidate, f"#/candidate/{sid}?token={token}", local_stack)
+    cm = c.locator("main")
+    expect(c.get_by_test_id("live-question-text")).to_contain_text("reverse(items)", timeout=30_000)
+    code = cm.get_by_label("Your code (Python)")
+    expect(code).to_have_value(CODING_QUESTION["starter_code"])
+    expect(cm.get_by_test_id("visible-test")).to_have_text("three items: reverse([1, 2, 3]) → [3, 2, 1]")
+    expect(cm.get_by_test_id("hidden-tests")).to_contain_text("1 hidden test")
+    assert c.evaluate(UNLABELLED) == []
+
+    failing = run_tests(cm, WRONG)
+    expect(failing.get_by_test_id("run-summary")).to_have_text("0 of 1 visible tests passed.")
+    expect(failing.get_by_test_id("test-result")).to_contain_text("failed")
+    expect(failing.get_by_test_id("test-result")).to_contain_text("[1, 2, 3]")  # what it returned
+    passing = run_tests(cm, RIGHT)
+    expect(passing.get_by_test_id("run-summary")).to_have_text("1 of 1 visible tests passed.")
+    expect(passing.get_by_test_id("test-result")).to_contain_text("passed")
+    expect(passing.get_by_test_id("run-stdout")).to_contain_text("reversing")
+    shot(c, "candidate-coding-run")
+    assert HIDDEN_CALL not in c.content()
+    # The rest of the question's runs, over HTTP: the next run_code is refused, with the API's reason.
+    run = {"session_id": sid, "question_number": 1, "code": RIGHT}
+    runs = [
+        requests.post(f"{local_stack}/api/code/run", json=run, headers={"x-session-token": token}, timeout=30)
+        for _ in range(MAX_CODE_RUNS - 1)
+    ]
+    assert [r.status_code for r in runs[-2:]] == [200, 429], runs[-1].text  # the page ran twice
+    cm.get_by_role("button", name="Run tests").click()
+    expect(cm.get_by_test_id("run-error")).to_have_text(f"Error: {runs[-1].json()['detail']}")
+    cm.get_by_role("button", name="Submit answer").click()
+    expect(c.get_by_test_id("live-question-text")).to_contain_text("hello()", timeout=30_000)
+    expect(cm.get_by_test_id("visible-test")).to_have_count(0)  # a question without tests: nothing to run
+    expect(cm.get_by_role("button", name="Run tests")).to_be_hidden()
+    cm.get_by_label("Your code (Python)").fill("def hello():\n    return 'hello'\n")
+    cm.get_by_role("button", name="Submit answer").click()
+    expect(c.get_by_test_id("thank-you")).to_be_visible(timeout=30_000)
+    assert HIDDEN_CALL not in c.content()
+    candidate.close()
+
+    report = ready_report(local_stack, sid, key)
+    assert report["questions"][0]["tests"]["passed"] == 2, report["questions"][0]
+    recruiter = browser.new_context(viewport={"width": 1280, "height": 1000})
+    recruiter.add_init_script(f"sessionStorage.setItem('mi.apiKey', {api_key!r})")
+    page = recruiter.new_page()
+    page.goto(f"{local_stack}/app/#/recruiter/session/{sid}")
+    outcomes = page.get_by_test_id("test-outcomes")
+    expect(outcomes).to_be_visible(timeout=30_000)
+    expect(outcomes.get_by_test_id("run-summary")).to_have_text("2 of 2 tests passed.")
+    rows = outcomes.get_by_test_id("test-result")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("visible")
+    expect(rows.nth(1)).to_contain_text("hidden")
+    expect(rows.nth(1)).to_contain_text(HIDDEN_CALL)
+    expect(page.get_by_test_id("coding-written").first).to_contain_text(f"(hidden): {HIDDEN_CALL}")
+    expect(page.get_by_test_id("review-only")).to_have_text(re.compile("^Graded by review only"))
+    shot(page, "recruiter-coding-report")
+    recruiter.close()
+
+
+def test_a_practice_interview_of_coding_questions_runs_their_tests(page: Page, local_stack: str) -> None:
+    page.goto(f"{local_stack}/app/#/practice")
+    main = page.locator("main")
+    main.get_by_label("Topic").fill("Python")
+    main.get_by_label("Number of questions").fill("1")
+    main.get_by_label("Question types").select_option(label="Coding")
+    main.get_by_role("button", name="Start interview").click()
+    code = main.get_by_label("Your code (Python)")
+    expect(code).to_be_visible(timeout=30_000)
+    expect(code).not_to_be_empty()  # the starter code
+    expect(main.get_by_test_id("visible-test").first).to_be_visible()
+    assert page.evaluate(UNLABELLED) == []
+    # By keyboard: Tab indents in the code area; Escape, then Tab, goes on to "Run tests".
+    starter = code.input_value()
+    code.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Tab")
+    expect(code).to_have_value(re.compile(r"    $"))
+    code.fill(starter)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(main.get_by_role("button", name="Run tests")).to_be_focused()
+    results = run_tests(main, starter)  # the starter code runs, and fails its tests
+    expect(results.get_by_test_id("test-result").first).to_contain_text("failed")
+    shot(page, "practice-coding-run")
+    # The question's other runs used up elsewhere: the next one shows the API's refusal.
+    sid = re.search(r"#/practice/([^/?]+)", page.url).group(1)
+    run = {"session_id": sid, "question_number": 1, "code": code.input_value()}
+    runs = [requests.post(f"{local_stack}/api/code/run", json=run, timeout=30) for _ in range(MAX_CODE_RUNS)]
+    assert [r.status_code for r in runs[-2:]] == [200, 429], runs[-1].text  # the page's run was the first
+    main.get_by_role("button", name="Run tests").click()
+    expect(main.get_by_test_id("run-error")).to_have_text(f"Error 429: {runs[-1].json()['detail']}")
+    main.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
+    outcomes = page.get_by_test_id("test-outcomes")
+    expect(outcomes).to_be_visible()
+    expect(outcomes.get_by_test_id("test-result").filter(has_text="hidden test").first).to_be_visible()

@@ -1,6 +1,7 @@
 // The evaluation report: polling GET /api/reports/{id} and rendering it.
 import { api } from "./api.js";
 import { h, clear, announce, errorArea, statusLine, dl, list, fmtDate, fmtNumber, sleep } from "./ui.js";
+import { testsReport } from "./coding.js";
 
 /**
  * Poll until the report is ready (200). 202 answers wait Retry-After seconds (about 1 s).
@@ -89,6 +90,7 @@ function questionCard(q, index) {
     Array.isArray(q.detected) && q.detected.length
       ? h("p.warn", { "data-testid": "detected" }, `Detected: ${q.detected.map((d) => d.replaceAll("_", " ")).join(", ")}`)
       : null,
+    testsReport(q, n),
     h("h4", "Evidence"),
     list(q.evidence, "No key points found in the answer."),
     h("h4", "Missing"),

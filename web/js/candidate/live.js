@@ -17,8 +17,9 @@ export function liveStep(stage, options) {
 class LiveInterview {
   constructor(stage, { sessionId, token, ctx, done, config }) {
     Object.assign(this, { stage, sessionId, done });
-    this.question = null; // {number, total, text, type, deadlineMs, skewMs}
+    this.question = null; // {number, total, text, type, coding, deadlineMs, skewMs}
     this.submittedFor = null;
+    this.pendingRun = null; // {resolve, reject} of the run_code awaiting its code_result
     this.tick = null;
     this.warned = new Set();
     this.proctoring = false;
@@ -56,11 +57,13 @@ class LiveInterview {
 
   setSubmitting(on) {
     this.q.submit.disabled = on;
+    this.q.coding.setBusy(on);
   }
 
   showConnection(s) {
     const { conn, errors, retry } = this;
     retry.hidden = true;
+    if (s.state !== "open") this.settleRun(null, new Error("The connection dropped during the run. Run the tests again once it is back."));
     if (s.state === "connecting") conn.set(s.attempt > 1 ? `Reconnecting to the interview (attempt ${s.attempt})…` : "Connecting to the interview…");
     else if (s.state === "open") {
       conn.set("Connected.");
@@ -90,6 +93,8 @@ class LiveInterview {
         return this.onTimer(msg);
       case "ack":
         return this.onAck(msg);
+      case "code_result":
+        return this.settleRun(msg, null);
       case "state":
         return this.onState(msg);
       case "completed":
@@ -123,7 +128,12 @@ class LiveInterview {
   }
 
   onError(msg) {
-    this.errors.show(typeof msg.detail === "string" ? msg.detail : Array.isArray(msg.detail) ? msg.detail.map((d) => d.msg || String(d)) : `The interview server reported an error${msg.code ? ` (${msg.code})` : ""}.`);
+    const detail = typeof msg.detail === "string" ? msg.detail : Array.isArray(msg.detail) ? msg.detail.map((d) => d.msg || String(d)) : `The interview server reported an error${msg.code ? ` (${msg.code})` : ""}.`;
+    if (msg.in_reply_to === "run_code" && this.pendingRun) {
+      // shown by the code area (a used-up run count among them), not as the interview's error
+      return this.settleRun(null, new Error([detail].flat().join(" ")));
+    }
+    this.errors.show(detail);
     if (this.question && this.submittedFor === this.question.number) {
       this.submittedFor = null;
       this.setSubmitting(false);
@@ -193,9 +203,10 @@ class LiveInterview {
     this.tick = setInterval(() => this.updateTimer(), 250);
   }
 
-  /** A question not shown before: its draft, a fresh countdown, and focus on it. */
-  newQuestion({ number, total, text, type }) {
-    this.q.answerBox.value = store.get(this.draftKey(number), "") || "";
+  /** A question not shown before: its draft (or starter code), a fresh countdown, and focus on it. */
+  newQuestion({ number, total, text, type, coding }) {
+    this.q.answerBox.value = store.get(this.draftKey(number), "") || coding?.starter_code || "";
+    this.q.coding.show(coding);
     this.submittedFor = null;
     this.warned = new Set();
     this.q.late.hidden = true;
@@ -248,6 +259,25 @@ class LiveInterview {
     this.q.setStatus(sent ? "Sending your answer…" : "Not connected: your answer will be sent as soon as the connection is back.");
   }
 
+  /** Run the code against the current question's visible tests: resolves to the code_result. */
+  runCode(code) {
+    return new Promise((resolve, reject) => {
+      if (!this.question || !this.channel.send({ type: "run_code", question_number: this.question.number, code })) {
+        reject(new Error("Not connected: run the tests again once the connection is back."));
+        return;
+      }
+      this.pendingRun = { resolve, reject };
+    });
+  }
+
+  /** The run awaiting its result gets it (`result`) or fails (`error`); nothing happens without one. */
+  settleRun(result, error) {
+    const pending = this.pendingRun;
+    this.pendingRun = null;
+    if (pending && error) pending.reject(error);
+    else if (pending) pending.resolve(result);
+  }
+
   /** Proctoring: what happens is sent as it happens (queued while reconnecting). */
   report(type) {
     if (!this.proctoring || this.completed) return;
@@ -288,16 +318,17 @@ class LiveInterview {
   }
 }
 
-/** A question message (or a state message's question) as {number, total, text, type, deadlineMs, skewMs}. */
+/** A question message (or a state message's question) as {number, total, text, type, coding, deadlineMs, skewMs}. */
 function questionOf(m, previous) {
   const number = Number(m.question_number ?? m.current_question_number);
   const total = Number(m.total ?? m.total_questions ?? (previous && previous.total) ?? number);
   const text = String(m.text ?? m.current_question ?? "");
   const type = (m.question_type ?? m.current_question_type) === "coding" ? "coding" : "text";
+  const coding = m.coding ?? m.current_coding ?? null;
   const deadlineAt = Number(m.deadline_at ?? m.current_deadline);
   const secondsLeft = typeof m.seconds_left === "number" ? m.seconds_left : null;
   const deadlineMs = isFinite(deadlineAt) && deadlineAt > 0 ? deadlineAt * 1000 : secondsLeft !== null ? Date.now() + secondsLeft * 1000 : null;
   // skew = server clock - our clock, estimated from seconds_left when the server sends it.
   const skewMs = deadlineMs !== null && secondsLeft !== null ? deadlineMs - secondsLeft * 1000 - Date.now() : 0;
-  return { number, total, text, type, deadlineMs, skewMs };
+  return { number, total, text, type, coding, deadlineMs, skewMs };
 }

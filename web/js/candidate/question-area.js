@@ -1,10 +1,10 @@
 // The live interview's question area, built once and updated per question: heading, progress, type,
-// text, the countdown, the answer form (a code area for coding questions) and "Finish interview".
+// text, the countdown, the answer form (a code area for coding questions, with their tests to run) and
+// "Finish interview".
 import { h, clear } from "../ui.js";
+import { CodingPanel, CODE_HINT, indentWithTab } from "../coding.js";
 
-const LEAVE_EDITOR = "Press Tab to leave the code editor.";
-
-/** live: the LiveInterview (submitAnswer, finish, draft, report, question). */
+/** live: the LiveInterview (submitAnswer, runCode, finish, draft, report, question). */
 export function questionArea(live, answerMaxChars) {
   const q = {
     heading: h("h3#live-question-heading", { tabindex: "-1" }),
@@ -21,8 +21,12 @@ export function questionArea(live, answerMaxChars) {
   };
   q.timerLine = h("p.timer", { role: "timer", "aria-live": "off", "aria-atomic": "true" }, "Time left: ", q.timerValue);
   q.setStatus = (text) => (q.answerStatus.textContent = text);
+  const label = h("label", { for: "live-answer" }, "Your answer");
+  q.coding = new CodingPanel({ box: q.answerBox, label, run: (code) => live.runCode(code) });
   const form = h("form", { novalidate: true, onsubmit: (e) => live.submitAnswer(e) },
-    h("div.field", h("label", { for: "live-answer" }, "Your answer"), q.hint, q.answerBox),
+    q.coding.before,
+    h("div.field", label, q.hint, q.answerBox),
+    q.coding.after,
     h("div.actions", q.submit), q.answerStatus,
   );
   q.answerBox.setAttribute("aria-describedby", "live-answer-hint");
@@ -46,31 +50,12 @@ function finishControl(live) {
   return { element: h("div.actions.finish", wrap), button };
 }
 
-/** Drafts are kept per question, pastes are reported, and Tab indents in a coding answer
- * (Escape, then Tab, leaves the editor). */
+/** Drafts are kept per question, pastes are reported, and Tab indents in a coding answer. */
 function answerEvents(live, q) {
   const box = q.answerBox;
-  let escArmed = false;
   box.addEventListener("input", () => live.question && live.saveDraft(box.value));
   box.addEventListener("paste", () => live.report("paste"));
-  box.addEventListener("keydown", (e) => {
-    if (!live.question || live.question.type !== "coding") return;
-    if (e.key === "Escape") {
-      escArmed = true;
-      q.setStatus(LEAVE_EDITOR);
-      return;
-    }
-    if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && !escArmed) {
-      e.preventDefault();
-      box.setRangeText("    ", box.selectionStart, box.selectionEnd, "end");
-      box.dispatchEvent(new Event("input"));
-      return;
-    }
-    if (escArmed && e.key !== "Shift") {
-      escArmed = false;
-      if (q.answerStatus.textContent === LEAVE_EDITOR) q.setStatus("");
-    }
-  });
+  indentWithTab(box, { isCode: () => live.question?.type === "coding", status: q.answerStatus });
 }
 
 /** Show question `question` ({number, total, text, type}) in the area. */
@@ -83,7 +68,5 @@ export function showIn(q, { number, total, text, type }) {
   q.text.textContent = text;
   q.answerBox.classList.toggle("code", type === "coding");
   q.answerBox.setAttribute("spellcheck", type === "coding" ? "false" : "true");
-  q.hint.textContent = type === "coding"
-    ? "Write your code here. Tab inserts spaces; to leave the editor press Escape, then Tab."
-    : q.textHint;
+  q.hint.textContent = type === "coding" ? CODE_HINT : q.textHint;
 }

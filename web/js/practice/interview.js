@@ -1,7 +1,9 @@
-// A practice interview in progress: the question card, the typed answer, the spoken one, and what the
-// API answered (the next question, or the report once the last answer is in).
+// A practice interview in progress: the question card, the typed answer (code, with its tests to run, for
+// a coding question), the spoken one, and what the API answered (the next question, or the report once the
+// last answer is in).
 import { api } from "../api.js";
 import { h, clear, append, announce, errorArea, statusLine, field, fmtNumber } from "../ui.js";
+import { CodingPanel, CODE_HINT, indentWithTab } from "../coding.js";
 import { QuestionCard } from "./question.js";
 import { VoiceAnswer } from "./voice.js";
 
@@ -21,7 +23,7 @@ export async function renderInterview(root, sessionId, config, ctx) {
   if (!state) return;
   const interview = new PracticeInterview({ sessionId, config, ctx, status, errors }, state);
   clear(body, interview.element);
-  interview.question.show(state, false);
+  interview.showQuestion(state, false);
   return () => interview.cleanup();
 }
 
@@ -30,7 +32,7 @@ async function firstQuestion(sessionId, { status, errors, body, signal }) {
   const start = started.get(sessionId);
   if (start) {
     started.delete(sessionId);
-    return { number: start.question_number, total: start.total_questions, text: start.current_question, greeting: start.greeting };
+    return { number: start.question_number, total: start.total_questions, text: start.current_question, coding: start.coding, greeting: start.greeting };
   }
   status.set("Loading the session…");
   try {
@@ -44,7 +46,7 @@ async function firstQuestion(sessionId, { status, errors, body, signal }) {
       clear(body, h("p", `This interview is ${data.status || "not active"}. `), newInterviewLink());
       return null;
     }
-    return { number: data.current_question_number, total: data.total_questions, text: data.current_question, topic: data.topic, difficulty: data.difficulty };
+    return currentQuestion(data);
   } catch (err) {
     if (err.name === "AbortError") return null;
     status.set("");
@@ -53,6 +55,9 @@ async function firstQuestion(sessionId, { status, errors, body, signal }) {
     return null;
   }
 }
+
+/** The session's current question, from GET /session/{id}. */
+const currentQuestion = (data) => ({ number: data.current_question_number, total: data.total_questions, text: data.current_question, coding: data.current_coding });
 
 /** The transcript of a spoken answer and how it was spoken, shown above the next question. */
 function heardCard(heard, number) {
@@ -71,15 +76,22 @@ class PracticeInterview {
   constructor(session, state) {
     Object.assign(this, session);
     this.state = state;
+    this.shown = null; // the number of the question on screen
     this.busy = false;
     this.previous = h("div.previous", { "data-testid": "previous-answer" });
     this.question = new QuestionCard(this);
     this.answer = h("textarea#answer", { rows: "8", maxlength: this.config.answer_max_chars, required: true, spellcheck: "true" });
     this.submit = h("button.primary#submit-answer", { type: "submit" }, "Submit answer");
     this.voice = new VoiceAnswer(this);
-    const limit = this.config.answer_max_chars ? `Up to ${this.config.answer_max_chars} characters.` : null;
+    this.limit = this.config.answer_max_chars ? `Up to ${this.config.answer_max_chars} characters.` : "";
+    const answerField = field("Your answer", this.answer, this.limit || CODE_HINT);
+    this.hint = answerField.querySelector(".hint");
+    this.coding = new CodingPanel({ box: this.answer, label: answerField.querySelector("label"), run: (code) => this.runCode(code) });
+    indentWithTab(this.answer, { isCode: () => !!this.state.coding, status: this.status });
     const textForm = h("form", { novalidate: true, onsubmit: (e) => this.submitText(e) },
-      field("Your answer", this.answer, limit),
+      this.coding.before,
+      answerField,
+      this.coding.after,
       h("div.actions", this.submit),
     );
     this.element = h("div",
@@ -99,11 +111,28 @@ class PracticeInterview {
     this.submit.disabled = on;
     this.answer.readOnly = on;
     this.voice.setBusy(on);
+    this.coding.setBusy(on);
   }
 
   showQuestion(q, focus = true) {
     this.state = { ...this.state, ...q };
     this.question.show(q, focus);
+    if (q.number === this.shown) return;
+    this.shown = q.number;
+    const coding = q.coding || null;
+    this.coding.show(coding);
+    this.answer.value = coding?.starter_code || "";
+    this.answer.classList.toggle("code", !!coding);
+    this.answer.spellcheck = !coding;
+    this.voice.element.hidden = !!coding; // code is typed
+    this.hint.textContent = coding ? [this.limit, CODE_HINT].filter(Boolean).join(" ") : this.limit;
+  }
+
+  /** Run the code against the current question's visible tests (POST /api/code/run). */
+  async runCode(code) {
+    const json = { session_id: this.sessionId, question_number: this.state.number, code };
+    const { data } = await api("/api/code/run", { json, signal: this.ctx.signal });
+    return data;
   }
 
   /** The API took an answer (typed, or `heard` from a recording): the next question, or the report. */
@@ -116,8 +145,7 @@ class PracticeInterview {
       location.hash = reportHash(this.sessionId);
       return;
     }
-    this.answer.value = "";
-    this.showQuestion({ number: data.question_number, total: data.total_questions, text: data.next_question });
+    this.showQuestion({ number: data.question_number, total: data.total_questions, text: data.next_question, coding: data.coding });
     if (heard) announce(`Transcript: ${heard.transcript}. Question ${data.question_number} of ${data.total_questions}: ${data.next_question}`);
   }
 
@@ -127,7 +155,7 @@ class PracticeInterview {
     try {
       const { data } = await api(this.path, { signal: this.ctx.signal });
       if (data.status === "completed") location.hash = reportHash(this.sessionId);
-      else if (data.current_question) this.showQuestion({ number: data.current_question_number, total: data.total_questions, text: data.current_question });
+      else if (data.current_question) this.showQuestion(currentQuestion(data));
     } catch {
       /* the 409's own detail is already shown */
     }

@@ -1,9 +1,26 @@
-// The practice start form: topic, difficulty, number of questions, and the optional API key.
+// The practice start form: topic, difficulty, number of questions, question types, and the optional API key.
 import { api, choices, getApiKey, setApiKey } from "../api.js";
 import { h, clear, announce, errorArea, field } from "../ui.js";
 import { started } from "./interview.js";
 
 const capitalised = (s) => s[0].toUpperCase() + s.slice(1);
+const MIXED = "mixed";
+
+/**
+ * "Question types": each type the API lists alone, or all of them mixed. The API lists its question types
+ * once (the recruiter's, the same for practice) and its default first: choosing it leaves `question_types`
+ * out of the request, which stays as it was before coding questions.
+ */
+function questionTypesChoice(config) {
+  const types = choices(config.practice.question_types ?? config.recruiter.question_types);
+  const select = h("select#question-types", { name: "question_types" },
+    types.map((t) => h("option", { value: t }, capitalised(t))),
+    h("option", { value: MIXED }, `Mixed (${types.join(" and ")})`));
+  const element = field("Question types", select, "Coding questions are answered with code, run against tests.");
+  element.hidden = types.length < 2; // without the API's list, its default applies
+  const chosen = () => (select.value === MIXED ? types : [select.value]);
+  return { element, request: () => (element.hidden || select.value === types[0] ? {} : { question_types: chosen() }) };
+}
 
 export function renderStart(root, config, ctx) {
   ctx.title("Practice interview");
@@ -14,6 +31,7 @@ export function renderStart(root, config, ctx) {
   const levels = choices(difficulties);
   const difficulty = h("select#difficulty", { name: "difficulty", hidden: !levels.length },
     levels.map((d) => h("option", { value: d }, capitalised(d))));
+  const questionTypes = questionTypesChoice(config);
   const count = h("input#num-questions", { type: "number", name: "num_questions", min: range.minimum, max: range.maximum, step: "1", value: "3", required: true, inputmode: "numeric" });
   const key = h("input#practice-api-key", { type: "password", autocomplete: "off", value: getApiKey() });
   const errors = errorArea("start-error");
@@ -35,7 +53,7 @@ export function renderStart(root, config, ctx) {
     submit.disabled = true;
     announce("Starting the interview…");
     try {
-      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), ...(difficulty.value ? { difficulty: difficulty.value } : {}), num_questions: n } });
+      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), ...(difficulty.value ? { difficulty: difficulty.value } : {}), num_questions: n, ...questionTypes.request() } });
       started.set(data.session_id, data);
       location.hash = `#/practice/${encodeURIComponent(data.session_id)}`;
     } catch (err) {
@@ -47,6 +65,7 @@ export function renderStart(root, config, ctx) {
     suggestions,
     field("Difficulty", difficulty),
     field("Number of questions", count, fromTo && `${capitalised(fromTo)}.`),
+    questionTypes.element,
     h("details.access",
       h("summary", "Access settings"),
       field("API key", key, "Only needed when the API requires keys; kept for this browser tab only."),

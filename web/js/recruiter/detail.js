@@ -4,6 +4,7 @@ import { api, choices } from "../api.js";
 import { h, clear, append, announce, errorArea, statusLine, confirmButton, dl, list, fmtDate, fmtNumber, yesNo } from "../ui.js";
 import { pollReport, renderReport, renderIntegrity } from "../report.js";
 import { label, shareLabel } from "./labels.js";
+import { codingSpec } from "../coding.js";
 
 const sessionPath = (sessionId) => `/api/parallel_interview/session/${encodeURIComponent(sessionId)}`;
 
@@ -151,7 +152,8 @@ function questionsCard(questions) {
           q.reference_answer ? ["Reference answer", h("p.pre", q.reference_answer)] : null,
           q.key_points?.length ? ["Key points", list(q.key_points)] : null,
         ], "compact")
-        : h("p.muted.small", "No rubric: the grader may leave its answer for review."),
+        : q.coding ? null : h("p.muted.small", "No rubric: the grader may leave its answer for review."),
+      q.coding ? codingSpec(q.coding) : null,
     ))),
   );
 }
