@@ -228,6 +228,77 @@ def test_the_environment_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.passed == 2
 
 
+# In a process of its own: "vpc" mode makes that process non-dumpable, which this one must not become.
+_LAMBDA_LIKE = r"""
+import ctypes, json, sys
+from interview_core.coding import PythonTest, isolation, run_python, sandbox
+sandbox._python = lambda: sys.argv[1]
+code = (
+    "import os\n"
+    "print(dict(os.environ))\n"
+    "print(open('/proc/self/environ', 'rb').read())\n"
+    "seen = []\n"
+    "for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+    "    for name in ('environ', 'cmdline'):\n"
+    "        try:\n"
+    "            seen.append(open(f'/proc/{pid}/{name}', 'rb').read().decode(errors='replace'))\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "print('AKIA' + 'LAMBDA' in ' '.join(seen), len(seen))\n"
+    "def f():\n"
+    "    return os.environ.get('AWS_SECRET_ACCESS_KEY')\n"
+)
+result = run_python(code, [PythonTest(name="env", call="f()", expected="None")], 2000)
+dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
+print(json.dumps({"isolation": isolation(), "dumpable": dumpable, "result": result.model_dump()}))
+"""
+
+
+def test_in_lambda_the_child_cannot_read_the_functions_credentials() -> None:
+    """The code_runner function's environment holds its role's credentials (Lambda puts them there); in
+    "vpc" mode, the one Lambda allows, the child gets an empty environment and cannot read the parent's."""
+    import json
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "CODE_RUNNER_ISOLATION": "vpc",  # no namespace mode, as in Lambda
+        "CODE_RUNNER_NETWORK": "vpc",
+        "AWS_ACCESS_KEY_ID": "AKIALAMBDA0000000000",
+        "AWS_SECRET_ACCESS_KEY": "AKIALAMBDA-secret",
+        "AWS_SESSION_TOKEN": "AKIALAMBDA-token",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    }
+    # As root the child runs as nobody, who cannot execute an interpreter under /root (pyenv's, here):
+    # then the child gets a world-executable one, as Lambda's /var/lang is (the harness needs the standard
+    # library only). Not as root, the child has this process's uid, as in Lambda: non-dumpable is what
+    # keeps it out of the parent's /proc files.
+    python = sys.executable
+    if os.geteuid() == 0:
+        python = next(
+            (p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), ""
+        )
+        if not python or not os.stat(os.path.realpath(python)).st_mode & 0o001:
+            pytest.skip("no interpreter that nobody may execute")
+    out = subprocess.run(
+        [sys.executable, "-c", _LAMBDA_LIKE, python],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(out.stdout.splitlines()[-1])
+    assert report["isolation"] == "vpc" and report["dumpable"] == 0, report
+    result = RunResult.model_validate(report["result"])
+    lines = result.stdout.splitlines()
+    assert lines[0] == "{}" and lines[1] == "b''", result.stdout
+    assert lines[2].startswith("False "), result.stdout  # no /proc file it can read holds them
+    assert "AKIALAMBDA" not in result.stdout and result.passed == 1, result
+
+
 def test_the_repository_and_home_directories_are_hidden() -> None:
     repository = Path(__file__).resolve().parents[2]
     code = (

@@ -23,7 +23,9 @@ RUNNER_TIMEOUT_S = 15  # CodeRunnerFunction's Timeout: a run is capped at 10 s p
 # Read for longer than the runner may run, so a slow run ends as the runner's own timeout (FunctionError),
 # not as a read timeout that botocore would retry. A throttle is retried (standard mode), then refused.
 INVOKE_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=RUNNER_TIMEOUT_S + 5
+    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=RUNNER_TIMEOUT_S + 5,
 )
 DETAIL_MAX = 300
 
