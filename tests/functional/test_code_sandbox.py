@@ -245,9 +245,19 @@ code = (
     "        except OSError:\n"
     "            pass\n"
     "print('AKIA' + 'LAMBDA' in ' '.join(seen), len(seen))\n"
+    "import socket\n"
+    "for family, kind, where in ((socket.AF_INET, socket.SOCK_STREAM, ('127.0.0.1', int(PORT))),\n"
+    "                            (socket.AF_INET, socket.SOCK_DGRAM, ('127.0.0.1', int(PORT))),\n"
+    "                            (socket.AF_UNIX, socket.SOCK_STREAM, '/tmp/none')):\n"
+    "    try:\n"
+    "        socket.socket(family, kind).connect(where)\n"
+    "        print('connected')\n"
+    "    except OSError as e:\n"
+    "        print('refused', e.errno)\n"
     "def f():\n"
     "    return os.environ.get('AWS_SECRET_ACCESS_KEY')\n"
 )
+code = code.replace("PORT", sys.argv[2])
 result = run_python(code, [PythonTest(name="env", call="f()", expected="None")], 2000)
 dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
 print(json.dumps({"isolation": isolation(), "dumpable": dumpable, "result": result.model_dump()}))
@@ -256,7 +266,9 @@ print(json.dumps({"isolation": isolation(), "dumpable": dumpable, "result": resu
 
 def test_in_lambda_the_child_cannot_read_the_functions_credentials() -> None:
     """The code_runner function's environment holds its role's credentials (Lambda puts them there); in
-    "vpc" mode, the one Lambda allows, the child gets an empty environment and cannot read the parent's."""
+    "vpc" mode, the one Lambda allows, the child gets an empty environment and cannot read the parent's.
+    Nor can it open a socket: the loopback network is the function's own (Lambda's runtime API is there),
+    here a port this test listens on."""
     import json
     import subprocess
     import sys
@@ -282,20 +294,23 @@ def test_in_lambda_the_child_cannot_read_the_functions_credentials() -> None:
         )
         if not python or not os.stat(os.path.realpath(python)).st_mode & 0o001:
             pytest.skip("no interpreter that nobody may execute")
-    out = subprocess.run(
-        [sys.executable, "-c", _LAMBDA_LIKE, python],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = str(listener.getsockname()[1])
+        out = subprocess.run(
+            [sys.executable, "-c", _LAMBDA_LIKE, python, port],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
     report = json.loads(out.stdout.splitlines()[-1])
     assert report["isolation"] == "vpc" and report["dumpable"] == 0, report
     result = RunResult.model_validate(report["result"])
     lines = result.stdout.splitlines()
     assert lines[0] == "{}" and lines[1] == "b''", result.stdout
     assert lines[2].startswith("False "), result.stdout  # no /proc file it can read holds them
+    assert lines[3:6] == ["refused 1"] * 3, result.stdout  # EPERM: the filter, before any connection
     assert "AKIALAMBDA" not in result.stdout and result.passed == 1, result
 
 

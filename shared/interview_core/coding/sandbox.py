@@ -33,7 +33,10 @@ Isolation, chosen once per process (`isolation()`), strongest first:
   can read, and a process that calls setsid outlives the run (until the environment is frozen or recycled).
   So the function that runs it must hold no secret worth reading (a role that can do nothing; results go
   back in the response), and the parent is made non-dumpable so /proc/<parent>/environ and its memory are
-  not readable by the child.
+  not readable by the child. The network namespace is the function's own, where 127.0.0.1 serves Lambda's
+  runtime API, so the harness installs a seccomp filter before any untrusted code runs: socket() and
+  io_uring fail with EPERM (harness.deny_sockets; x86_64 only, and a run that cannot install it never
+  starts).
 Otherwise `SandboxUnavailable` is raised: code never runs with the network. CODE_RUNNER_ISOLATION=<mode>
 allows only that mode (to test each one on one machine).
 
@@ -347,7 +350,10 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
     out = ChildRun()
     proc: subprocess.Popen[bytes] | None = None
     try:
-        data = marshal.dumps({**payload, "fd": frame_w, "limits": limits.rlimits()})
+        # without namespaces nothing else keeps the code off the loopback network: the harness's filter does
+        data = marshal.dumps(
+            {**payload, "fd": frame_w, "limits": limits.rlimits(), "deny_sockets": mode == "vpc"}
+        )
         argv = _argv(mode, run_dir, HARNESS)
         if shutil.which("timeout"):  # kills the chain even if this process dies mid-run
             argv = ["timeout", "-s", "KILL", str(int(limit_s + START_GRACE_S + 3)), *argv]
