@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -228,7 +229,70 @@ def test_the_environment_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.passed == 2
 
 
-# In a process of its own: "vpc" mode makes that process non-dumpable, which this one must not become.
+def in_vpc_mode(script: str, *args: str, **env: str) -> dict[str, Any]:
+    """Run `script` in a process of its own in "vpc" mode (it makes that process non-dumpable and a
+    subreaper, which this one must not become); its last line of output, as JSON.
+
+    As root the child runs as nobody, who cannot execute an interpreter under /root (pyenv's, here): then
+    the child gets a world-executable one, as Lambda's /var/lang is (the harness needs the standard library
+    only); `script` finds it in sys.argv[1]. Not as root, the child has this process's uid, as in Lambda."""
+    import json
+    import subprocess
+    import sys
+
+    python = sys.executable
+    if os.geteuid() == 0:
+        python = next(
+            (p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), ""
+        )
+        if not python or not os.stat(os.path.realpath(python)).st_mode & 0o001:
+            pytest.skip("no interpreter that nobody may execute")
+    variables = {"CODE_RUNNER_ISOLATION": "vpc", "CODE_RUNNER_NETWORK": "vpc", **env}  # no namespaces
+    out = subprocess.run(
+        [sys.executable, "-c", script, python, *args],
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(sys.path), **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return report
+
+
+_VPC_DAEMON = r"""
+import json, os, sys
+from interview_core.coding import PythonTest, run_python, sandbox
+sandbox._python = lambda: sys.argv[1]
+code = (
+    "import os\n"
+    "def f():\n"
+    "    if os.fork() == 0:\n"
+    "        os.setsid()\n"
+    "        if os.fork() == 0:\n"
+    "            os.execv('/bin/sleep', ['sleep', '4343.4343'])\n"
+    "        os._exit(0)\n"
+    "    return 1\n"
+)
+passed = run_python(code, [PythonTest(name="daemon", call="f()", expected="1")], 2000).passed
+left = []
+for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        if open(f"/proc/{pid}/cmdline", "rb").read() == b"sleep\x004343.4343\x00":
+            left.append(pid)
+    except OSError:
+        pass
+print(json.dumps({"passed": passed, "left": left, "children": sandbox._children()}))
+"""
+
+
+def test_in_lambda_an_escaped_daemon_is_killed_after_the_run() -> None:
+    """Without a PID namespace, a process that left its run's group would live on in the function beside
+    the next runs: the parent, their subreaper, kills it once the run is over."""
+    report = in_vpc_mode(_VPC_DAEMON)
+    assert report == {"passed": 1, "left": [], "children": []}, report
+
+
 _LAMBDA_LIKE = r"""
 import ctypes, json, sys
 from interview_core.coding import PythonTest, isolation, run_python, sandbox
@@ -269,42 +333,14 @@ def test_in_lambda_the_child_cannot_read_the_functions_credentials() -> None:
     "vpc" mode, the one Lambda allows, the child gets an empty environment and cannot read the parent's.
     Nor can it open a socket: the loopback network is the function's own (Lambda's runtime API is there),
     here a port this test listens on."""
-    import json
-    import subprocess
-    import sys
-
-    env = {
-        "PATH": os.environ["PATH"],
-        "PYTHONPATH": os.pathsep.join(sys.path),
-        "CODE_RUNNER_ISOLATION": "vpc",  # no namespace mode, as in Lambda
-        "CODE_RUNNER_NETWORK": "vpc",
+    credentials = {
         "AWS_ACCESS_KEY_ID": "AKIALAMBDA0000000000",
         "AWS_SECRET_ACCESS_KEY": "AKIALAMBDA-secret",
         "AWS_SESSION_TOKEN": "AKIALAMBDA-token",
         "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
     }
-    # As root the child runs as nobody, who cannot execute an interpreter under /root (pyenv's, here):
-    # then the child gets a world-executable one, as Lambda's /var/lang is (the harness needs the standard
-    # library only). Not as root, the child has this process's uid, as in Lambda: non-dumpable is what
-    # keeps it out of the parent's /proc files.
-    python = sys.executable
-    if os.geteuid() == 0:
-        python = next(
-            (p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), ""
-        )
-        if not python or not os.stat(os.path.realpath(python)).st_mode & 0o001:
-            pytest.skip("no interpreter that nobody may execute")
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        port = str(listener.getsockname()[1])
-        out = subprocess.run(
-            [sys.executable, "-c", _LAMBDA_LIKE, python, port],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-    report = json.loads(out.stdout.splitlines()[-1])
+        report = in_vpc_mode(_LAMBDA_LIKE, str(listener.getsockname()[1]), **credentials)
     assert report["isolation"] == "vpc" and report["dumpable"] == 0, report
     result = RunResult.model_validate(report["result"])
     lines = result.stdout.splitlines()
@@ -552,7 +588,7 @@ def test_no_isolation_refuses_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_vpc_is_chosen_only_when_the_deployment_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "_works", lambda mode: False)
-    monkeypatch.setattr(sandbox, "_undumpable", lambda: None)
+    monkeypatch.setattr(sandbox, "_guard_parent", lambda: None)
     try:
         sandbox.isolation.cache_clear()
         monkeypatch.delenv("CODE_RUNNER_NETWORK", raising=False)
