@@ -6,6 +6,7 @@ proves the isolation it runs with."""
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -89,14 +90,16 @@ def sandbox_processes() -> list[str]:
 
 @pytest.fixture(autouse=True)
 def healthy_after() -> Iterator[None]:
-    """After every test: nothing of a run is left, and a run still works."""
-    before = set(Path("/tmp").glob("code-run-*"))
+    """After every test: nothing of a run is left, and a run still works. Run directories are looked for
+    where the sandbox makes them (TMPDIR, else /tmp): with a TMPDIR of its own, other processes' runs on
+    the machine are not taken for this one's."""
+    before = set(Path(tempfile.gettempdir()).glob("code-run-*"))
     yield
     deadline = time.monotonic() + 2
     while sandbox_processes() and time.monotonic() < deadline:  # killed processes take a moment to be reaped
         time.sleep(0.05)
     assert sandbox_processes() == []
-    assert set(Path("/tmp").glob("code-run-*")) - before == set()
+    assert set(Path(tempfile.gettempdir()).glob("code-run-*")) - before == set()
     result = run_python(ADD, ADD_TESTS[:1], LIMIT_MS)
     assert (result.passed, result.total) == (1, 1), result
 
@@ -250,7 +253,12 @@ def in_vpc_mode(script: str, *args: str, **env: str) -> dict[str, Any]:
     variables = {"CODE_RUNNER_ISOLATION": "vpc", "CODE_RUNNER_NETWORK": "vpc", **env}  # no namespaces
     out = subprocess.run(
         [sys.executable, "-c", script, python, *args],
-        env={"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(sys.path), **variables},
+        env={
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": os.pathsep.join(sys.path),
+            "TMPDIR": tempfile.gettempdir(),  # its run directories where healthy_after looks
+            **variables,
+        },
         capture_output=True,
         text=True,
         timeout=60,
@@ -372,7 +380,7 @@ def test_the_temporary_directory_is_removed() -> None:
     result, _ = timed(code)
     cwd, listing = result.stdout.splitlines()
     assert listing == "['scratch.txt']"
-    assert cwd.startswith("/tmp/code-run-") and not Path(cwd).exists()
+    assert cwd.startswith(os.path.join(tempfile.gettempdir(), "code-run-")) and not Path(cwd).exists()
 
 
 def test_six_runs_at_once_each_get_their_own_result() -> None:
