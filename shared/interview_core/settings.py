@@ -122,6 +122,10 @@ class Settings(Model):
     proctoring_max_events: int = Field(default=2000, ge=1)  # on the timeline; later ones only counted
     proctoring_events_per_minute: int = Field(default=300, ge=1)
 
+    # Coding runs: the code_runner Lambda function (name or ARN) that runs candidates' code; empty runs it
+    # in this process's sandbox (the local stack, tests).
+    code_runner_function: str = ""
+
     # Where clients fetch reports; relative unless a public base URL is configured.
     public_base_url: str = ""
 

@@ -6,10 +6,12 @@ proves the isolation it runs with."""
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,14 +90,16 @@ def sandbox_processes() -> list[str]:
 
 @pytest.fixture(autouse=True)
 def healthy_after() -> Iterator[None]:
-    """After every test: nothing of a run is left, and a run still works."""
-    before = set(Path("/tmp").glob("code-run-*"))
+    """After every test: nothing of a run is left, and a run still works. Run directories are looked for
+    where the sandbox makes them (TMPDIR, else /tmp): with a TMPDIR of its own, other processes' runs on
+    the machine are not taken for this one's."""
+    before = set(Path(tempfile.gettempdir()).glob("code-run-*"))
     yield
     deadline = time.monotonic() + 2
     while sandbox_processes() and time.monotonic() < deadline:  # killed processes take a moment to be reaped
         time.sleep(0.05)
     assert sandbox_processes() == []
-    assert set(Path("/tmp").glob("code-run-*")) - before == set()
+    assert set(Path(tempfile.gettempdir()).glob("code-run-*")) - before == set()
     result = run_python(ADD, ADD_TESTS[:1], LIMIT_MS)
     assert (result.passed, result.total) == (1, 1), result
 
@@ -228,6 +232,132 @@ def test_the_environment_is_empty(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.passed == 2
 
 
+def in_vpc_mode(script: str, *args: str, **env: str) -> dict[str, Any]:
+    """Run `script` in a process of its own in "vpc" mode (it makes that process non-dumpable and a
+    subreaper, which this one must not become); its last line of output, as JSON.
+
+    As root the child runs as nobody, who cannot execute an interpreter under /root (pyenv's, here): then
+    the child gets a world-executable one, as Lambda's /var/lang is (the harness needs the standard library
+    only); `script` finds it in sys.argv[1]. Not as root, the child has this process's uid, as in Lambda."""
+    import json
+    import subprocess
+    import sys
+
+    python = sys.executable
+    if os.geteuid() == 0:
+        python = next(
+            (p for p in ("/usr/bin/python3", "/usr/local/bin/python3") if os.access(p, os.X_OK)), ""
+        )
+        if not python or not os.stat(os.path.realpath(python)).st_mode & 0o001:
+            pytest.skip("no interpreter that nobody may execute")
+    variables = {"CODE_RUNNER_ISOLATION": "vpc", "CODE_RUNNER_NETWORK": "vpc", **env}  # no namespaces
+    out = subprocess.run(
+        [sys.executable, "-c", script, python, *args],
+        env={
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": os.pathsep.join(sys.path),
+            "TMPDIR": tempfile.gettempdir(),  # its run directories where healthy_after looks
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+    return report
+
+
+_VPC_DAEMON = r"""
+import json, os, sys
+from interview_core.coding import PythonTest, run_python, sandbox
+sandbox._python = lambda: sys.argv[1]
+code = (
+    "import os\n"
+    "def f():\n"
+    "    if os.fork() == 0:\n"
+    "        os.setsid()\n"
+    "        if os.fork() == 0:\n"
+    "            os.execv('/bin/sleep', ['sleep', '4343.4343'])\n"
+    "        os._exit(0)\n"
+    "    return 1\n"
+)
+passed = run_python(code, [PythonTest(name="daemon", call="f()", expected="1")], 2000).passed
+left = []
+for pid in [p for p in os.listdir("/proc") if p.isdigit()]:
+    try:
+        if open(f"/proc/{pid}/cmdline", "rb").read() == b"sleep\x004343.4343\x00":
+            left.append(pid)
+    except OSError:
+        pass
+print(json.dumps({"passed": passed, "left": left, "children": sandbox._children()}))
+"""
+
+
+def test_in_lambda_an_escaped_daemon_is_killed_after_the_run() -> None:
+    """Without a PID namespace, a process that left its run's group would live on in the function beside
+    the next runs: the parent, their subreaper, kills it once the run is over."""
+    report = in_vpc_mode(_VPC_DAEMON)
+    assert report == {"passed": 1, "left": [], "children": []}, report
+
+
+_LAMBDA_LIKE = r"""
+import ctypes, json, sys
+from interview_core.coding import PythonTest, isolation, run_python, sandbox
+sandbox._python = lambda: sys.argv[1]
+code = (
+    "import os\n"
+    "print(dict(os.environ))\n"
+    "print(open('/proc/self/environ', 'rb').read())\n"
+    "seen = []\n"
+    "for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
+    "    for name in ('environ', 'cmdline'):\n"
+    "        try:\n"
+    "            seen.append(open(f'/proc/{pid}/{name}', 'rb').read().decode(errors='replace'))\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "print('AKIA' + 'LAMBDA' in ' '.join(seen), len(seen))\n"
+    "import socket\n"
+    "for family, kind, where in ((socket.AF_INET, socket.SOCK_STREAM, ('127.0.0.1', int(PORT))),\n"
+    "                            (socket.AF_INET, socket.SOCK_DGRAM, ('127.0.0.1', int(PORT))),\n"
+    "                            (socket.AF_UNIX, socket.SOCK_STREAM, '/tmp/none')):\n"
+    "    try:\n"
+    "        socket.socket(family, kind).connect(where)\n"
+    "        print('connected')\n"
+    "    except OSError as e:\n"
+    "        print('refused', e.errno)\n"
+    "def f():\n"
+    "    return os.environ.get('AWS_SECRET_ACCESS_KEY')\n"
+)
+code = code.replace("PORT", sys.argv[2])
+result = run_python(code, [PythonTest(name="env", call="f()", expected="None")], 2000)
+dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
+print(json.dumps({"isolation": isolation(), "dumpable": dumpable, "result": result.model_dump()}))
+"""
+
+
+def test_in_lambda_the_child_cannot_read_the_functions_credentials() -> None:
+    """The code_runner function's environment holds its role's credentials (Lambda puts them there); in
+    "vpc" mode, the one Lambda allows, the child gets an empty environment and cannot read the parent's.
+    Nor can it open a socket: the loopback network is the function's own (Lambda's runtime API is there),
+    here a port this test listens on."""
+    credentials = {
+        "AWS_ACCESS_KEY_ID": "AKIALAMBDA0000000000",
+        "AWS_SECRET_ACCESS_KEY": "AKIALAMBDA-secret",
+        "AWS_SESSION_TOKEN": "AKIALAMBDA-token",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+    }
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        report = in_vpc_mode(_LAMBDA_LIKE, str(listener.getsockname()[1]), **credentials)
+    assert report["isolation"] == "vpc" and report["dumpable"] == 0, report
+    result = RunResult.model_validate(report["result"])
+    lines = result.stdout.splitlines()
+    assert lines[0] == "{}" and lines[1] == "b''", result.stdout
+    assert lines[2].startswith("False "), result.stdout  # no /proc file it can read holds them
+    assert lines[3:6] == ["refused 1"] * 3, result.stdout  # EPERM: the filter, before any connection
+    assert "AKIALAMBDA" not in result.stdout and result.passed == 1, result
+
+
 def test_the_repository_and_home_directories_are_hidden() -> None:
     repository = Path(__file__).resolve().parents[2]
     code = (
@@ -250,7 +380,7 @@ def test_the_temporary_directory_is_removed() -> None:
     result, _ = timed(code)
     cwd, listing = result.stdout.splitlines()
     assert listing == "['scratch.txt']"
-    assert cwd.startswith("/tmp/code-run-") and not Path(cwd).exists()
+    assert cwd.startswith(os.path.join(tempfile.gettempdir(), "code-run-")) and not Path(cwd).exists()
 
 
 def test_six_runs_at_once_each_get_their_own_result() -> None:
@@ -466,7 +596,7 @@ def test_no_isolation_refuses_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_vpc_is_chosen_only_when_the_deployment_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "_works", lambda mode: False)
-    monkeypatch.setattr(sandbox, "_undumpable", lambda: None)
+    monkeypatch.setattr(sandbox, "_guard_parent", lambda: None)
     try:
         sandbox.isolation.cache_clear()
         monkeypatch.delenv("CODE_RUNNER_NETWORK", raising=False)

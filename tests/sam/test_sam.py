@@ -448,3 +448,114 @@ def test_built_live_channel_functions(build_dir: Path, aws, tmp_path: Path, lamb
         assert call("ws_connect")["statusCode"] in (401, 404)
     finally:
         management.stop()
+
+
+# The SAM transform as `sam validate` runs it (code locations replaced by placeholders, no AWS call):
+# the template CloudFormation deploys, with the roles SAM writes for each function.
+_TRANSFORM = r"""
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+class NoManagedPolicies:  # the template names no managed policy itself
+    def load(self):
+        return {}
+
+template = yaml_parse(open(sys.argv[1]).read())
+for resource in template["Resources"].values():
+    for key in ("CodeUri", "ContentUri"):
+        if isinstance(resource.get("Properties", {}).get(key), str):
+            resource["Properties"][key] = "s3://bucket/key"
+print(json.dumps(transform(template, {"AWS::Region": "us-east-1"}, NoManagedPolicies())))
+"""
+
+
+def test_the_code_runners_role_allows_its_logs_and_network_interfaces_only() -> None:
+    python = SAM.parent / "python"
+    env = {"PATH": os.environ["PATH"], "AWS_DEFAULT_REGION": "us-east-1"}
+    out = subprocess.run(
+        [str(python), "-c", _TRANSFORM, str(ROOT / "template.yaml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    resources = json.loads(out.stdout)["Resources"]
+    role = resources["CodeRunnerFunctionRole"]["Properties"]
+    assert role["ManagedPolicyArns"] == [
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",  # its logs
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",  # the ENIs in its subnets
+    ]
+    assert "Policies" not in role and "PermissionsBoundary" not in role
+    runner = resources["CodeRunnerFunction"]["Properties"]
+    assert "TracingConfig" not in runner and runner["VpcConfig"]["SubnetIds"] == [
+        {"Ref": "CodeRunnerSubnetA"},
+        {"Ref": "CodeRunnerSubnetB"},
+    ]
+    assert not [
+        r
+        for r in resources.values()
+        if r["Type"] == "AWS::Lambda::Permission" and "CodeRunner" in json.dumps(r)
+    ]
+    # the callers may invoke it (its versions and alias: the function's name and what follows) and nothing else
+    for caller in (
+        "CodeRunFunction",
+        "EvaluateWorkerFunction",
+        "RecruiterCreateFunction",
+        "JobCreateFunction",
+    ):
+        policies = resources[f"{caller}Role"]["Properties"]["Policies"]
+        documents = [q for p in policies for q in p.get("Fn::If", [None, p])[1:]]  # a condition's branches
+        statements = [
+            s
+            for q in documents
+            if isinstance(q, dict) and "PolicyDocument" in q
+            for s in q["PolicyDocument"]["Statement"]
+            if any(a.startswith("lambda:") for a in s["Action"])
+        ]
+        assert statements == [
+            {
+                "Action": ["lambda:InvokeFunction"],
+                "Effect": "Allow",
+                "Resource": {
+                    "Fn::Sub": [
+                        "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+                        {"functionName": {"Ref": "CodeRunnerFunction"}},
+                    ]
+                },
+            }
+        ], caller
+
+
+def test_the_built_code_runner_runs_a_payload_and_its_child_sees_no_credentials(
+    build_dir: Path, tmp_path: Path, lambda_runtime: Path
+) -> None:
+    """As deployed (its folder and the core layer), with what Lambda puts in its environment: the role's
+    credentials and the template's variables. The candidate's code reads the environment and the
+    parent's /proc files and finds none of them."""
+    template = tpl.load()
+    variables = {**template["Globals"]["Function"]["Environment"]["Variables"]}
+    variables.update(template["Resources"]["CodeRunnerFunction"]["Properties"]["Environment"]["Variables"])
+    env = {k: v for k, v in variables.items() if isinstance(v, str)}  # the Refs have no value here
+    env |= {
+        "AWS_ACCESS_KEY_ID": "ASIARUNNER0000000000",
+        "AWS_SECRET_ACCESS_KEY": "ASIARUNNER-secret",
+        "AWS_SESSION_TOKEN": "ASIARUNNER-token",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_LAMBDA_FUNCTION_NAME": "sam-built",
+    }
+    event = _event("code_runner")
+    result = _invoke_built(build_dir, FUNCTION_IDS["code_runner"], event, env, tmp_path, lambda_runtime)
+    assert (result["passed"], result["total"], result["error"]) == (3, 3, None), result
+    snoop = (
+        "import os\n"
+        "found = [open(f'/proc/{p}/environ', 'rb').read() for p in [str(os.getppid()), 'self']\n"
+        "         if os.access(f'/proc/{p}/environ', os.R_OK)]\n"
+        "print(dict(os.environ), b'ASIARUNNER' in b''.join(found))\n"
+        "def reverse(items):\n    return items[::-1]\n"
+    )
+    result = _invoke_built(
+        build_dir, FUNCTION_IDS["code_runner"], {**event, "code": snoop}, env, tmp_path, lambda_runtime
+    )
+    assert result["passed"] == 3 and result["stdout"] == "{} False\n", result

@@ -61,6 +61,11 @@ def test_layer_requirements_match_pyproject() -> None:
 
 
 def test_sample_events_exist_for_every_function() -> None:
-    for code_uri in tpl.http_routes(tpl.load()):
-        assert (ROOT / "events" / f"{Path(code_uri).name}.json").exists()
-    assert (ROOT / "events" / "evaluate_worker.json").exists()
+    # HTTP routes and the others alike: the evaluation worker, the cleanup, the live channel, the code runner
+    functions = tpl.resources(tpl.load(), "AWS::Serverless::Function").values()
+    names = {Path(p["CodeUri"]).name for p in functions}
+    assert {"evaluate_worker", "cleanup", "code_runner"} <= names - {
+        Path(c).name for c in tpl.http_routes(tpl.load())
+    }
+    for name in names:
+        assert (ROOT / "events" / f"{name}.json").exists(), name

@@ -152,7 +152,8 @@ def test_functions_that_cost_money_per_call_have_reserved_concurrency_unless_tur
         for name, props in tpl.resources(T, "AWS::Serverless::Function").items()
         if "ReservedConcurrentExecutions" in props
     }
-    assert set(reserved) == COSTLY_HTTP_FUNCTIONS
+    assert set(reserved) == COSTLY_HTTP_FUNCTIONS | {"CodeRunnerFunction"}  # its own parameter: below
+    del reserved["CodeRunnerFunction"]
     assert all(
         value
         == {
@@ -302,3 +303,119 @@ def test_the_live_channel_invokes_the_alias() -> None:
         assert permission["FunctionName"] == {"Ref": f"{fn}.Alias"}
     text = (tpl.ROOT / "template.yaml").read_text()
     assert "Function.Arn}" not in text  # nothing invokes a function's unpublished $LATEST
+
+
+# -- the code_runner function ------------------------------------------------------------------------------
+
+RUNNER = RES["CodeRunnerFunction"]["Properties"]
+# The functions that run code (the run endpoint, the evaluation worker, and the two that vet coding
+# questions' reference solutions at creation): they invoke the runner, and only they may.
+RUN_CODE = {"CodeRunFunction", "EvaluateWorkerFunction", "RecruiterCreateFunction", "JobCreateFunction"}
+
+
+def _effective_environment(props: dict) -> dict:
+    return {**T["Globals"]["Function"]["Environment"]["Variables"], **props["Environment"]["Variables"]}
+
+
+def test_the_code_runner_has_no_policy_no_event_and_no_tracing() -> None:
+    # SAM's role then holds AWSLambdaBasicExecutionRole (its logs) and, for the VPC, the ENI permissions of
+    # AWSLambdaVPCAccessExecutionRole; "Disabled" keeps the X-Ray policy out (tests/sam checks the role).
+    assert "Policies" not in RUNNER and "Role" not in RUNNER and "Events" not in RUNNER
+    assert RUNNER["Tracing"] == "Disabled"
+    assert "Layers" not in RUNNER  # the core layer only (Globals)
+
+
+def test_the_code_runners_environment_names_no_resource_and_no_secret() -> None:
+    env = _effective_environment(RUNNER)
+    assert env["CODE_RUNNER_NETWORK"] == "vpc"
+    assert "LLM_API_KEY" not in env and "CODE_RUNNER_FUNCTION" not in env
+    telling = {"KEY", "SECRET", "TOKEN", "PASSWORD", "PARAMETER", "TABLE", "BUCKET", "QUEUE", "URL", "ARN"}
+    named = {k: v for k, v in env.items() if telling & set(k.split("_")) and v != ""}
+    assert {"SESSIONS_TABLE", "LIVEKIT_API_KEY", "OPENAI_API_KEY_PARAMETER"} <= set(env)  # the words match
+    assert named == {}, "the code runner must not know these: " + ", ".join(named)
+
+
+def test_the_code_runner_is_capped_and_timed_out() -> None:
+    from interview_core.coding import MAX_TIME_LIMIT_MS, remote
+
+    assert RUNNER["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["ReservesCodeRunnerConcurrency", {"Ref": "CodeRunnerConcurrency"}, {"Ref": "AWS::NoValue"}]
+    }
+    param = T["Parameters"]["CodeRunnerConcurrency"]
+    assert param["Type"] == "Number" and param["Default"] == 10 and param["MinValue"] == -1
+    assert T["Conditions"]["ReservesCodeRunnerConcurrency"] == {
+        "Fn::Not": [
+            {
+                "Fn::Or": [
+                    {"Fn::Equals": [{"Ref": "CodeRunnerConcurrency"}, "-1"]},
+                    {"Fn::Equals": [{"Ref": "CodeRunnerConcurrency"}, "0"]},
+                ]
+            }
+        ]
+    }
+    # the longest run (its limit plus the sandbox's start) fits, and the callers wait longer than it runs
+    assert RUNNER["Timeout"] == remote.RUNNER_TIMEOUT_S >= MAX_TIME_LIMIT_MS / 1000 + 2
+    assert remote.INVOKE_CONFIG.read_timeout > RUNNER["Timeout"]
+    for name in RUN_CODE:
+        timeout = RES[name]["Properties"].get("Timeout", T["Globals"]["Function"]["Timeout"])
+        assert timeout > RUNNER["Timeout"], name
+
+
+def test_the_code_runner_sits_in_private_subnets_of_its_own_vpc_with_no_way_out() -> None:
+    vpc_config = RUNNER["VpcConfig"]
+    subnets = [RES[s["Ref"]] for s in vpc_config["SubnetIds"]]
+    assert len(subnets) == 2 and all(s["Type"] == "AWS::EC2::Subnet" for s in subnets)
+    assert {s["Properties"]["VpcId"]["Ref"] for s in subnets} == {"CodeRunnerVpc"}
+    zones = [s["Properties"]["AvailabilityZone"] for s in subnets]
+    assert zones == [{"Fn::Select": [0, {"Fn::GetAZs": ""}]}, {"Fn::Select": [1, {"Fn::GetAZs": ""}]}]
+    assert all(s["Properties"]["MapPublicIpOnLaunch"] is False for s in subnets)
+    vpc = RES["CodeRunnerVpc"]
+    assert vpc["Type"] == "AWS::EC2::VPC"
+    assert vpc["Properties"]["EnableDnsSupport"] is False  # the VPC's resolver would be a way out
+    [group] = [RES[g["Ref"]] for g in vpc_config["SecurityGroupIds"]]
+    assert group["Properties"]["VpcId"] == {"Ref": "CodeRunnerVpc"}
+    assert "SecurityGroupIngress" not in group["Properties"]
+    # one egress rule, to loopback: it replaces EC2's default allow-all and matches nothing leaving the ENI
+    assert group["Properties"]["SecurityGroupEgress"] == [
+        {
+            "IpProtocol": "-1",
+            "CidrIp": "127.0.0.1/32",
+            "Description": "replaces the default allow-all egress; matches nothing",
+        }
+    ]
+    kinds = {r["Type"] for r in RES.values()}
+    no_way_out = {
+        "AWS::EC2::InternetGateway",
+        "AWS::EC2::EgressOnlyInternetGateway",
+        "AWS::EC2::NatGateway",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::VPCEndpoint",
+        "AWS::EC2::Route",
+        "AWS::EC2::RouteTable",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::EC2::TransitGatewayAttachment",
+        "AWS::EC2::VPCPeeringConnection",
+        "AWS::EC2::VPNGateway",
+        "AWS::EC2::SecurityGroupEgress",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::VPCCidrBlock",  # no IPv6 either
+    }
+    assert not kinds & no_way_out, kinds & no_way_out
+    assert "0.0.0.0/0" not in (tpl.ROOT / "template.yaml").read_text()
+
+
+def test_only_the_functions_that_run_code_invoke_the_code_runner_through_its_alias() -> None:
+    invoking = {}
+    for name, props in tpl.resources(T, "AWS::Serverless::Function").items():
+        env = props.get("Environment", {}).get("Variables", {})
+        policies = [p for p in props.get("Policies", []) if isinstance(p, dict) and "LambdaInvokePolicy" in p]
+        if "CODE_RUNNER_FUNCTION" in env or policies:
+            invoking[name] = (env.get("CODE_RUNNER_FUNCTION"), policies)
+    expected = (
+        {"Ref": "CodeRunnerFunction.Alias"},  # the published version, as every other caller invokes
+        [{"LambdaInvokePolicy": {"FunctionName": {"Ref": "CodeRunnerFunction"}}}],  # function:<name>*
+    )
+    assert invoking == dict.fromkeys(RUN_CODE, expected)
+    assert "CODE_RUNNER_FUNCTION" not in T["Globals"]["Function"]["Environment"]["Variables"]
+    for name in RUN_CODE:  # they never run code themselves, so nothing says they may
+        assert "CODE_RUNNER_NETWORK" not in RES[name]["Properties"]["Environment"]["Variables"], name

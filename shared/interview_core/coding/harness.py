@@ -43,6 +43,55 @@ def limit(limits: dict[str, int]) -> None:
     _signal.signal(_signal.SIGXFSZ, _signal.SIG_IGN)  # a write past RLIMIT_FSIZE fails with EFBIG instead
 
 
+# A seccomp filter (classic BPF, x86_64): socket() and io_uring_setup() (whose ops can open sockets) fail with
+# EPERM, as does every x32 or i386 system call; everything else is allowed. Installed after no_new_privs, it
+# holds for the candidate's code and whatever it starts, and cannot be removed.
+_LD_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+_AUDIT_ARCH_X86_64, _X32_BIT, _SOCKET, _IO_URING_SETUP = 0xC000003E, 0x40000000, 41, 425
+_ALLOW, _EPERM = 0x7FFF0000, 0x00050000 | 1
+_FILTER = (
+    (_LD_ABS, 0, 0, 4),  # seccomp_data.arch
+    (_JEQ, 1, 0, _AUDIT_ARCH_X86_64),
+    (_RET, 0, 0, _EPERM),
+    (_LD_ABS, 0, 0, 0),  # seccomp_data.nr
+    (_JGE, 3, 0, _X32_BIT),
+    (_JEQ, 2, 0, _SOCKET),
+    (_JEQ, 1, 0, _IO_URING_SETUP),
+    (_RET, 0, 0, _ALLOW),
+    (_RET, 0, 0, _EPERM),
+)
+
+
+def deny_sockets() -> None:
+    """No socket at all, loopback included: without namespaces ("vpc" mode, Lambda) the network namespace is
+    the function's, where 127.0.0.1 serves Lambda's runtime API (the next invocation, its response). Raises
+    when the filter cannot be installed (another architecture): the run then never starts."""
+    import ctypes
+
+    if os.uname().machine != "x86_64":
+        raise OSError("the socket filter is written for x86_64")
+
+    class Filter(ctypes.Structure):
+        _fields_ = [
+            ("code", ctypes.c_ushort),
+            ("jt", ctypes.c_ubyte),
+            ("jf", ctypes.c_ubyte),
+            ("k", ctypes.c_uint),
+        ]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+
+    rules = (Filter * len(_FILTER))(*(Filter(*rule) for rule in _FILTER))
+    program = Program(len(_FILTER), rules)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+    if libc.prctl(38, 1, None, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS failed")
+    if libc.prctl(22, 2, ctypes.addressof(program), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+        raise OSError(ctypes.get_errno(), "the seccomp filter was refused")
+
+
 def error_text(exc: BaseException) -> str:
     """The exception with only the frames of the candidate's code and the test's call."""
     if isinstance(exc, MemoryError):
@@ -201,6 +250,8 @@ def main() -> None:
     os.environ.clear()  # empty already; the shell's PWD and the interpreter's LC_CTYPE go too
     fd: int = payload.pop("fd")
     limit(payload.pop("limits"))
+    if payload.pop("deny_sockets"):
+        deny_sockets()
     send(fd, "ready")
     if payload["mode"] == "python":
         code, calls, repr_max = payload.pop("code"), payload.pop("calls"), payload.pop("repr_max")

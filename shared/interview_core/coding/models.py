@@ -1,8 +1,9 @@
 """The tests a coding question carries and the result of one run, as the API will store and return them."""
 
-from typing import Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from interview_core.domain import RunResult, TestResult
 from interview_core.model import Model
@@ -12,6 +13,7 @@ __all__ = ["RunResult", "TestResult"]  # the domain's: a run's result is what th
 NAME_MAX = 200
 EXPRESSION_MAX = 10_000
 SQL_MAX = 100_000
+CODE_MAX = 100_000  # the code of one run (questions allow less: domain.MAX_CODE_CHARS)
 ROWS_MAX = 10_000
 
 DEFAULT_TIME_LIMIT_MS = 2_000
@@ -41,6 +43,38 @@ class SqlTest(Model):
     ordered: bool = False
     setup: str | None = Field(default=None, max_length=SQL_MAX)
     visible: bool = False
+
+
+class PythonRun(Model):
+    """One run as the code_runner function takes it (JSON): the code, then each test's call."""
+
+    language: Literal["python"] = "python"
+    code: str = Field(max_length=CODE_MAX)
+    tests: list[PythonTest]
+    time_limit_ms: int = DEFAULT_TIME_LIMIT_MS
+
+
+class SqlRun(Model):
+    """One run of a query: per test on a fresh database built by `sql_schema` (and the test's setup)."""
+
+    language: Literal["sql"] = "sql"
+    code: str = Field(max_length=SQL_MAX)
+    sql_schema: str = Field(default="", max_length=SQL_MAX)
+    tests: list[SqlTest]
+    time_limit_ms: int = DEFAULT_TIME_LIMIT_MS
+
+
+RunRequest = Annotated[PythonRun | SqlRun, Field(discriminator="language")]
+
+
+@cache
+def _requests() -> TypeAdapter[PythonRun | SqlRun]:
+    return TypeAdapter(RunRequest)
+
+
+def parse_request(data: Any) -> PythonRun | SqlRun:
+    """A RunRequest from its JSON form (a dict); pydantic's ValidationError when it is not one."""
+    return _requests().validate_python(data)
 
 
 class ExpressionProblem(Model):

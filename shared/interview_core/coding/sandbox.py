@@ -29,11 +29,15 @@ Isolation, chosen once per process (`isolation()`), strongest first:
   as in user-namespace).
 - "vpc": none of these work but CODE_RUNNER_NETWORK=vpc says the deployment has no network route (the Lambda
   function in a VPC without egress). The child is a plain subprocess with the limits below, as `nobody` if
-  the parent is root, else as the parent's uid: then it can signal the parent, read what the parent's uid
-  can read, and a process that calls setsid outlives the run (until the environment is frozen or recycled).
-  So the function that runs it must hold no secret worth reading (a role that can do nothing; results go
-  back in the response), and the parent is made non-dumpable so /proc/<parent>/environ and its memory are
-  not readable by the child.
+  the parent is root, else as the parent's uid: then it can signal the parent and read what the parent's
+  uid can read. So the function that runs it must hold no secret worth reading (a role that can do nothing;
+  results go back in the response), and the parent is made non-dumpable so /proc/<parent>/environ and its
+  memory are not readable by the child. The parent is also the subreaper of what its runs start and, after
+  each run, kills what a run left behind (a process that called setsid and lost its parent), which would
+  otherwise live on beside the next runs. The network namespace is the function's own, where 127.0.0.1
+  serves Lambda's runtime API, so the harness installs a seccomp filter before any untrusted code runs:
+  socket() and io_uring fail with EPERM (harness.deny_sockets; x86_64 only, and a run that cannot install
+  it never starts).
 Otherwise `SandboxUnavailable` is raised: code never runs with the network. CODE_RUNNER_ISOLATION=<mode>
 allows only that mode (to test each one on one machine).
 
@@ -298,7 +302,7 @@ def isolation() -> str | None:
         if (not forced or forced == mode) and _works(mode):
             return mode
     if os.environ.get("CODE_RUNNER_NETWORK", "").strip().lower() == "vpc":
-        _undumpable()
+        _guard_parent()
         return "vpc"
     return None
 
@@ -308,14 +312,52 @@ def network_isolated() -> bool:
     return isolation() is not None
 
 
-def _undumpable() -> None:
-    """In the plain mode the child shares the parent's uid: without this it could read the parent's
-    /proc/<pid>/environ (the Lambda role's credentials) and memory."""
+def _guard_parent() -> None:
+    """In the plain mode the child shares the parent's uid. Non-dumpable: else it could read the parent's
+    /proc/<pid>/environ (the Lambda role's credentials) and memory. A subreaper: a process that left its
+    run (setsid) and lost its parent becomes this process's child, so _reap_strays finds it after the run;
+    else it would live on in the function, beside the next runs (same uid: it could read their /proc)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER, 1
     except (OSError, AttributeError):
         pass
+
+
+_launched: set[int] = set()  # the runs' own children (not strays), guarded by _launch_lock
+_launch_lock = threading.Lock()
+STRAY_ROUNDS = 10  # a stray that forks while it is killed comes back as a child: look again, this often
+
+
+def _children() -> list[int]:
+    """This process's children, from /proc (a stat line: pid (comm) state ppid ...)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path("/proc", entry, "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(")") + 2 :].split()
+            if len(fields) > 1 and fields[1] == str(me):
+                found.append(int(entry))
+    return found
+
+
+def _reap_strays() -> None:
+    """Kill (and reap) every child of this process that is not a run in progress: in "vpc" mode, the
+    processes runs left behind, which the subreaper flag brought back here."""
+    with _launch_lock:  # no run starts meanwhile, so its child cannot be taken for a stray
+        for _ in range(STRAY_ROUNDS):
+            strays = [pid for pid in _children() if pid not in _launched]
+            if not strays:
+                return
+            for pid in strays:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
 
 
 # -- one run ----------------------------------------------------------------------------------------------
@@ -347,7 +389,10 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
     out = ChildRun()
     proc: subprocess.Popen[bytes] | None = None
     try:
-        data = marshal.dumps({**payload, "fd": frame_w, "limits": limits.rlimits()})
+        # without namespaces nothing else keeps the code off the loopback network: the harness's filter does
+        data = marshal.dumps(
+            {**payload, "fd": frame_w, "limits": limits.rlimits(), "deny_sockets": mode == "vpc"}
+        )
         argv = _argv(mode, run_dir, HARNESS)
         if shutil.which("timeout"):  # kills the chain even if this process dies mid-run
             argv = ["timeout", "-s", "KILL", str(int(limit_s + START_GRACE_S + 3)), *argv]
@@ -355,17 +400,19 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
         if mode == "vpc" and os.geteuid() == 0:  # never run code as root, even without namespaces
             os.chown(run_dir, NOBODY, NOBODY)
             drop = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={},
-            cwd=run_dir,
-            start_new_session=True,
-            pass_fds=(frame_w,),
-            **drop,
-        )
+        with _launch_lock:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env={},
+                cwd=run_dir,
+                start_new_session=True,
+                pass_fds=(frame_w,),
+                **drop,
+            )
+            _launched.add(proc.pid)
         os.close(frame_w)
         frame_w = -1
         _collect(proc, data, frame_r, out, limit_s, frames_cap)
@@ -373,6 +420,10 @@ def _run(mode: str, payload: dict[str, Any], time_limit_ms: int, frames_cap: int
         if proc is not None:
             _kill(proc)
             out.returncode = proc.returncode if out.returncode is None else out.returncode
+            with _launch_lock:
+                _launched.discard(proc.pid)
+            if mode == "vpc":
+                _reap_strays()
         for fd in (frame_r, frame_w):
             if fd >= 0:
                 os.close(fd)

@@ -42,11 +42,18 @@ def sql_tests(tests: Sequence[CodeTest]) -> list[coding.SqlTest]:
 
 
 def run(spec: CodingSpec, code: str, tests: Sequence[CodeTest]) -> coding.RunResult:
-    """`code` against `tests` in the sandbox; its failures (not the code's) are 503s."""
+    """`code` against `tests`, in the code_runner function or in this process (coding.run); failures of the
+    sandbox or of the runner (not the code's) are 503s."""
+    request: coding.PythonRun | coding.SqlRun
+    if spec.language == "sql":
+        schema = spec.sql_schema or ""
+        request = coding.SqlRun(
+            code=code, sql_schema=schema, tests=sql_tests(tests), time_limit_ms=spec.time_limit_ms
+        )
+    else:
+        request = coding.PythonRun(code=code, tests=python_tests(tests), time_limit_ms=spec.time_limit_ms)
     try:
-        if spec.language == "sql":
-            return coding.run_sql(spec.sql_schema or "", code, sql_tests(tests), spec.time_limit_ms)
-        return coding.run_python(code, python_tests(tests), spec.time_limit_ms)
+        return coding.run(request)
     except coding.SandboxError as err:
         raise ProviderUnavailable(f"Code cannot be run right now: {err}") from err
 
@@ -102,7 +109,7 @@ class CodingService:
         except SessionNotFound:
             raise SessionNotFound(session_id) from None
         spec = self._runnable(session, question_number, caller.is_candidate)
-        if not coding.network_isolated():  # refused before the run is counted against the candidate
+        if not coding.available():  # refused before the run is counted against the candidate
             raise ProviderUnavailable(
                 "Code cannot be run here: no sandbox without network access is available"
             )
