@@ -505,6 +505,7 @@ def test_the_code_runners_role_allows_its_logs_and_network_interfaces_only() -> 
         "RecruiterCreateFunction",
         "JobCreateFunction",
         "StartInterviewFunction",  # vets a language model's coding questions there
+        "WsDefaultFunction",  # the live channel's run_code
     ):
         policies = resources[f"{caller}Role"]["Properties"]["Policies"]
         documents = [q for p in policies for q in p.get("Fn::If", [None, p])[1:]]  # a condition's branches
