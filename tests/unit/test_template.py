@@ -310,7 +310,14 @@ def test_the_live_channel_invokes_the_alias() -> None:
 RUNNER = RES["CodeRunnerFunction"]["Properties"]
 # The functions that run code (the run endpoint, the evaluation worker, and the two that vet coding
 # questions' reference solutions at creation): they invoke the runner, and only they may.
-RUN_CODE = {"CodeRunFunction", "EvaluateWorkerFunction", "RecruiterCreateFunction", "JobCreateFunction"}
+RUN_CODE = {
+    "CodeRunFunction",
+    "EvaluateWorkerFunction",
+    "RecruiterCreateFunction",
+    "JobCreateFunction",
+    "StartInterviewFunction",  # vets a language model's coding questions
+    "WsDefaultFunction",  # the live channel's run_code
+}
 
 
 def _effective_environment(props: dict) -> dict:
