@@ -67,7 +67,7 @@ def test_coding_questions_are_stored_and_the_organisation_sees_their_tests(acme:
     detail = acme.get(f"{P}/session/{made['session_id']}").json()["questions"]
     assert detail[0]["coding"] == {
         "language": "python", "starter_code": PYTHON["starter_code"].strip(), "schema": None,
-        "tests": [{**t, "visible": t.get("visible", False), "expected_rows": None, "ordered": False}
+        "tests": [{**t, "visible": t.get("visible", False), "expected_rows": None, "ordered": False, "setup": None}
                   for t in PYTHON["tests"]],
         "reference_solution": REFERENCE.strip(), "time_limit_ms": 2000,
     }  # fmt: skip
