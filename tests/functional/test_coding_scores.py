@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from interview_core import wiring
 from interview_core.coding import sandbox
 from tests.support.apigw import ApiGateway
-from tests.support.openai_stub import OpenAIStub
+from tests.support.openai_stub import OpenAIStub, configured
 
 P = "/api/parallel_interview"
 CANDIDATE = {"name": "Rae Candidate", "email": "rae@example.com"}
@@ -195,15 +194,11 @@ def test_when_the_tests_cannot_run_the_answer_waits_for_a_person(
 @pytest.fixture
 def model(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIStub]:
     """A language model configured: an OpenAI-compatible server whose score is the answer's word count."""
-    server = OpenAIStub().start()
-    for name, value in {
-        "LLM_PROVIDER": "auto", "OPENAI_API_KEY": "sk-test-placeholder", "OPENAI_BASE_URL": server.base_url,
-        "OPENAI_MODEL": "test-model", "OPENAI_MAX_RETRIES": "0",
-    }.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
-    wiring.reset()
-    yield server
-    server.stop()
+    with configured(
+        monkeypatch, LLM_PROVIDER="auto", OPENAI_API_KEY="sk-test-placeholder", OPENAI_BASE_URL="{url}",
+        OPENAI_MODEL="test-model", OPENAI_MAX_RETRIES="0",
+    ) as server:  # fmt: skip
+        yield server
 
 
 def test_a_language_models_review_moves_the_score_within_the_band_only(

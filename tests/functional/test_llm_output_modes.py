@@ -11,22 +11,17 @@ import pytest
 
 from interview_core import wiring
 from tests.support.apigw import ApiGateway
-from tests.support.openai_stub import OpenAIStub
+from tests.support.openai_stub import OpenAIStub, configured
 
 
 @pytest.fixture
 def stub(aws, monkeypatch) -> Iterator[OpenAIStub]:
     """A chat-only server given to the language model alone (LLM_BASE_URL), no OpenAI key anywhere."""
-    server = OpenAIStub().start()
-    monkeypatch.setenv("LLM_PROVIDER", "auto")
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setenv("LLM_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_MODEL", "local-model")
-    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
-    monkeypatch.setenv("OPENAI_MAX_RETRIES", "2")
-    wiring.reset()
-    yield server
-    server.stop()
+    with configured(
+        monkeypatch, LLM_PROVIDER="auto", OPENAI_API_KEY=None, LLM_BASE_URL="{url}", OPENAI_MODEL="local-model",
+        OPENAI_TIMEOUT_SECONDS="1", OPENAI_MAX_RETRIES="2",
+    ) as server:  # fmt: skip
+        yield server
 
 
 def _kind(body: dict[str, Any]) -> str:

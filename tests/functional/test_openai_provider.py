@@ -9,21 +9,16 @@ import pytest
 from interview_core import wiring
 from interview_core.providers import coding_bank
 from tests.support.apigw import ApiGateway
-from tests.support.openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, OpenAIStub, coding_problem
+from tests.support.openai_stub import COMPLETION_TOKENS, PROMPT_TOKENS, OpenAIStub, coding_problem, configured
 
 
 @pytest.fixture
 def stub(aws, monkeypatch) -> Iterator[OpenAIStub]:
-    server = OpenAIStub().start()
-    monkeypatch.setenv("LLM_PROVIDER", "auto")
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-placeholder")
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_MODEL", "test-model")
-    monkeypatch.setenv("OPENAI_TIMEOUT_SECONDS", "1")
-    monkeypatch.setenv("OPENAI_MAX_RETRIES", "2")
-    wiring.reset()
-    yield server
-    server.stop()
+    with configured(
+        monkeypatch, LLM_PROVIDER="auto", OPENAI_API_KEY="sk-test-placeholder", OPENAI_BASE_URL="{url}",
+        OPENAI_MODEL="test-model", OPENAI_TIMEOUT_SECONDS="1", OPENAI_MAX_RETRIES="2",
+    ) as server:  # fmt: skip
+        yield server
 
 
 def test_health_reports_openai(api: ApiGateway, stub: OpenAIStub) -> None:
@@ -166,7 +161,7 @@ def test_generated_coding_questions_whose_reference_passes_are_used(
     assert body["current_question"] == questions[0].text
     assert body["coding"]["tests"] == [
         {"name": "small", "visible": True, "call": "add_1(1, 2)", "expected": "3", "expected_rows": None,
-         "ordered": False}
+         "ordered": False, "setup": None}
     ]  # fmt: skip
     assert body["coding"]["hidden_tests"] == 1 and "STUB-" not in json.dumps(body)
     assert questions[0].coding.reference_solution.endswith("# STUB-REFERENCE")

@@ -13,19 +13,16 @@ from interview_core import wiring
 from interview_core.settings import Settings
 from tests.support.apigw import ApiGateway
 from tests.support.audio import speech
-from tests.support.openai_stub import OpenAIStub
+from tests.support.openai_stub import OpenAIStub, configured
 
 
 @pytest.fixture
 def stub(aws, monkeypatch) -> Iterator[OpenAIStub]:
-    server = OpenAIStub().start()
-    server.speech_audio = speech("What is a closure?", "mp3")
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-placeholder")
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
-    wiring.reset()
-    yield server
-    server.stop()
+    with configured(
+        monkeypatch, OPENAI_API_KEY="sk-test-placeholder", OPENAI_BASE_URL="{url}", OPENAI_MAX_RETRIES="0"
+    ) as server:
+        server.speech_audio = speech("What is a closure?", "mp3")
+        yield server
 
 
 def test_openai_transcribes_with_word_timestamps_and_the_disfluency_prompt(api: ApiGateway, stub) -> None:

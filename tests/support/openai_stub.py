@@ -9,10 +9,16 @@ import json
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.parser import BytesParser
 from email.policy import default
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import pytest
+
+from interview_core import wiring
 
 PROMPT_TOKENS = 50
 COMPLETION_TOKENS = 20
@@ -200,6 +206,23 @@ class OpenAIStub:
                 "total_tokens": PROMPT_TOKENS + COMPLETION_TOKENS,
             },
         }
+
+
+@contextmanager
+def configured(monkeypatch: pytest.MonkeyPatch, **env: str | None) -> Iterator[OpenAIStub]:
+    """A running stub the app is configured to use: `env` is set (None unsets), with `{url}` in a value
+    standing for the stub's base URL, and the app's wiring is rebuilt from it."""
+    server = OpenAIStub().start()
+    try:
+        for name, value in env.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value.format(url=server.base_url))
+        wiring.reset()
+        yield server
+    finally:
+        server.stop()
 
 
 def coding_problem(i: int, language: str, reference: str | None = None) -> dict[str, Any]:
