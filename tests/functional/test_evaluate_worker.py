@@ -142,7 +142,7 @@ def test_an_injected_answer_does_not_sway_the_other_scores(aws) -> None:
 class _FixedQuestions:
     """A language model double that hands out given questions (test-only)."""
 
-    name, model, rubric_version = "fixed", "fixed", "test"
+    name, model, rubric_version, reads_code = "fixed", "fixed", "test", False
 
     def __init__(self, questions: list[Question]) -> None:
         self.questions = questions

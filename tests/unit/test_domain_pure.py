@@ -137,7 +137,7 @@ def test_feedback_for_the_candidate_drops_the_sentences_that_quote_the_rubric() 
 
 
 class SameFeedback:
-    name, model, rubric_version = "same", "same", "test"
+    name, model, rubric_version, reads_code = "same", "same", "test", False
 
     def score_answer(self, question: Question, answer: str, topic: str, difficulty: str) -> AnswerScore:
         return AnswerScore(score=1, evidence=[], missing=[], feedback="It lists terms. It explains nothing.",

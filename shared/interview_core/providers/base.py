@@ -34,6 +34,7 @@ class LanguageModel(Protocol):
     name: str  # provider id shown in /health and reports
     model: str
     rubric_version: str
+    reads_code: bool  # can judge a coding answer's code beyond its tests (the offline grader reads prose)
 
     def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions: ...
 

@@ -72,6 +72,7 @@ class OfflineLanguageModel:
     name = "offline-rubric"
     model = "question-bank"
     rubric_version = GRADER_VERSION
+    reads_code = False
 
     def __init__(self, rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()

@@ -178,6 +178,7 @@ class _Unusable(Exception):
 class OpenAILanguageModel:
     name = "openai"
     rubric_version = RUBRIC_VERSION
+    reads_code = True
 
     def __init__(self, settings: Settings) -> None:
         self.model = settings.openai_model

@@ -96,11 +96,6 @@ def score_answers(
     return scores, sum((r.result.usage for r in results), TokenUsage())
 
 
-def _offline(llm: LanguageModel) -> bool:
-    """The offline grader reads meaning, not code: a coding answer is scored by its tests alone."""
-    return llm.name == OfflineLanguageModel.name
-
-
 @dataclass(frozen=True)
 class Scored:
     result: AnswerScore
@@ -124,7 +119,7 @@ def score_answer(
         run = coding.run(spec, answer, spec.tests)
     except ProviderUnavailable as err:  # the answer is kept: a person grades it, with the reason
         return Scored(_not_run(err.detail))
-    reviewer = None if _offline(llm) else llm.score_answer(question, answer, topic, difficulty)
+    reviewer = llm.score_answer(question, answer, topic, difficulty) if llm.reads_code else None
     graded = code_grading.grade(
         run, code_grading.review(answer, spec, run), reviewer.score if reviewer else None
     )
@@ -281,7 +276,7 @@ def summarize(scores: list[QuestionScore], llm: LanguageModel, subject: str) -> 
             + ", ".join(f"{c.competency} {_out_of_ten(c.score)}" for c in competencies)
             + "."
         )
-    if _offline(llm) and graded:
+    if llm.name == OfflineLanguageModel.name and graded:
         parts.append(
             "Scored offline by comparing each answer's meaning with the rubric, not by a language model."
         )
