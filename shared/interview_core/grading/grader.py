@@ -88,6 +88,33 @@ class Grade:
     features: dict[str, float] = field(default_factory=dict)
 
 
+def reference_of(rubric: Rubric) -> str:
+    """The expected answer: the reference answer, or the key points read as one."""
+    return rubric.reference_answer or " ".join(f"{p.rstrip('.')}." for p in rubric.key_points)
+
+
+def _subjects(rubric: Rubric, reference: str) -> frozenset[str]:
+    """The question's terms the expected answer speaks of: what claims are made about ("TCP", "UDP")."""
+    expected_text = " ".join([reference, *rubric.key_points])
+    # A word the question writes in capitals is a term even when it is also English ("WHERE", "IN").
+    capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9_]+\b", rubric.question)}
+    return frozenset(
+        w for w in words(rubric.question) if w in capitals or (w not in FUNCTION_WORDS and w not in VAGUE)
+    ) & frozenset(words(expected_text))
+
+
+def _claims(rubric: Rubric, reference: str, subjects: frozenset[str]) -> list[str]:
+    """The expected answer's clauses, which an answer's claims are checked against for a contradiction."""
+    return [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)][:MAX_PIECES]
+
+
+def rubric_texts(rubric: Rubric) -> list[str]:
+    """Every text the grader embeds for a rubric, whatever the answer: what can be embedded ahead of time."""
+    reference = reference_of(rubric)
+    claims = _claims(rubric, reference, _subjects(rubric, reference))
+    return [rubric.question, reference, *rubric.key_points, *(bare(c) for c in claims)]
+
+
 def content(text: str) -> set[str]:
     return {_stem(w) for w in words(text) if w not in FUNCTION_WORDS and len(w) > 1}
 
@@ -135,7 +162,7 @@ class Grader:
         parts = sentences(answer)
         if not parts:
             return Grade(score=0, missing=list(rubric.key_points), evidence=["No answer given"])
-        reference = rubric.reference_answer or " ".join(f"{p.rstrip('.')}." for p in rubric.key_points)
+        reference = reference_of(rubric)
         # Key points are matched against clauses too: one sentence often makes several of them.
         pieces = (parts + [c for p in parts for c in clauses(p) if c != p])[:MAX_PIECES]
         texts = [answer, *pieces, rubric.question, reference, *rubric.key_points]
@@ -201,17 +228,9 @@ class Grader:
         return grade
 
     def _contradiction(self, rubric: Rubric, answer: str, reference: str) -> tuple[str, str] | None:
-        # The question's terms the expected answer speaks of: what claims are made about ("TCP", "UDP").
-        expected_text = " ".join([reference, *rubric.key_points])
-        # A word the question writes in capitals is a term even when it is also English ("WHERE", "IN").
-        capitals = {w.lower() for w in re.findall(r"\b[A-Z][A-Z0-9_]+\b", rubric.question)}
-        subjects = frozenset(
-            w for w in words(rubric.question) if w in capitals or (w not in FUNCTION_WORDS and w not in VAGUE)
-        ) & frozenset(words(expected_text))
+        subjects = _subjects(rubric, reference)
         said = [c for s in sentences(answer) for c in clauses(s, subjects)][:MAX_PIECES]
-        expected = [c for s in [*sentences(reference), *rubric.key_points] for c in clauses(s, subjects)][
-            :MAX_PIECES
-        ]
+        expected = _claims(rubric, reference, subjects)
         if not said or not expected:
             return None
         sims = (

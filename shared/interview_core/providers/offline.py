@@ -18,7 +18,7 @@ from interview_core.grading import GRADER_VERSION
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
 
 if TYPE_CHECKING:
-    from interview_core.grading.grader import Grade, Grader
+    from interview_core.grading.grader import Grade, Grader, Rubric
 
 
 def _normalise(text: str) -> str:
@@ -105,14 +105,7 @@ class OfflineLanguageModel:
     def score_answer(
         self, question: Question, answer: str, topic: str, difficulty: Difficulty
     ) -> AnswerScore:
-        from interview_core.grading.grader import Rubric
-
-        known = question if question.gradable else _bank_index().get(_normalise(question.text), question)
-        rubric = Rubric(
-            question=question.text,
-            reference_answer=known.reference_answer,
-            key_points=tuple(kp.point for kp in known.key_points),
-        )
+        rubric = rubric_of(question)
         grade = _grader().grade(rubric, answer)
         return AnswerScore(
             score=grade.score,
@@ -124,6 +117,24 @@ class OfflineLanguageModel:
             detected=list(grade.detected),
             usage=TokenUsage(),
         )
+
+
+def rubric_of(question: Question) -> "Rubric":
+    """What the grader judges against: the question's own rubric, or the bank's for a bank question asked
+    without one."""
+    from interview_core.grading.grader import Rubric
+
+    known = question if question.gradable else _bank_index().get(_normalise(question.text), question)
+    return Rubric(
+        question=question.text,
+        reference_answer=known.reference_answer,
+        key_points=tuple(kp.point for kp in known.key_points),
+    )
+
+
+def bank_questions() -> list[Question]:
+    """Every text question of the bank."""
+    return list(_bank_index().values())
 
 
 @cache
