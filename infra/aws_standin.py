@@ -201,6 +201,27 @@ def _untracked_models() -> None:
     reset_model_data()  # what was registered before
 
 
+def _dispatch_once_per_host() -> None:
+    """moto finds the service of every request anew, under one lock for the whole server: the local host
+    matches no service, so it lists moto's ~150 package directories on disk (a listdir and an isdir each)
+    and tries every service's URL patterns, then does it all again for the host the signature names. A
+    host's service never changes: look each up once."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if getattr(DomainDispatcherApplication, "_cached_hosts", False):
+        return
+    original = DomainDispatcherApplication.get_backend_for_host
+    found: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        if host not in found:  # get_application calls this under its lock
+            found[host] = original(self, host)
+        return found[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
+    DomainDispatcherApplication._cached_hosts = True
+
+
 class MotoServer(ThreadedMotoServer):
     """moto in server mode on a thread, with DynamoDB's atomicity restored (infra/dynamodb_locks.py)."""
 
@@ -211,6 +232,7 @@ class MotoServer(ThreadedMotoServer):
         _plain_attribute_values()
         _cheaper_item_sizes()
         _untracked_models()
+        _dispatch_once_per_host()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
 
     @property
