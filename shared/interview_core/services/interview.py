@@ -9,6 +9,7 @@ from interview_core.domain import (
     PUBLIC_ORG,
     AnswerSource,
     AudioRecording,
+    Background,
     Difficulty,
     Question,
     QuestionType,
@@ -70,13 +71,20 @@ class InterviewService:
         org_id: str = PUBLIC_ORG,
         question_types: Sequence[QuestionType] = ("text",),
         payer: Payer | None = None,
+        background: Background | None = None,
     ) -> Session:
         plan = question_plan(question_types, num_questions)
         if payer is not None:  # before any model call: one generation per type, and one scoring per question
             payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
         made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
         if "text" in plan:
-            made["text"] = llm.generate_questions(topic, difficulty, plan.count("text")).questions
+            wanted = plan.count("text")
+            # Without texts, the three-argument call every provider has always taken.
+            made["text"] = (
+                llm.generate_questions(topic, difficulty, wanted, background)
+                if background
+                else llm.generate_questions(topic, difficulty, wanted)
+            ).questions
         if "coding" in plan:
             made["coding"] = self._coding_questions(llm, topic, difficulty, plan.count("coding"))
         # In the plan's order; a bank with fewer questions than asked gives a shorter session, as before.
@@ -95,6 +103,8 @@ class InterviewService:
             created_at=now,
             updated_at=now,
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
+            job_description=background.job_description if background else None,
+            resume_text=background.resume_text if background else None,
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
@@ -104,6 +114,8 @@ class InterviewService:
                 "questions": session.total_questions,
                 "kind": session.kind,
                 "coding": plan.count("coding"),
+                # whether texts came, and how many questions name what they say; never the texts
+                "fitted": sum(q.source is not None for q in questions),
             },
         )
         count("SessionsStarted")
