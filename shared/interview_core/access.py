@@ -90,6 +90,7 @@ ROUTES: dict[str, Rule] = {
     "GET /health": Rule(_ANYONE),
     "GET /api/config": Rule(_ANYONE),
     "POST /start-interview": Rule(_ORG),
+    "POST /api/resume-text": Rule(_ORG),
     "POST /submit-answer": Rule(_BOTH),
     "POST /audio-answer/{session_id}": Rule(_BOTH),
     "POST /audio-upload/{session_id}": Rule(_BOTH),

@@ -40,6 +40,7 @@ SAMPLES: dict[str, Sample] = {
     "GET /health": lambda ids: ("GET", "/health", {}),
     "GET /api/config": lambda ids: ("GET", "/api/config", {}),
     "POST /start-interview": lambda ids: ("POST", "/start-interview", {"json_body": {"topic": "SQL"}}),
+    "POST /api/resume-text": lambda ids: ("POST", "/api/resume-text", {"json_body": {}}),
     "POST /submit-answer": lambda ids: (
         "POST", "/submit-answer", {"json_body": {"session_id": ids["recruiter"], "answer": "An answer."}}
     ),

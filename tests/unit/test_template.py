@@ -102,6 +102,7 @@ def test_livekit_and_opencv_load_only_where_they_are_used() -> None:
         "WsDefaultFunction",  # the live channel's `end` closes the room, as RecruiterEndFunction does
     }
     assert _with_layer("VisionLayer") == {"CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"}
+    assert _with_layer("DocumentLayer") == {"ResumeTextFunction"}  # pypdf
 
 
 def test_deployments_require_api_keys_by_default_and_keep_secrets_in_ssm() -> None:
