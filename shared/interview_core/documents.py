@@ -16,7 +16,7 @@ from interview_core.text import BIDI_CONTROLS, SURROGATES, ZERO_WIDTH
 
 MAX_DOCUMENT_BYTES = 5_000_000
 MAX_DOCUMENT_PAGES = 20  # a résumé is 1-3 pages; past 20 no page is read
-EXTRACTION_SECONDS = 5.0  # checked between pages: a page already started finishes
+EXTRACTION_SECONDS = 3.0  # checked between pages: a page already started finishes (at most ~1.5 s here)
 # Tighter than pypdf's defaults (75 MB a stream): a few pages of text need far less.
 _PYPDF_LIMITS = {
     "zlib_maximum_output_length": 20_000_000,
@@ -26,7 +26,7 @@ _PYPDF_LIMITS = {
     "brotli_maximum_output_length": 20_000_000,
     "array_based_stream_maximum_output_length": 20_000_000,
     "stream_decoding_work_maximum_length": 50_000_000,
-    "stream_parsing_work_maximum_count": 500_000,
+    "stream_parsing_work_maximum_count": 200_000,  # a page of résumé holds ~10,000 tokens
     "page_tree_maximum_entries": 10_000,
     "image_maximum_buffer_size": 20_000_000,
 }
@@ -99,7 +99,7 @@ def _plain(data: bytes) -> DocumentText:
 
 def _pdf(data: bytes) -> DocumentText:
     import pypdf  # only the function that reads documents ships it
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings may quote the file's objects
     deadline = time.monotonic() + EXTRACTION_SECONDS
@@ -123,8 +123,11 @@ def _pdf(data: bytes) -> DocumentText:
                 read += 1
     except DocumentRejected:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as err:
-        # pypdf raises its own errors and, on damaged files, plain ones from deep inside its parser
+    except LimitReachedError as err:
+        raise DocumentRejected(
+            "The PDF is too large or complex to read here (it passes a decompression or parsing limit)"
+        ) from err
+    except Exception as err:  # on damaged input pypdf raises its own errors and plain ones from deep inside
         raise DocumentRejected(
             f"The PDF could not be read ({type(err).__name__}): it may be damaged"
         ) from err

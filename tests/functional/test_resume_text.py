@@ -2,6 +2,7 @@
 and a clear 4xx for anything else; the text goes on to start-interview as resume_text."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from interview_core.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_PAGES
 from interview_core.domain import MAX_BACKGROUND_CHARS
 from tests.support.apigw import ApiGateway, invoke
-from tests.support.documents import pdf
+from tests.support.documents import compressed, pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 RESUME = [
@@ -108,6 +109,15 @@ def test_the_work_is_bounded_in_pages_and_characters(api: ApiGateway) -> None:
     assert body["truncated"] is True and body["pages"] == MAX_DOCUMENT_PAGES + 5
     assert body["chars"] == len(body["text"]) <= MAX_BACKGROUND_CHARS
     assert f"{MAX_DOCUMENT_PAGES}: " not in body["text"]  # pages past the cap are never read
+
+
+def test_a_decompression_bomb_is_refused_without_being_inflated(api: ApiGateway) -> None:
+    bomb = compressed(b"BT /F1 11 Tf 72 740 Td " + b"(AAAAAAAAAAAAAAAAAAAAAAAA) Tj " * 6_000_000 + b"ET")
+    assert len(bomb) < 500_000  # 180 MB of content stream
+    started = time.monotonic()
+    r = send(api, bomb)
+    assert (r.status_code, time.monotonic() - started < 2) == (400, True), r.text
+    assert "too large or complex" in r.json()["detail"]
 
 
 def test_a_text_file_past_the_limit_is_cut_at_a_word(api: ApiGateway) -> None:
