@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.contracts import CodingFields, QuestionIn, Rubric
-from interview_core.domain import QuestionType, ReportShare, utc_now
+from interview_core.domain import QuestionSource, QuestionType, ReportShare, utc_now
 from interview_core.errors import JobNotFound
 from interview_core.model import Model
 from interview_core.store.codec import from_item, to_item
@@ -22,6 +22,7 @@ class JobQuestion(Rubric, CodingFields):
 
     text: str
     type: QuestionType = "text"
+    source: QuestionSource | None = None  # generated from the job's description: the skill it names
 
     @classmethod
     def written(cls, q: QuestionIn) -> "JobQuestion":

@@ -190,3 +190,39 @@ def test_the_model_writes_them_from_the_fenced_texts(api: ApiGateway, aws, stub:
     # scoring never sees the texts: each answer is graded with its question alone
     for grading in stub.completions[1:]:
         assert INJECTION not in json.dumps(grading) and "Dana" not in json.dumps(grading)
+
+
+# -- jobs written from their description ------------------------------------------------------------------
+
+
+def test_a_job_generates_its_questions_with_rubrics_from_its_description(acme: ApiGateway) -> None:
+    body = {"title": "Backend engineer", "description": JOB, "generate": {"count": 5, "difficulty": "hard"}}
+    r = acme.post("/api/jobs", json=body)
+    assert r.status_code == 201, r.text
+    job = r.json()
+    assert len(job["questions"]) == 5
+    assert "PostgreSQL" in job["questions"][0]["text"]
+    assert job["questions"][0]["source"]["from"] == "job_description"
+    assert all(q["source"] and q["source"]["from"] == "job_description" for q in job["questions"])
+    assert sum(bool(q["key_points"]) for q in job["questions"]) >= 3  # the bank's, with their rubrics
+    # the job's detail shows them, and a session made from it asks them
+    shown = acme.get(f"/api/jobs/{job['job_id']}").json()
+    assert [q["text"] for q in shown["questions"]] == [q["text"] for q in job["questions"]]
+    made = acme.post(
+        "/api/parallel_interview/create",
+        json={"name": "Rae Candidate", "email": "rae@example.com", "job_id": job["job_id"]},
+    )
+    assert made.status_code == 200, made.text
+
+
+def test_written_questions_come_first_and_generating_needs_a_description(acme: ApiGateway) -> None:
+    body = {"title": "Data", "description": "We use Snowflake and dbt.", "questions": [{"text": "Why dbt?"}]}
+    r = acme.post("/api/jobs", json={**body, "generate": {"count": 2}})
+    assert r.status_code == 201, r.text
+    job = r.json()
+    assert [q["text"] for q in job["questions"]][0] == "Why dbt?" and len(job["questions"]) == 3
+    assert job["questions"][0]["source"] is None
+    r = acme.post("/api/jobs", json={"title": "Data", "generate": {"count": 2}})
+    assert r.status_code == 400 and "description" in r.json()["detail"]
+    r = acme.post("/api/jobs", json={"title": "Data"})
+    assert r.status_code == 400 and "generate" in r.json()["detail"]

@@ -38,6 +38,7 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
     }
     assert with_llm == {
         "StartInterviewFunction",
+        "JobCreateFunction",  # `generate` writes a job's questions
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
@@ -203,6 +204,7 @@ def test_daily_quotas_are_deploy_parameters() -> None:
 
 MODEL_FUNCTIONS = {  # they call the language model: the model's server key goes to them alone
     "StartInterviewFunction",
+    "JobCreateFunction",  # `generate`
     "GenerateQuestionsFunction",
     "EvaluateAnswersFunction",
     "EvaluateWorkerFunction",

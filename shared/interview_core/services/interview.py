@@ -2,9 +2,14 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    MAX_KEY_POINT_CHARS,
+    MAX_KEY_POINTS,
     MAX_SESSION_CODING_CHARS,
     PUBLIC_ORG,
     AnswerSource,
@@ -30,6 +35,9 @@ from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.queue import EvaluationQueue
 from interview_core.quota import Payer
 from interview_core.store import SessionStore
+
+if TYPE_CHECKING:
+    from interview_core.jobs import JobQuestion
 
 PRACTICE = "practice"
 
@@ -78,13 +86,7 @@ class InterviewService:
             payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
         made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
         if "text" in plan:
-            wanted = plan.count("text")
-            # Without texts, the three-argument call every provider has always taken.
-            made["text"] = (
-                llm.generate_questions(topic, difficulty, wanted, background)
-                if background
-                else llm.generate_questions(topic, difficulty, wanted)
-            ).questions
+            made["text"] = text_questions(llm, topic, difficulty, plan.count("text"), background)
         if "coding" in plan:
             made["coding"] = self._coding_questions(llm, topic, difficulty, plan.count("coding"))
         # In the plan's order; a bank with fewer questions than asked gives a shorter session, as before.
@@ -196,6 +198,47 @@ class InterviewService:
 
     def counts(self, org_id: str) -> dict[str, int]:
         return self.store.counts(counter_scope(PRACTICE, org_id))
+
+
+def text_questions(
+    llm: LanguageModel, topic: str, difficulty: Difficulty, count: int, background: Background | None = None
+) -> list[Question]:
+    """`count` text questions, fitted to `background` when it is given. Without it, the three-argument call
+    every provider has always taken."""
+    made = (
+        llm.generate_questions(topic, difficulty, count, background)
+        if background
+        else llm.generate_questions(topic, difficulty, count)
+    )
+    return made.questions
+
+
+def job_questions(
+    llm: LanguageModel, title: str, description: str, difficulty: Difficulty, count: int
+) -> "list[JobQuestion]":
+    """`count` text questions with rubrics written from the job's description (and its title as the topic),
+    as the organisation's own are stored. One the question contract refuses (a model's over-long text) is
+    left out."""
+    written = text_questions(llm, title, difficulty, count, Background(job_description=description))
+    return [q for q in map(_job_question, written) if q is not None]
+
+
+def _job_question(q: Question) -> "JobQuestion | None":
+    from interview_core.jobs import JobQuestion
+
+    try:
+        return JobQuestion.model_validate(
+            {
+                "text": q.text,
+                "reference_answer": q.reference_answer,
+                "key_points": [kp.point[:MAX_KEY_POINT_CHARS] for kp in q.key_points[:MAX_KEY_POINTS]],
+                "competency": q.competency,
+                "weight": q.weight,
+                "source": q.source,
+            }
+        )
+    except ValidationError:
+        return None
 
 
 def _passes(question: Question, max_chars: int) -> bool:

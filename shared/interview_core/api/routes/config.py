@@ -173,7 +173,8 @@ def _config() -> ConfigResponse:
             question_types=list(get_args(QuestionType)),
             statuses=[status.value for status in COUNTED_STATES],
             report_shares=list(get_args(ReportShare)),
-            max_questions=Range(minimum=questions["minItems"], maximum=questions["maxItems"]),
+            # a job with no questions of its own generates them: a session still has at least one
+            max_questions=Range(minimum=questions.get("minItems", 1), maximum=questions["maxItems"]),
             text_question_timer=_range(timers, "text_question_timer"),
             coding_question_timer=_range(timers, "coding_question_timer"),
         ),
