@@ -119,6 +119,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/jobs": Rule(_ORG),
     "GET /api/jobs": Rule(_ORG),
     "GET /api/jobs/{job_id}": Rule(_ORG),
+    "PUT /api/jobs/{job_id}": Rule(_ORG),
     "DELETE /api/jobs/{job_id}": Rule(_ORG),
     "POST /capture_reference_face": Rule(_BOTH),
     "POST /api/proctoring/{session_id}/snapshot": Rule(_BOTH),

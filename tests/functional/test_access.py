@@ -79,6 +79,7 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/jobs": lambda ids: ("POST", "/api/jobs", {"json_body": {}}),
     "GET /api/jobs": lambda ids: ("GET", "/api/jobs", {}),
     "GET /api/jobs/{job_id}": lambda ids: ("GET", f"/api/jobs/{ids['job']}", {}),
+    "PUT /api/jobs/{job_id}": lambda ids: ("PUT", f"/api/jobs/{ids['job']}", {"json_body": {}}),
     "DELETE /api/jobs/{job_id}": lambda ids: ("DELETE", f"/api/jobs/{ids['job']}", {}),
     "POST /capture_reference_face": lambda ids: ("POST", "/capture_reference_face", {"json_body": {}}),
     "POST /api/proctoring/{session_id}/snapshot": lambda ids: (

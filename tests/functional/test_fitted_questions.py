@@ -226,3 +226,43 @@ def test_written_questions_come_first_and_generating_needs_a_description(acme: A
     assert r.status_code == 400 and "description" in r.json()["detail"]
     r = acme.post("/api/jobs", json={"title": "Data"})
     assert r.status_code == 400 and "generate" in r.json()["detail"]
+
+
+def test_put_replaces_a_job_and_its_sessions_keep_their_copy(acme: ApiGateway) -> None:
+    made = acme.post("/api/jobs", json={"title": "Data", "questions": [{"text": "Why dbt?"}]}).json()
+    path = f"/api/jobs/{made['job_id']}"
+    session = acme.post(
+        "/api/parallel_interview/create",
+        json={"name": "Rae Candidate", "email": "rae@example.com", "job_id": made["job_id"]},
+    ).json()["session_id"]
+    body = {"title": "Data engineer", "description": JOB, "questions": [{"text": "Why Kafka?"}],
+            "generate": {"count": 2, "difficulty": "simple"}, "candidate_report": "feedback"}  # fmt: skip
+    r = acme.request("PUT", path, json_body=body)
+    assert r.status_code == 200, r.text
+    job = r.json()
+    assert (job["job_id"], job["created_at"], job["title"]) == (
+        made["job_id"],
+        made["created_at"],
+        "Data engineer",
+    )
+    assert job["updated_at"] and job["candidate_report"] == "feedback"
+    assert [q["text"] for q in job["questions"]][0] == "Why Kafka?" and len(job["questions"]) == 3
+    assert job["questions"][1]["source"]["skill"] == "PostgreSQL"
+    assert acme.get(path).json() == job
+    # without a description now, and nothing generated: the description goes
+    plain = acme.request("PUT", path, json_body={"title": "Data", "questions": [{"text": "Why dbt?"}]}).json()
+    assert "description" not in plain or plain["description"] is None
+    questions = acme.get(f"/api/parallel_interview/session/{session}").json()
+    assert "Why dbt?" in json.dumps(questions) and "Kafka" not in json.dumps(questions)
+
+
+def test_put_on_a_missing_or_foreign_job_is_404_and_charges_nothing(acme: ApiGateway) -> None:
+    made = acme.post("/api/jobs", json={"title": "Data", "questions": [{"text": "Why dbt?"}]}).json()
+    other_key, _ = wiring.api_keys().create("globex", "tests")
+    other = ApiGateway({"x-api-key": other_key})
+    body = {"title": "Mine now", "description": JOB, "generate": {"count": 1}}
+    assert other.request("PUT", f"/api/jobs/{made['job_id']}", json_body=body).status_code == 404
+    assert acme.get(f"/api/jobs/{made['job_id']}").json()["title"] == "Data"
+    assert other.get("/api/usage").json()["usage"]["llm_calls"]["used"] == 0
+    missing = "00000000-0000-4000-8000-000000000000"
+    assert acme.request("PUT", f"/api/jobs/{missing}", json_body=body).status_code == 404

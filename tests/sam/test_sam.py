@@ -504,6 +504,7 @@ def test_the_code_runners_role_allows_its_logs_and_network_interfaces_only() -> 
         "EvaluateWorkerFunction",
         "RecruiterCreateFunction",
         "JobCreateFunction",
+        "JobUpdateFunction",  # an edited job's coding questions are vetted again
         "StartInterviewFunction",  # vets a language model's coding questions there
         "WsDefaultFunction",  # the live channel's run_code
     ):

@@ -39,6 +39,7 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
     assert with_llm == {
         "StartInterviewFunction",
         "JobCreateFunction",  # `generate` writes a job's questions
+        "JobUpdateFunction",
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
@@ -205,6 +206,7 @@ def test_daily_quotas_are_deploy_parameters() -> None:
 MODEL_FUNCTIONS = {  # they call the language model: the model's server key goes to them alone
     "StartInterviewFunction",
     "JobCreateFunction",  # `generate`
+    "JobUpdateFunction",
     "GenerateQuestionsFunction",
     "EvaluateAnswersFunction",
     "EvaluateWorkerFunction",
@@ -318,6 +320,7 @@ RUN_CODE = {
     "EvaluateWorkerFunction",
     "RecruiterCreateFunction",
     "JobCreateFunction",
+    "JobUpdateFunction",  # an edited job's coding questions are vetted again
     "StartInterviewFunction",  # vets a language model's coding questions
     "WsDefaultFunction",  # the live channel's run_code
 }
