@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterator
 
+import boto3
 import pytest
 
 from interview_core import wiring
@@ -96,6 +97,22 @@ def test_only_the_sessions_organisation_sees_the_resume(acme: ApiGateway) -> Non
     theirs = start(acme, topic="SQL")
     assert "resume_text" not in acme.get(f"/session/{theirs['session_id']}").json()
     assert "Ledgerly" not in json.dumps(theirs) and "PostgreSQL" not in theirs["current_question"]
+
+
+def _stored(table: str) -> str:
+    """Every item of the table, as text."""
+    pages = boto3.client("dynamodb").get_paginator("scan").paginate(TableName=table)
+    return json.dumps([page["Items"] for page in pages])
+
+
+def test_the_resume_is_stored_with_the_session_and_erased_with_it(api: ApiGateway, aws) -> None:
+    marker = "Quokka-Street-42"
+    sid = start(api, topic="SQL", num_questions=1, resume_text=f"{RESUME}{marker}")["session_id"]
+    questions_of(api, aws, sid)  # answered and reported: the report holds no copy of it
+    table = aws.env["SESSIONS_TABLE"]
+    assert _stored(table).count(marker) == 1  # the session item's resume_text
+    assert api.delete(f"/session/{sid}").status_code == 200
+    assert marker not in _stored(table)
 
 
 def test_texts_past_the_limit_are_refused_naming_the_field(api: ApiGateway) -> None:
