@@ -97,6 +97,12 @@ class ImageRejected(InterviewError):
     status, code = 400, "bad_request"
 
 
+class DocumentRejected(InterviewError):
+    """A file that cannot be read as text (type, encryption, damage, no text); nothing was stored."""
+
+    status, code = 400, "bad_request"
+
+
 class FaceCheckFailed(InterviewError):
     """A photo that was checked and holds no face or several."""
 

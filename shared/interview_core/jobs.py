@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from interview_core.aws import client
 from interview_core.contracts import CodingFields, QuestionIn, Rubric
-from interview_core.domain import QuestionType, ReportShare, utc_now
+from interview_core.domain import QuestionSource, QuestionType, ReportShare, utc_now
 from interview_core.errors import JobNotFound
 from interview_core.model import Model
 from interview_core.store.codec import from_item, to_item
@@ -22,6 +22,7 @@ class JobQuestion(Rubric, CodingFields):
 
     text: str
     type: QuestionType = "text"
+    source: QuestionSource | None = None  # generated from the job's description: the skill it names
 
     @classmethod
     def written(cls, q: QuestionIn) -> "JobQuestion":
@@ -36,6 +37,7 @@ class Job(Model):
     questions: list[JobQuestion]
     candidate_report: ReportShare = "none"  # what its sessions' candidates may read of their reports
     created_at: str
+    updated_at: str | None = None  # set by PUT /api/jobs/{job_id}
 
 
 def _valid_id(job_id: str) -> bool:
@@ -82,6 +84,48 @@ class JobStore:
             ConditionExpression="attribute_not_exists(pk)",
         )
         return job
+
+    def update(
+        self,
+        org_id: str,
+        job_id: str,
+        title: str,
+        questions: list[JobQuestion],
+        description: str | None,
+        candidate_report: ReportShare,
+    ) -> Job:
+        """One conditional write: a job deleted meanwhile stays deleted (404)."""
+        if not _valid_id(job_id):
+            raise JobNotFound(job_id)
+        fields = {
+            "title": title,
+            "questions": [q.model_dump(mode="json") for q in questions],
+            "candidate_report": candidate_report,
+            "updated_at": utc_now(),
+        }
+        names = {f"#{k}": k for k in [*fields, "description"]}
+        values = {f":{k}": v for k, v in fields.items()}
+        setting = ", ".join(f"#{k} = :{k}" for k in fields)
+        if description:
+            values[":description"] = description
+            expression = f"SET {setting}, #description = :description"
+        else:
+            expression = f"SET {setting} REMOVE #description"
+        try:
+            resp = self._db.update_item(
+                TableName=self.table,
+                Key=self._key(org_id, job_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=to_item(values),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise JobNotFound(job_id) from err
+            raise
+        return _job(resp["Attributes"])
 
     def get(self, org_id: str, job_id: str) -> Job:
         if not _valid_id(job_id):

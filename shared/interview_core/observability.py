@@ -75,8 +75,9 @@ def entry_point[E, R](handler: Callable[[E, Any], R]) -> Callable[[E, Any], R]:
         logger.append_keys(request_id=context.aws_request_id)
         return handler(event, context)
 
+    # log_event=False whatever POWERTOOLS_LOGGER_LOG_EVENT says: an event's body holds answers and résumés.
     in_lambda = logger.inject_lambda_context(
-        tagged, correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+        tagged, correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True, log_event=False
     )
 
     @metrics.log_metrics

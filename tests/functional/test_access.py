@@ -40,6 +40,7 @@ SAMPLES: dict[str, Sample] = {
     "GET /health": lambda ids: ("GET", "/health", {}),
     "GET /api/config": lambda ids: ("GET", "/api/config", {}),
     "POST /start-interview": lambda ids: ("POST", "/start-interview", {"json_body": {"topic": "SQL"}}),
+    "POST /api/resume-text": lambda ids: ("POST", "/api/resume-text", {"json_body": {}}),
     "POST /submit-answer": lambda ids: (
         "POST", "/submit-answer", {"json_body": {"session_id": ids["recruiter"], "answer": "An answer."}}
     ),
@@ -78,6 +79,7 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/jobs": lambda ids: ("POST", "/api/jobs", {"json_body": {}}),
     "GET /api/jobs": lambda ids: ("GET", "/api/jobs", {}),
     "GET /api/jobs/{job_id}": lambda ids: ("GET", f"/api/jobs/{ids['job']}", {}),
+    "PUT /api/jobs/{job_id}": lambda ids: ("PUT", f"/api/jobs/{ids['job']}", {"json_body": {}}),
     "DELETE /api/jobs/{job_id}": lambda ids: ("DELETE", f"/api/jobs/{ids['job']}", {}),
     "POST /capture_reference_face": lambda ids: ("POST", "/capture_reference_face", {"json_body": {}}),
     "POST /api/proctoring/{session_id}/snapshot": lambda ids: (

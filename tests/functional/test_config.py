@@ -8,8 +8,9 @@ import pytest
 
 from interview_core.api.full import build
 from interview_core.api.routes.recruiter_create import CreateSessionRequest
-from interview_core.api.schemas import InterviewSpec
-from interview_core.domain import MAX_ANSWER_CHARS
+from interview_core.api.schemas import InterviewSpec, StartInterviewRequest
+from interview_core.documents import MAX_DOCUMENT_BYTES
+from interview_core.domain import MAX_ANSWER_CHARS, MAX_BACKGROUND_CHARS
 from interview_core.providers.offline import match_topic
 from interview_core.settings import get_settings
 from tests.support.apigw import invoke
@@ -58,6 +59,10 @@ def test_practice_limits_are_the_start_and_answer_models(config: dict[str, Any])
     }
     assert practice["difficulties"] == spec["difficulty"]["enum"]
     assert config["answer_max_chars"] == MAX_ANSWER_CHARS
+    resume = StartInterviewRequest.model_json_schema()["properties"]["resume_text"]["anyOf"][0]
+    job = StartInterviewRequest.model_json_schema()["properties"]["job_description"]["anyOf"][0]
+    assert practice["background_max_chars"] == resume["maxLength"] == job["maxLength"] == MAX_BACKGROUND_CHARS
+    assert practice["resume_file_max_bytes"] == MAX_DOCUMENT_BYTES
     # every suggestion is a topic the offline question bank knows by that very name
     assert practice["topics"] and all(match_topic(t)["name"] == t for t in practice["topics"])
 

@@ -168,7 +168,7 @@ def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_di
     no mtime the zip gives the source can make Python skip it."""
     import importlib.util
 
-    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer", "GradingLayer"):
+    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer", "DocumentLayer", "GradingLayer"):
         root = build_dir / layer / "python"
         sources = [f for f in root.rglob("*.py") if f.is_file()]
         assert len(sources) > 10, layer
@@ -504,6 +504,7 @@ def test_the_code_runners_role_allows_its_logs_and_network_interfaces_only() -> 
         "EvaluateWorkerFunction",
         "RecruiterCreateFunction",
         "JobCreateFunction",
+        "JobUpdateFunction",  # an edited job's coding questions are vetted again
         "StartInterviewFunction",  # vets a language model's coding questions there
         "WsDefaultFunction",  # the live channel's run_code
     ):

@@ -36,6 +36,8 @@ class OpenAIStub:
         # The problems CodingQuestionSet replies give, in order (each reply takes as many as it was asked
         # for); past them, a passing problem of coding_problem()'s
         self.coding_problems: list[dict[str, Any]] = []
+        # FittedQuestionSet replies: each question's source_from and skill, in order (past them: topic)
+        self.fitted_sources: list[tuple[str, str]] = []
         self.delay_seconds = 0.0
         self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
         self.speech_audio = b""  # what /audio/speech returns (tests put real MP3 here)
@@ -145,7 +147,9 @@ class OpenAIStub:
         if "questions" not in schema["properties"]:
             return "AnswerGrade"
         item = schema["properties"]["questions"]["items"]["properties"]
-        return "CodingQuestionSet" if "reference_solution" in item else "QuestionSet"
+        if "reference_solution" in item:
+            return "CodingQuestionSet"
+        return "FittedQuestionSet" if "source_from" in item else "QuestionSet"
 
     def completion(self, body: dict[str, Any]) -> dict[str, Any]:
         if "response_format" not in body and not body.get("tools"):  # a health ping
@@ -157,7 +161,7 @@ class OpenAIStub:
             with self._lock:
                 given, self.coding_problems = self.coding_problems[:n], self.coding_problems[n:]
             content = {"questions": given + [coding_problem(i, language) for i in range(len(given), n)]}
-        elif self.schema_name(body) == "QuestionSet":
+        elif self.schema_name(body) in ("QuestionSet", "FittedQuestionSet"):
             n = int(re.search(r"Number of questions: (\d+)", user).group(1))
             topic = re.search(r"Topic: (.+)", user).group(1)
             content = {
@@ -169,6 +173,12 @@ class OpenAIStub:
                     for i in range(n)
                 ]
             }
+            if self.schema_name(body) == "FittedQuestionSet":
+                for i, question in enumerate(content["questions"]):
+                    origin, skill = self.fitted_sources[i] if i < len(self.fitted_sources) else ("topic", "")
+                    question.update(source_from=origin, skill=skill)
+                    if skill:
+                        question["question"] = f"Stub question {i + 1}: how have you used {skill}?"
         else:
             answer = re.search(r"<answer>\n(.*)\n</answer>", user, re.S).group(1)
             # deterministic: the grade depends on this answer alone

@@ -16,6 +16,7 @@ from interview_core.errors import (
     AnswerConflict,
     ApiKeyNotFound,
     AudioRejected,
+    DocumentRejected,
     EvaluationBusy,
     FaceCheckFailed,
     Forbidden,
@@ -53,6 +54,7 @@ ANSWERED_AS: dict[type[InterviewError], tuple[int, str]] = {
     ProviderUnavailable: (503, "unavailable"),
     AudioRejected: (400, "bad_request"),
     ImageRejected: (400, "bad_request"),
+    DocumentRejected: (400, "bad_request"),
     FaceCheckFailed: (422, "bad_request"),
     PayloadTooLarge: (413, "bad_request"),
     Unauthorized: (401, "unauthorized"),
@@ -77,6 +79,9 @@ SAMPLES: list[InterviewError] = [
     ProviderUnavailable("LiveKit is not configured"),
     AudioRejected("The audio file is empty"),
     ImageRejected("The image is empty"),
+    DocumentRejected(
+        "The PDF is encrypted (password-protected): save a copy without a password and send that"
+    ),
     FaceCheckFailed("No face found"),
     PayloadTooLarge("The image is over the 2 MB limit"),
     Unauthorized("Invalid or revoked API key"),

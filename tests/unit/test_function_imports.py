@@ -26,6 +26,7 @@ AT_INIT = {
     # form uploads: FastAPI checks at init that python-multipart is installed
     "functions/audio_answer": {"python_multipart"},
     "functions/transcribe_audio": {"python_multipart"},
+    "functions/resume_text": {"python_multipart"},  # pypdf only when a PDF arrives
     "functions/capture_reference_face": {"python_multipart"},
     "functions/proctoring_snapshot": {"python_multipart"},
 }

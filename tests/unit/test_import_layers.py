@@ -34,6 +34,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
             "interview_core.settings",
             "interview_core.audio",
             "interview_core.faces",
+            "interview_core.documents",
             "interview_core.insights",
             "interview_core.grading",
         )

@@ -38,6 +38,8 @@ def test_only_functions_that_call_a_model_attach_the_llm_layer() -> None:
     }
     assert with_llm == {
         "StartInterviewFunction",
+        "JobCreateFunction",  # `generate` writes a job's questions
+        "JobUpdateFunction",
         "GenerateQuestionsFunction",
         "EvaluateAnswersFunction",
         "EvaluateWorkerFunction",
@@ -102,6 +104,7 @@ def test_livekit_and_opencv_load_only_where_they_are_used() -> None:
         "WsDefaultFunction",  # the live channel's `end` closes the room, as RecruiterEndFunction does
     }
     assert _with_layer("VisionLayer") == {"CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"}
+    assert _with_layer("DocumentLayer") == {"ResumeTextFunction"}  # pypdf
 
 
 def test_deployments_require_api_keys_by_default_and_keep_secrets_in_ssm() -> None:
@@ -202,6 +205,8 @@ def test_daily_quotas_are_deploy_parameters() -> None:
 
 MODEL_FUNCTIONS = {  # they call the language model: the model's server key goes to them alone
     "StartInterviewFunction",
+    "JobCreateFunction",  # `generate`
+    "JobUpdateFunction",
     "GenerateQuestionsFunction",
     "EvaluateAnswersFunction",
     "EvaluateWorkerFunction",
@@ -315,6 +320,7 @@ RUN_CODE = {
     "EvaluateWorkerFunction",
     "RecruiterCreateFunction",
     "JobCreateFunction",
+    "JobUpdateFunction",  # an edited job's coding questions are vetted again
     "StartInterviewFunction",  # vets a language model's coding questions
     "WsDefaultFunction",  # the live channel's run_code
 }

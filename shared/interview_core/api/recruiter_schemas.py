@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
 from interview_core.contracts import ProctoringEvents, QuestionIn, ShownCodingIfAny
-from interview_core.domain import CodingSpec, IntegrityReport, QuestionType, ReportShare
+from interview_core.domain import CodingSpec, Difficulty, IntegrityReport, QuestionType, ReportShare
 from interview_core.model import Body, Model
 
 Success = Literal["success"]
@@ -206,11 +206,27 @@ class StatsResponse(Model):
     stats: Stats
 
 
+class GenerateJobQuestions(Model):
+    model_config = ConfigDict(extra="forbid")
+    count: int = Field(default=5, ge=1, le=20)
+    difficulty: Difficulty = "medium"
+    question_types: list[Literal["text"]] = Field(
+        default=["text"], min_length=1, max_length=1, description="Text questions only, for now"
+    )
+
+
 class CreateJobRequest(Body):
     model_config = ConfigDict(extra="forbid")
     title: Name
     description: Description | None = None
-    questions: list[QuestionIn] = Field(min_length=1, max_length=50)
+    questions: list[QuestionIn] = Field(
+        default_factory=list, max_length=50, description="Required unless `generate` is given"
+    )
+    generate: GenerateJobQuestions | None = Field(
+        default=None,
+        description="Write `count` questions with rubrics from the description (a language model, else the "
+        "offline skill list and question bank), after `questions`; each says which skill it comes from",
+    )
     candidate_report: ReportShare = Field(
         default="none", description="Default for its sessions: what candidates may read of their reports"
     )

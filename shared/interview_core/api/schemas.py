@@ -9,6 +9,7 @@ from interview_core import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
 from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
 from interview_core.domain import (
+    MAX_BACKGROUND_CHARS,
     MAX_TOPIC_CHARS,
     CompetencyScore,
     Difficulty,
@@ -22,8 +23,10 @@ from interview_core.model import Body, Model
 if TYPE_CHECKING:  # the checker sees plain strings; pydantic the cleaned, bounded and enumerated types
     Topic = str
     UploadContentType = str
+    BackgroundText = str
 else:
     Topic = hygiene.line(MAX_TOPIC_CHARS)
+    BackgroundText = hygiene.text(MAX_BACKGROUND_CHARS, required=False)
     UploadContentType = Literal[tuple(UPLOAD_CONTENT_TYPES)]
 
 
@@ -47,6 +50,14 @@ class StartInterviewRequest(InterviewSpec):
         max_length=MAX_PRACTICE_QUESTIONS,
         description="text or coding: question i takes question_types[i % len(question_types)], so "
         '["coding"] makes every question a coding problem and ["text", "coding"] alternates, text first',
+    )
+    job_description: BackgroundText | None = Field(
+        default=None, description="Optional: the questions fit the role it describes (skills it names)"
+    )
+    resume_text: BackgroundText | None = Field(
+        default=None,
+        description="Optional: the candidate's résumé as text (POST /api/resume-text reads it from a PDF); "
+        "the questions ask about what it names. Stored with the session, shown only to its organisation",
     )
 
 
@@ -148,6 +159,10 @@ class SessionResponse(Model):
     current_question: str | None = Field(default=None, description="Only while the session is active")
     current_coding: ShownCodingIfAny = None
     recordings: list[RecordingLink] | None = Field(default=None, description="Spoken answers, if any")
+    job_description: str | None = Field(default=None, description="As sent to start-interview, if it was")
+    resume_text: str | None = Field(
+        default=None, description="As sent to start-interview: personal data, shown to the organisation only"
+    )
 
 
 class SessionCountsResponse(Model):

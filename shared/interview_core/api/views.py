@@ -45,8 +45,11 @@ def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionRes
     )
 
 
-def session_response(s: Session, audio_urls: dict[int, str] | None = None) -> SessionResponse:
-    """`audio_urls`: question number -> a link to that spoken answer's recording."""
+def session_response(
+    s: Session, audio_urls: dict[int, str] | None = None, owner: bool = False
+) -> SessionResponse:
+    """`audio_urls`: question number -> a link to that spoken answer's recording. `owner`: the session's
+    organisation reads, so the texts the questions were fitted to (personal data) are shown."""
     current = s.current_question
     recordings = [
         RecordingLink(
@@ -70,4 +73,6 @@ def session_response(s: Session, audio_urls: dict[int, str] | None = None) -> Se
         current_question=current.text if current else None,
         current_coding=candidate_coding(current),
         recordings=recordings or None,
+        job_description=s.job_description if owner else None,
+        resume_text=s.resume_text if owner else None,
     )

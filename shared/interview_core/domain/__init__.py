@@ -18,6 +18,10 @@ AnswerSource = Literal["text", "audio"]
 
 MAX_ANSWER_CHARS = 5000  # ~10 minutes of speech; keeps a 10-answer session far below the 400 KB item limit
 MAX_TOPIC_CHARS = 100
+# A job description or résumé text: a few pages. Both at their limit still leave a session item far below
+# 400 KB, and they are the bound on what a PDF's extraction returns.
+MAX_BACKGROUND_CHARS = 20_000
+BackgroundOrigin = Literal["job_description", "resume"]
 
 
 class SessionStatus(StrEnum):
@@ -212,6 +216,35 @@ class RunResult(Model):
         )
 
 
+class QuestionSource(Model):
+    """Why a question was asked: the skill (or project) of the job description or résumé it came from, so the
+    organisation can see it. Stored as `origin`, shown as `from`."""
+
+    origin: BackgroundOrigin = Field(serialization_alias="from")
+    skill: str | None = None  # as the curated skill list (or the model) names it, e.g. "PostgreSQL"
+    topic: str | None = None  # the question bank's topic the skill belongs to
+    project: str | None = None  # a project the résumé lists
+
+
+@dataclass(frozen=True)
+class Background:
+    """What the candidate brings to a practice interview: personal data (the résumé), stored with the
+    session only, so erasing the session erases it."""
+
+    job_description: str | None = None
+    resume_text: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.job_description or self.resume_text)
+
+    def texts(self) -> list[tuple[BackgroundOrigin, str]]:
+        found: list[tuple[BackgroundOrigin, str | None]] = [
+            ("job_description", self.job_description),
+            ("resume", self.resume_text),
+        ]
+        return [(origin, text) for origin, text in found if text]
+
+
 class Question(Model):
     """A question and its rubric. The rubric (reference answer, key points) is the organisation's: no
     candidate-facing response carries it, nor a coding question's tests beyond the visible ones."""
@@ -223,6 +256,7 @@ class Question(Model):
     competency: str | None = None  # a label such as "data modelling": the report scores each one
     weight: float = 1.0  # relative weight in the overall score
     coding: CodingSpec | None = None  # coding questions that say how they are run (language and tests)
+    source: QuestionSource | None = None  # from the job description or résumé; None: from the topic
 
     @property
     def gradable(self) -> bool:
@@ -337,6 +371,9 @@ class Session(Model):
     livekit: LiveKitRoom | None = None
     livekit_participants: int = 0  # joins minus leaves, from LiveKit's signed webhooks
     report_share: ReportShare = "none"  # set by the organisation (release-report, or its job's default)
+    # Practice sessions fitted to a role: shown to the organisation that owns the session, never logged.
+    job_description: str | None = None
+    resume_text: str | None = None
 
     @property
     def total_questions(self) -> int:
@@ -378,6 +415,7 @@ class QuestionScore(Model):
     late: bool = False  # answered after the server's deadline for the question
     tests: RunResult | None = None  # a coding answer's run against every test, hidden ones included
     review_only: bool = False  # a coding question without tests: graded by review alone
+    source: QuestionSource | None = None  # why it was asked (the organisation's report only)
 
 
 class ProctoringEvent(Model):

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import Field
 
-from interview_core.domain import Difficulty, Question, TokenUsage, Word
+from interview_core.domain import Background, Difficulty, Question, TokenUsage, Word
 from interview_core.model import Model
 
 if TYPE_CHECKING:
@@ -36,7 +36,12 @@ class LanguageModel(Protocol):
     rubric_version: str
     reads_code: bool  # can judge a coding answer's code beyond its tests (the offline grader reads prose)
 
-    def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions: ...
+    def generate_questions(
+        self, topic: str, difficulty: Difficulty, count: int, background: Background | None = None
+    ) -> GeneratedQuestions:
+        """`count` questions; with `background`, fitted to the job description and résumé, each saying
+        which skill of theirs it comes from (`source`), at least one naming it. The texts are untrusted."""
+        ...
 
     def generate_coding_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
         """Up to `count` distinct coding questions (`type` coding, with tests and a reference solution);

@@ -10,15 +10,17 @@ import random
 import re
 from functools import cache
 from importlib import resources
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from interview_core.domain import Difficulty, KeyPoint, Question, TokenUsage
+from interview_core.domain import Background, Difficulty, KeyPoint, Question, QuestionSource, TokenUsage
 from interview_core.errors import ProviderUnavailable
 from interview_core.grading import GRADER_VERSION
 from interview_core.providers.base import AnswerScore, GeneratedQuestions
 
 if TYPE_CHECKING:
     from interview_core.grading.grader import Grade, Grader, Rubric
+    from interview_core.providers import skills
 
 
 def _normalise(text: str) -> str:
@@ -77,7 +79,11 @@ class OfflineLanguageModel:
     def __init__(self, rng: random.Random | None = None) -> None:
         self._rng = rng or random.Random()
 
-    def generate_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
+    def generate_questions(
+        self, topic: str, difficulty: Difficulty, count: int, background: Background | None = None
+    ) -> GeneratedQuestions:
+        if background and (fitted := self._fitted(topic, difficulty, count, background)):
+            return GeneratedQuestions(questions=fitted, usage=TokenUsage())
         entry = match_topic(topic)
         if entry:
             pool = _questions(entry["questions"][difficulty])
@@ -90,6 +96,76 @@ class OfflineLanguageModel:
         chosen = self._rng.sample(pool, min(count, len(pool)))
         chosen += self._rng.sample(spare, min(count - len(chosen), len(spare)))
         return GeneratedQuestions(questions=chosen, usage=TokenUsage())
+
+    def _fitted(
+        self, topic: str, difficulty: Difficulty, count: int, background: Background
+    ) -> list[Question]:
+        """Questions from the skills the texts name (none found: []). About two in five name a skill or a
+        résumé's project in their wording (at least one, and it comes first); the others are the bank's, with
+        their rubrics, drawn in turn from the topics of the skills named, most relevant first. The requested
+        topic's bank fills in when theirs run out."""
+        from interview_core.providers import skills
+
+        found = skills.mentions(background)
+        listed = skills.projects(background.resume_text) if background.resume_text else []
+        if not found and not listed:
+            return []
+        named: list[Question] = []
+        wanted = max(1, round(count * 0.4))
+        on_skills = wanted - 1 if listed and wanted > 1 else wanted  # a listed project gets a slot too
+        for i, mention in enumerate(found[:on_skills]):
+            kind = "both" if len(mention.origins) == 2 else mention.origins[0]
+            options = skills.templates(kind, difficulty)
+            named.append(
+                Question(
+                    text=options[i % len(options)].format(skill=mention.skill.name),
+                    source=QuestionSource(
+                        origin=mention.origins[0],
+                        skill=mention.skill.name,
+                        topic=mention.skill.topic,
+                    ),
+                )
+            )
+        for project in listed[: wanted - len(named)]:
+            named.append(
+                Question(
+                    text=skills.templates("project", difficulty)[0].format(project=project),
+                    source=QuestionSource(origin="resume", project=project),
+                )
+            )
+        drawn = self._from_topics(found, topic, difficulty, count - len(named))
+        # the first names a skill; then the bank's and the others alternate
+        rest = [q for pair in zip_longest(drawn, named[1:]) for q in pair if q is not None]
+        return (named[:1] + rest)[:count]
+
+    def _from_topics(
+        self, found: "list[skills.Mention]", topic: str, difficulty: Difficulty, wanted: int
+    ) -> list[Question]:
+        pools: list[tuple[list[Question], QuestionSource | None]] = []
+        for mention in found:
+            entry = next(e for e in _bank()["topics"] if e["id"] == mention.skill.topic)
+            if any(s is not None and s.topic == entry["id"] for _, s in pools):
+                continue
+            why = QuestionSource(origin=mention.origins[0], skill=mention.skill.name, topic=entry["id"])
+            pools.append((self._shuffled(entry, difficulty), why))
+        asked = match_topic(topic)
+        if asked and not any(s is not None and s.topic == asked["id"] for _, s in pools):
+            pools.append((self._shuffled(asked, difficulty), None))
+        chosen: list[Question] = []
+        while len(chosen) < wanted and any(pool for pool, _ in pools):
+            for pool, source in pools:
+                if pool and len(chosen) < wanted:
+                    chosen.append(pool.pop(0).model_copy(update={"source": source}))
+        if len(chosen) < wanted:  # a topic the bank does not know, and too few skills: its templates
+            generic = _questions(_bank()["generic"][difficulty], topic.strip())
+            chosen += self._rng.sample(generic, min(wanted - len(chosen), len(generic)))
+        return chosen
+
+    def _shuffled(self, entry: dict[str, Any], difficulty: Difficulty) -> list[Question]:
+        """A topic's questions at `difficulty` in random order, then its other levels'."""
+        level = _questions(entry["questions"][difficulty])
+        others = [q for name, qs in entry["questions"].items() if name != difficulty for q in _questions(qs)]
+        return self._rng.sample(level, len(level)) + self._rng.sample(others, len(others))
 
     def generate_coding_questions(self, topic: str, difficulty: Difficulty, count: int) -> GeneratedQuestions:
         """Problems of the coding bank (providers/coding_bank.py), whose reference solutions pass their tests

@@ -89,6 +89,7 @@ def score_answers(
                 question_type=question.type,
                 tests=scored.tests,
                 review_only=scored.review_only,
+                source=question.source,
             )
             for number, ((question, answer), scored) in enumerate(zip(items, results, strict=True), start=1)
         ]

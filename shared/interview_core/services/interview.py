@@ -2,13 +2,19 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
+    MAX_KEY_POINT_CHARS,
+    MAX_KEY_POINTS,
     MAX_SESSION_CODING_CHARS,
     PUBLIC_ORG,
     AnswerSource,
     AudioRecording,
+    Background,
     Difficulty,
     Question,
     QuestionType,
@@ -29,6 +35,9 @@ from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.queue import EvaluationQueue
 from interview_core.quota import Payer
 from interview_core.store import SessionStore
+
+if TYPE_CHECKING:
+    from interview_core.jobs import JobQuestion
 
 PRACTICE = "practice"
 
@@ -70,13 +79,14 @@ class InterviewService:
         org_id: str = PUBLIC_ORG,
         question_types: Sequence[QuestionType] = ("text",),
         payer: Payer | None = None,
+        background: Background | None = None,
     ) -> Session:
         plan = question_plan(question_types, num_questions)
         if payer is not None:  # before any model call: one generation per type, and one scoring per question
             payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
         made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
         if "text" in plan:
-            made["text"] = llm.generate_questions(topic, difficulty, plan.count("text")).questions
+            made["text"] = text_questions(llm, topic, difficulty, plan.count("text"), background)
         if "coding" in plan:
             made["coding"] = self._coding_questions(llm, topic, difficulty, plan.count("coding"))
         # In the plan's order; a bank with fewer questions than asked gives a shorter session, as before.
@@ -95,6 +105,8 @@ class InterviewService:
             created_at=now,
             updated_at=now,
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
+            job_description=background.job_description if background else None,
+            resume_text=background.resume_text if background else None,
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
@@ -104,6 +116,8 @@ class InterviewService:
                 "questions": session.total_questions,
                 "kind": session.kind,
                 "coding": plan.count("coding"),
+                # whether texts came, and how many questions name what they say; never the texts
+                "fitted": sum(q.source is not None for q in questions),
             },
         )
         count("SessionsStarted")
@@ -184,6 +198,47 @@ class InterviewService:
 
     def counts(self, org_id: str) -> dict[str, int]:
         return self.store.counts(counter_scope(PRACTICE, org_id))
+
+
+def text_questions(
+    llm: LanguageModel, topic: str, difficulty: Difficulty, count: int, background: Background | None = None
+) -> list[Question]:
+    """`count` text questions, fitted to `background` when it is given. Without it, the three-argument call
+    every provider has always taken."""
+    made = (
+        llm.generate_questions(topic, difficulty, count, background)
+        if background
+        else llm.generate_questions(topic, difficulty, count)
+    )
+    return made.questions
+
+
+def job_questions(
+    llm: LanguageModel, title: str, description: str, difficulty: Difficulty, count: int
+) -> "list[JobQuestion]":
+    """`count` text questions with rubrics written from the job's description (and its title as the topic),
+    as the organisation's own are stored. One the question contract refuses (a model's over-long text) is
+    left out."""
+    written = text_questions(llm, title, difficulty, count, Background(job_description=description))
+    return [q for q in map(_job_question, written) if q is not None]
+
+
+def _job_question(q: Question) -> "JobQuestion | None":
+    from interview_core.jobs import JobQuestion
+
+    try:
+        return JobQuestion.model_validate(
+            {
+                "text": q.text,
+                "reference_answer": q.reference_answer,
+                "key_points": [kp.point[:MAX_KEY_POINT_CHARS] for kp in q.key_points[:MAX_KEY_POINTS]],
+                "competency": q.competency,
+                "weight": q.weight,
+                "source": q.source,
+            }
+        )
+    except ValidationError:
+        return None
 
 
 def _passes(question: Question, max_chars: int) -> bool:

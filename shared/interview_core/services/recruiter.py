@@ -93,7 +93,10 @@ class RecruiterService:
         share: ReportShare = spec.candidate_report or "none"
         if spec.job_id:
             job = self.jobs.get(org_id, spec.job_id)
-            questions = [q.as_question(q.text, q.type, q.coding_spec()) for q in job.questions]  # vetted
+            questions = [  # vetted when the job was made
+                q.as_question(q.text, q.type, q.coding_spec()).model_copy(update={"source": q.source})
+                for q in job.questions
+            ]
             title: str | None = job.title
             share = spec.candidate_report or job.candidate_report
             if spec.questions:

@@ -7,7 +7,7 @@ from typing import Any, get_args
 from fastapi import APIRouter, Response
 from pydantic import Field, TypeAdapter
 
-from interview_core.api.schemas import InterviewSpec, TextToSpeechRequest
+from interview_core.api.schemas import InterviewSpec, StartInterviewRequest, TextToSpeechRequest
 from interview_core.contracts import (
     Code,
     CodeTestIn,
@@ -21,6 +21,7 @@ from interview_core.contracts import (
     SqlSchema,
     TestName,
 )
+from interview_core.documents import MAX_DOCUMENT_BYTES
 from interview_core.domain import (
     COUNTED_STATES,
     DEFAULT_TIME_LIMIT_MS,
@@ -55,6 +56,8 @@ class PracticeConfig(Model):
     difficulties: list[Difficulty]
     num_questions: Range
     speech_max_chars: int = Field(description="The longest text POST /text-to-speech reads aloud")
+    background_max_chars: int = Field(description="start-interview's job_description and resume_text, each")
+    resume_file_max_bytes: int = Field(description="The largest file POST /api/resume-text reads")
 
 
 class AudioConfig(Model):
@@ -152,6 +155,10 @@ def _config() -> ConfigResponse:
             difficulties=list(get_args(Difficulty)),
             num_questions=_range(InterviewSpec.model_json_schema(), "num_questions"),
             speech_max_chars=_property(TextToSpeechRequest.model_json_schema(), "text")["maxLength"],
+            background_max_chars=_property(StartInterviewRequest.model_json_schema(), "resume_text")["anyOf"][
+                0
+            ]["maxLength"],
+            resume_file_max_bytes=MAX_DOCUMENT_BYTES,
         ),
         audio=AudioConfig(
             max_seconds=s.max_audio_seconds,
@@ -166,7 +173,8 @@ def _config() -> ConfigResponse:
             question_types=list(get_args(QuestionType)),
             statuses=[status.value for status in COUNTED_STATES],
             report_shares=list(get_args(ReportShare)),
-            max_questions=Range(minimum=questions["minItems"], maximum=questions["maxItems"]),
+            # a job with no questions of its own generates them: a session still has at least one
+            max_questions=Range(minimum=questions.get("minItems", 1), maximum=questions["maxItems"]),
             text_question_timer=_range(timers, "text_question_timer"),
             coding_question_timer=_range(timers, "coding_question_timer"),
         ),

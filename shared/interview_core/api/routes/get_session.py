@@ -26,4 +26,4 @@ def get_session(
 ) -> SessionResponse:
     session = service.get(session_id, who)
     links = {a.question_number: voice.recording_url(a.audio) for a in session.answers if a.audio}
-    return session_response(session, links)
+    return session_response(session, links, owner=who.org_id == session.org_id)

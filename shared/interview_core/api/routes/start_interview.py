@@ -5,6 +5,7 @@ from interview_core.api.auth import caller, payer
 from interview_core.api.responses import documented
 from interview_core.api.schemas import StartInterviewRequest, StartInterviewResponse
 from interview_core.contracts import candidate_coding
+from interview_core.domain import Background
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.interview import InterviewService
@@ -26,8 +27,16 @@ def start_interview(
     who: Caller = Depends(caller),
     pays: Payer = Depends(payer),
 ) -> StartInterviewResponse:
+    background = Background(spec.job_description or None, spec.resume_text or None)
     session = service.start(
-        llm, spec.topic, spec.difficulty, spec.num_questions, who.organisation, spec.question_types, pays
+        llm,
+        spec.topic,
+        spec.difficulty,
+        spec.num_questions,
+        who.organisation,
+        spec.question_types,
+        pays,
+        background or None,
     )
     first = session.questions[0]
     return StartInterviewResponse(
