@@ -1,7 +1,8 @@
 """Serve the whole API locally: `python -m infra.local_stack [--port 8000]`.
 
-An embedded moto server stands in for AWS (tables and queues from template.yaml), the SQS worker runs
-in a background thread, and the providers are offline unless OPENAI_API_KEY is set.
+An embedded moto server stands in for AWS (tables and queues from template.yaml), the evaluation worker
+and the cleanup schedule run in a process of their own (infra.local_workers), and the providers are
+offline unless OPENAI_API_KEY is set.
 """
 
 import argparse
@@ -9,31 +10,8 @@ import json
 import logging
 import os
 import signal
-import threading
-from collections.abc import Callable
 
-
-class Every:
-    """Calls `fn` every `seconds` on a daemon thread (the local stand-in for an EventBridge schedule)."""
-
-    def __init__(self, seconds: float, fn: Callable[[], object]) -> None:
-        self.seconds, self.fn = seconds, fn
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="schedule", daemon=True)
-
-    def start(self) -> "Every":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.seconds):
-            try:
-                self.fn()
-            except Exception:
-                logging.getLogger("local_stack").exception("scheduled run failed")
+from infra import local_workers
 
 
 def main() -> None:
@@ -53,14 +31,11 @@ def main() -> None:
         help="port of the embedded AWS stand-in (0: any free port)",
     )
     args = parser.parse_args()
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format=local_workers.LOG_FORMAT)
 
     logging.getLogger("botocore").setLevel(logging.WARNING)  # credential and endpoint notices on every client
 
     from infra import aws_standin
-    from infra import template as tpl
 
     # uvicorn handles SIGINT and SIGTERM while it serves, then restores the handlers it found and raises
     # the signal again: with Python's default SIGTERM handler that kills the process before the `finally`
@@ -69,7 +44,7 @@ def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _exit_on_signal)
 
-    standin = poller = cleaner = state = None
+    standin = workers = state = None
     try:
         standin = aws_standin.start(args.aws_port, own_process=True)
         aws_standin.apply_env(standin.env)
@@ -79,19 +54,12 @@ def main() -> None:
 
         from infra.admin import LOCAL_STATE
         from infra.cors import add_cors
-        from infra.sqs_poller import SqsPoller
+        from interview_core import wiring
         from interview_core.api.full import build
         from interview_core.settings import get_settings
-        from interview_core.workers import cleanup, evaluate
 
-        # as many evaluations at once as the deployed event source runs (its MaximumConcurrency)
-        workers = int(tpl.parameter_defaults(tpl.load())["EvaluationWorkerConcurrency"])
-        poller = SqsPoller(standin.queue_urls["EvaluationQueue"], evaluate.handle, workers=workers).start()
-        cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
-        # The offline grader's model (~1 s) loads before the API serves, not when the first report is due.
-        from interview_core import wiring
-
-        wiring.language_model().warm()
+        workers = local_workers.start(standin.queue_urls["EvaluationQueue"], args.cleanup_every)
+        wiring.language_model().warm()  # POST /evaluate-answers grades in the API's process
         # What this process runs with: the template's values unless the user exported others, and the
         # access-control mode as the app resolves it.
         admin_env = {
@@ -118,10 +86,8 @@ def main() -> None:
     finally:
         if state:  # only the file this process wrote
             state.unlink(missing_ok=True)
-        if cleaner:
-            cleaner.stop()
-        if poller:
-            poller.stop()
+        if workers:
+            local_workers.stop(workers)
         if standin:
             standin.stop()
         logging.getLogger("local_stack").info("stopped")

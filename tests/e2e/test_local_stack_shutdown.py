@@ -54,14 +54,14 @@ def test_a_signal_stops_the_stack_and_removes_its_state_file(tmp_path: Path, sig
     assert after.returncode != 0 and "no local stack is running" in after.stderr
 
 
-def stand_in_of(stack: int) -> int:
-    """The AWS stand-in's process, a child of the stack's."""
+def child_of(stack: int, module: str) -> int:
+    """The stack's child process that runs `module` (the AWS stand-in, the workers)."""
     children = [
         int(c)
         for task in Path(f"/proc/{stack}/task").iterdir()
         for c in (task / "children").read_text().split()
     ]
-    return next(c for c in children if b"infra.aws_standin" in Path(f"/proc/{c}/cmdline").read_bytes())
+    return next(c for c in children if module.encode() in Path(f"/proc/{c}/cmdline").read_bytes())
 
 
 def running(pid: int) -> bool:
@@ -71,15 +71,17 @@ def running(pid: int) -> bool:
         return False
 
 
-def test_the_aws_stand_in_ends_with_the_stack_even_when_the_stack_is_killed(tmp_path: Path) -> None:
-    """The stand-in runs in its own process; a stack that cannot clean up (SIGKILL, a crash) leaves no
-    moto server behind holding memory and a port."""
+def test_the_aws_stand_in_and_the_workers_end_with_the_stack_even_when_the_stack_is_killed(
+    tmp_path: Path,
+) -> None:
+    """The stand-in and the workers run in their own processes; a stack that cannot clean up (SIGKILL, a
+    crash) leaves no moto server holding memory and a port, and no worker polling a queue that is gone."""
     with local_stack_process(tmp_path / "stack.log") as (_base, proc):
-        moto = stand_in_of(proc.pid)
-        assert running(moto)
+        children = [child_of(proc.pid, m) for m in ("infra.aws_standin", "infra.local_workers")]
+        assert all(map(running, children))
         proc.kill()
         proc.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while running(moto) and time.monotonic() < deadline:
+        while any(map(running, children)) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not running(moto)
+        assert not any(map(running, children))
