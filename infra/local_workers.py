@@ -75,6 +75,9 @@ def _serve() -> None:
     parser.add_argument("--cleanup-every", type=float, required=True, help="seconds between cleanup runs")
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C reaches the whole group: the stack stops us
+    # In AWS the worker has CPUs of its own; here it shares the API's, and a report may come a little later
+    # where a request must not wait behind a batch of grading.
+    os.nice(10)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format=LOG_FORMAT)
     logging.getLogger("botocore").setLevel(logging.WARNING)
 
