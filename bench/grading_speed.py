@@ -1,5 +1,5 @@
 """What grading an answer costs the offline grader, in a fresh process as a cold worker has it: the bank's
-rubrics embedded ahead of time (grading/rubric_vectors.npz) or on the spot, with one BLAS thread
+rubrics embedded ahead of time (interview_grading_data/rubric_vectors.npz) or on the spot, with one BLAS thread
 (OPENBLAS_NUM_THREADS=1, as the template sets) or OpenBLAS's default pool.
 
     .venv/bin/python bench/grading_speed.py [--questions 30] [--runs 2]
@@ -68,7 +68,9 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.questions <= 110:
         parser.error("--questions must be 1-110 (the bank has 240 questions, two sets are graded)")
-    print(f"ms per answer to an unseen bank question ({args.questions} questions each way, best of {args.runs})")
+    print(
+        f"ms per answer to an unseen bank question ({args.questions} questions each way, best of {args.runs})"
+    )
     print(f"{'rubric vectors':<16}{'BLAS threads':<14}{'alone p50':>10}{'5 at once':>11}")
     rows = {}
     for vectors in ("computed", "known"):

@@ -1,5 +1,5 @@
 """Embeds the question bank's rubrics ahead of time: `python -m infra.rubric_vectors` writes
-shared/interview_core/grading/rubric_vectors.npz, which the encoder serves instead of computing.
+shared/interview_grading_data/rubric_vectors.npz, which the encoder serves instead of computing.
 
 A question's reference answer, key points and expected claims are the same for every answer, yet embedding
 them was most of the CPU of grading a bank question for the first time in a process (~0.5-1 s each, every
@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from interview_core.grading.encoder import KNOWN_VECTORS, Encoder, model_version
+from interview_core.grading.encoder import Encoder, model_version, vectors_file
 from interview_core.grading.grader import rubric_texts
 from interview_core.providers.offline import bank_questions, rubric_of
 
@@ -27,15 +27,16 @@ def main() -> None:
     texts = bank_texts()
     started = time.perf_counter()
     vectors = Encoder().embed(texts)
+    path = vectors_file()
     np.savez_compressed(
-        KNOWN_VECTORS,
+        path,
         texts=np.array(texts),
         vectors=vectors.astype(np.float16),
         model=np.array(model_version()),
     )
     print(
-        f"{len(texts)} texts embedded in {time.perf_counter() - started:.0f} s: {KNOWN_VECTORS} "
-        f"({KNOWN_VECTORS.stat().st_size / 1e6:.1f} MB)",
+        f"{len(texts)} texts embedded in {time.perf_counter() - started:.0f} s: {path} "
+        f"({path.stat().st_size / 1e6:.1f} MB)",
         file=sys.stderr,
     )
 

@@ -191,6 +191,7 @@ print("RESULT " + json.dumps({
     "cosine": float(a @ b), "encoder": encoder.__file__, "zip": str(encoder.model_zip()),
     "numpy": sys.modules["numpy"].__file__, "tokenizers": sys.modules["tokenizers"].__file__,
     "imported_model_package": "all_minilm_l6_v2" in sys.modules, "seconds": time.perf_counter() - started,
+    "vectors": str(encoder.vectors_file()), "known": len(encoder.shared_encoder()._known),
 }))
 """
 
@@ -226,7 +227,8 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
         assert abs(out["cosine"] - 0.7553) < 0.002, (logical_id, out)
         assert out["imported_model_package"] is False
         assert Path(out["encoder"]).is_relative_to(build_dir / "CoreLayer"), out
-        for key in ("zip", "numpy", "tokenizers"):
+        assert out["known"] > 3000, (logical_id, out)  # the bank's rubric vectors
+        for key in ("zip", "numpy", "tokenizers", "vectors"):
             assert Path(out[key]).is_relative_to(grading), (logical_id, key, out)
 
 

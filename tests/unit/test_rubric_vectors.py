@@ -1,21 +1,21 @@
-"""The bank's rubrics embedded ahead of time (grading/rubric_vectors.npz) are the bank's, current, and grade
-exactly as vectors computed on the spot."""
+"""The bank's rubrics embedded ahead of time (interview_grading_data/rubric_vectors.npz) are the bank's,
+current, and grade exactly as vectors computed on the spot."""
 
 import numpy as np
 import pytest
 
 from infra.rubric_vectors import bank_texts
 from interview_core.grading.encoder import (
-    KNOWN_VECTORS,
     Encoder,
     known_vectors,
     model_version,
     shared_encoder,
+    vectors_file,
 )
 from interview_core.grading.grader import Grader
 from interview_core.providers.offline import bank_questions, rubric_of
 
-REGENERATE = "the question bank changed: run `python -m infra.rubric_vectors` and commit rubric_vectors.npz"
+REGENERATE = "the bank changed: run `python -m infra.rubric_vectors` and commit its rubric_vectors.npz"
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def computed() -> Encoder:
 
 
 def test_the_stored_vectors_are_the_current_banks_rubrics_for_this_model() -> None:
-    with np.load(KNOWN_VECTORS) as stored:
+    with np.load(vectors_file()) as stored:
         assert str(stored["model"]) == model_version()
         assert sorted(map(str, stored["texts"])) == bank_texts(), REGENERATE
     assert len(shared_encoder()._known) == len(bank_texts()), "the shared encoder serves them"

