@@ -8,6 +8,7 @@ its input closes, which is also what happens when the stack dies.
 """
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -90,6 +91,7 @@ def _serve() -> None:
     wiring.language_model().warm()  # the grader's model (~1 s) loads now, not when the first report is due
     poller = SqsPoller(args.queue_url, evaluate.handle, workers=workers).start()
     cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
+    gc.freeze()  # what startup built (the grader's model, botocore's models): full collections skip it
     print("ready", flush=True)
     sys.stdin.read()
     cleaner.stop()
