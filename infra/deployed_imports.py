@@ -86,8 +86,9 @@ def function_requirements(code_uri: str) -> list[str]:
     from infra import template as tpl
 
     template = tpl.load()
+    # every requirements file the layer's build installs (GradingLayer's model has one of its own)
     layers = {
-        name: ROOT / props["ContentUri"] / "requirements.txt"
+        name: sorted((ROOT / props["ContentUri"]).glob("*requirements.txt"))
         for name, props in tpl.resources(template, "AWS::Serverless::LayerVersion").items()
     }
     function = next(
@@ -96,4 +97,4 @@ def function_requirements(code_uri: str) -> list[str]:
         if props["CodeUri"].rstrip("/") == code_uri.rstrip("/")
     )
     refs = [*template["Globals"]["Function"].get("Layers", []), *function.get("Layers", [])]
-    return [req for ref in refs for req in _requirements(layers[ref["Ref"]])]
+    return [req for ref in refs for path in layers[ref["Ref"]] for req in _requirements(path)]
