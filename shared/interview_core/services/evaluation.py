@@ -424,6 +424,15 @@ class EvaluationService:
         return session, CandidateReport.of(report, session.report_share, rubric)
 
 
+def report_pdf(session: Session, report: Report | CandidateReport) -> bytes:
+    """The report as readable_report gave it, as a PDF; the organisation's names the candidate."""
+    from interview_core import report_pdf as pdf  # fpdf2: only when a PDF is asked for
+
+    if isinstance(report, CandidateReport):
+        return pdf.render_candidate_report(report)
+    return pdf.render_report(report, session.candidate if session.kind == "recruiter" else None)
+
+
 def _is_recruiters_candidate(caller: Caller | None, session: Session) -> bool:
     return caller is not None and caller.is_candidate and session.kind == "recruiter"
 
