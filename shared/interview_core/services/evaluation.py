@@ -23,6 +23,7 @@ from interview_core.domain import (
     Question,
     QuestionScore,
     Report,
+    ReportShare,
     RunResult,
     Session,
     SpeakingInsights,
@@ -411,17 +412,22 @@ class EvaluationService:
             return session, report.with_candidate_tests()
         if not _is_recruiters_candidate(caller, session):
             return session, report
-        rubric = [
-            t
-            for q in session.questions
-            for t in (
-                q.reference_answer,
-                q.coding.reference_solution if q.coding else None,
-                *(k.point for k in q.key_points),
-            )
-            if t
-        ]
-        return session, CandidateReport.of(report, session.report_share, rubric)
+        return session, candidate_report(session, report, session.report_share)
+
+
+def candidate_report(session: Session, report: Report, share: ReportShare) -> CandidateReport:
+    """What a candidate may read under `share`: feedback that quotes the rubric left out."""
+    rubric = [
+        t
+        for q in session.questions
+        for t in (
+            q.reference_answer,
+            q.coding.reference_solution if q.coding else None,
+            *(k.point for k in q.key_points),
+        )
+        if t
+    ]
+    return CandidateReport.of(report, share, rubric)
 
 
 def report_pdf(session: Session, report: Report | CandidateReport) -> bytes:
