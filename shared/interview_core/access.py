@@ -104,6 +104,14 @@ ROUTES: dict[str, Rule] = {
     "GET /api/reports/{session_id}": Rule(
         _BOTH, "candidate: only what the organisation released (release-report), never the integrity details"
     ),
+    "POST /api/reports/{session_id}/share": Rule(
+        _ORG, "a recruiter session's report once released (release-report); links expire in 1-30 days"
+    ),
+    "DELETE /api/reports/{session_id}/share": Rule(_ORG, "revokes every link of the report"),
+    "GET /api/shared-reports/{token}": Rule(
+        _ANYONE, "the link's token: what the candidate may read, until it expires or is revoked"
+    ),
+    "GET /r/{token}": Rule(_ANYONE, "the same, as a page for browsers"),
     "POST /api/parallel_interview/create": Rule(_ORG),
     "GET /api/parallel_interview/sessions": Rule(_ORG),
     "GET /api/parallel_interview/session/{session_id}": Rule(_ORG),

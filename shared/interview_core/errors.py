@@ -49,6 +49,11 @@ class ApiKeyNotFound(NotFound):
         super().__init__(f"No API key {key_id} in organisation {org_id}")
 
 
+class ShareLinkNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("This link has expired, was revoked, or never existed")
+
+
 class SessionNotActive(InterviewError):
     """Not in progress: not started yet, completed or abandoned."""
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from interview_core.services.proctoring import ProctoringService
     from interview_core.services.recruiter import RecruiterService
     from interview_core.services.retention import RetentionService
+    from interview_core.services.sharing import ReportSharing
     from interview_core.services.voice import VoiceService
     from interview_core.store import SessionStore
 
@@ -153,6 +154,13 @@ def evaluation_service() -> "EvaluationService":
     )
 
 
+@cache
+def sharing_service() -> "ReportSharing":
+    from interview_core.services.sharing import ReportSharing
+
+    return ReportSharing(_store())
+
+
 def reset() -> None:
     """Forget everything built from settings and the environment (tests change both)."""
     from interview_core import aws, settings
@@ -162,6 +170,7 @@ def reset() -> None:
         _store,
         interview_service,
         evaluation_service,
+        sharing_service,
         retention_service,
         voice_service,
         api_keys,

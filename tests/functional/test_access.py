@@ -56,6 +56,12 @@ SAMPLES: dict[str, Sample] = {
     "POST /generate-questions": lambda ids: ("POST", "/generate-questions", {"json_body": {}}),
     "POST /evaluate-answers": lambda ids: ("POST", "/evaluate-answers", {"json_body": []}),
     "GET /api/reports/{session_id}": lambda ids: ("GET", f"/api/reports/{ids['recruiter']}", {}),
+    "POST /api/reports/{session_id}/share": lambda ids: (
+        "POST", f"/api/reports/{ids['recruiter']}/share", {"json_body": {"expires_in_days": 0}}
+    ),
+    "DELETE /api/reports/{session_id}/share": lambda ids: ("DELETE", f"/api/reports/{ids['recruiter']}/share", {}),
+    "GET /api/shared-reports/{token}": lambda ids: ("GET", "/api/shared-reports/" + "x" * 43, {}),
+    "GET /r/{token}": lambda ids: ("GET", "/r/" + "x" * 43, {}),
     "POST /api/parallel_interview/create": lambda ids: ("POST", f"{P}/create", {"json_body": {}}),
     "GET /api/parallel_interview/sessions": lambda ids: ("GET", f"{P}/sessions", {}),
     "GET /api/parallel_interview/session/{session_id}": lambda ids: ("GET", f"{P}/session/{ids['recruiter']}", {}),

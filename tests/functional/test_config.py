@@ -102,6 +102,12 @@ def test_recruiter_limits_are_what_the_recruiter_routes_validate(
     job_question_type = schemas["QuestionIn"]["properties"]["type"]["anyOf"]
     assert r["question_types"] == next(s for s in job_question_type if "enum" in s)["enum"]
     assert r["report_shares"] == schemas["ReleaseReportRequest"]["properties"]["share"]["enum"]
+    days = schemas["ShareReportRequest"]["properties"]["expires_in_days"]
+    assert r["share_link_days"] == {
+        "minimum": days["minimum"],
+        "maximum": days["maximum"],
+        "default": days["default"],
+    }
     listing = openapi["paths"]["/api/parallel_interview/sessions"]["get"]["parameters"]
     assert r["statuses"] == _enum(next(p for p in listing if p["name"] == "status")["schema"])
 

@@ -217,7 +217,10 @@ def test_every_route_documents_the_statuses_it_can_return() -> None:
                 assert "HTTPValidationError" not in json.dumps(op["responses"].get("422", {})), where
             if "{session_id}" in path or "{job_id}" in path:
                 assert "404" in codes, where
-            if path not in ("/", "/health", "/api/config"):  # public: no credentials to refuse
+            if "{token}" in path:
+                assert "404" in codes, where  # a share link that expired, was revoked or never existed
+            public = ("/", "/health", "/api/config", "/api/shared-reports/{token}", "/r/{token}")
+            if path not in public:  # public: no credentials to refuse
                 assert "401" in codes, where
     assert {"401", "503"} <= set(paths["/api/livekit/webhook"]["post"]["responses"])
     assert "202" in paths["/api/reports/{session_id}"]["get"]["responses"]

@@ -1,11 +1,14 @@
 """Rubrics wherever a question is written (/evaluate-answers, custom questions, jobs): accepted within their
 limits, refused naming the field, stored with the session, shown to the organisation, and never to the
-candidate over any path they can reach (HTTP with their token, the live channel)."""
+candidate over any path they can reach (HTTP with their token, the live channel, the report as a PDF, a
+share link of it)."""
 
+import io
 import json
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from interview_core import wiring
 from interview_core.contracts import Rubric
@@ -107,6 +110,14 @@ def test_the_rubric_never_reaches_the_candidate(
         assert acme.post(f"{P}/session/{sid}/release-report", json={"share": share}).status_code == 200
         seen(f"report ({share})", candidate.get(f"/api/reports/{sid}"))
         messages += gateway.send(conn, {"type": "state"})
+        pdf = candidate.get(f"/api/reports/{sid}", query={"format": "pdf"})
+        assert pdf.status_code == 200
+        bodies[f"report pdf ({share})"] = "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages
+        )
+        token = acme.post(f"/api/reports/{sid}/share").json()["token"]  # a link anyone may be forwarded
+        seen(f"share link ({share})", ApiGateway().get(f"/api/shared-reports/{token}"))
+        seen(f"share page ({share})", ApiGateway().get(f"/r/{token}"))
     assert "report_ready" in [m["type"] for m in messages]
     bodies["live channel"] = json.dumps(messages)
 

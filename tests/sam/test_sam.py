@@ -168,7 +168,15 @@ def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_di
     no mtime the zip gives the source can make Python skip it."""
     import importlib.util
 
-    for layer in ("CoreLayer", "LlmLayer", "LiveKitLayer", "EmailLayer", "DocumentLayer", "GradingLayer"):
+    for layer in (
+        "CoreLayer",
+        "LlmLayer",
+        "LiveKitLayer",
+        "EmailLayer",
+        "DocumentLayer",
+        "ReportLayer",
+        "GradingLayer",
+    ):
         root = build_dir / layer / "python"
         sources = [f for f in root.rglob("*.py") if f.is_file()]
         assert len(sources) > 10, layer

@@ -34,6 +34,7 @@ from interview_core.errors import (
     RunLimitReached,
     SessionNotActive,
     SessionNotFound,
+    ShareLinkNotFound,
     Unauthorized,
     WebhookRejected,
 )
@@ -47,6 +48,7 @@ ANSWERED_AS: dict[type[InterviewError], tuple[int, str]] = {
     NotFound: (404, "not_found"),
     JobNotFound: (404, "not_found"),
     ApiKeyNotFound: (404, "not_found"),
+    ShareLinkNotFound: (404, "not_found"),
     SessionNotActive: (400, "not_active"),
     AnswerConflict: (409, "conflict"),
     IllegalTransition: (409, "illegal_state"),
@@ -72,6 +74,7 @@ SAMPLES: list[InterviewError] = [
     NotFound("Upload not found"),
     JobNotFound("j-1"),
     ApiKeyNotFound("k-1", "acme"),
+    ShareLinkNotFound(),
     SessionNotActive(),
     AnswerConflict("Question 2 is not the current question; the current one is 1"),
     IllegalTransition("Session already started"),

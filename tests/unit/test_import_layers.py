@@ -35,6 +35,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
             "interview_core.audio",
             "interview_core.faces",
             "interview_core.documents",
+            "interview_core.report_pdf",
             "interview_core.insights",
             "interview_core.grading",
         )

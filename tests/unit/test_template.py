@@ -105,6 +105,7 @@ def test_livekit_and_opencv_load_only_where_they_are_used() -> None:
     }
     assert _with_layer("VisionLayer") == {"CaptureReferenceFaceFunction", "ProctoringSnapshotFunction"}
     assert _with_layer("DocumentLayer") == {"ResumeTextFunction"}  # pypdf
+    assert _with_layer("ReportLayer") == {"GetReportFunction"}  # fpdf2
 
 
 def test_deployments_require_api_keys_by_default_and_keep_secrets_in_ssm() -> None:

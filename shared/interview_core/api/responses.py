@@ -35,7 +35,7 @@ DEPENDENCY_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
 }
 
 # Path parameters naming something that may not exist (or belong to another organisation).
-LOOKED_UP = {"session_id", "job_id"}
+LOOKED_UP = {"session_id", "job_id", "token"}  # token: a report's share link
 
 
 def documented(*codes: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:

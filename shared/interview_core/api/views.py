@@ -20,6 +20,12 @@ def report_url(request: Request, session_id: str) -> str:
     return f"{base.rstrip('/')}/api/reports/{session_id}"
 
 
+def share_urls(request: Request, token: str) -> tuple[str, str]:
+    """A share link's page (for browsers) and its JSON, absolute as report_url is."""
+    base = (get_settings().public_base_url or str(request.base_url)).rstrip("/")
+    return f"{base}/r/{token}", f"{base}/api/shared-reports/{token}"
+
+
 def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionResponse | CompletedResponse:
     s = outcome.session
     if outcome.completed:

@@ -371,6 +371,7 @@ class Session(Model):
     livekit: LiveKitRoom | None = None
     livekit_participants: int = 0  # joins minus leaves, from LiveKit's signed webhooks
     report_share: ReportShare = "none"  # set by the organisation (release-report, or its job's default)
+    share_epoch: int = 0  # share links made before the current epoch are revoked (DELETE .../share)
     # Practice sessions fitted to a role: shown to the organisation that owns the session, never logged.
     job_description: str | None = None
     resume_text: str | None = None
@@ -506,6 +507,21 @@ class Report(Model):
             q.model_copy(update={"tests": q.tests.for_candidate()}) if q.tests else q for q in self.questions
         ]
         return self.model_copy(update={"questions": questions})
+
+
+MIN_SHARE_DAYS = 1
+MAX_SHARE_DAYS = 30
+DEFAULT_SHARE_DAYS = 7
+
+
+class ShareLink(Model):
+    """A read-only link to a report, stored under the SHA-256 of its token (never the token itself)."""
+
+    session_id: str
+    org_id: str
+    epoch: int  # the session's share_epoch when it was made: revoking moves the session's on
+    created_at: str
+    expires_at: int  # epoch seconds; also the item's TTL
 
 
 STRENGTH_THRESHOLD = 7  # a score from which an answer counts among the strengths

@@ -321,6 +321,11 @@ def share_report(session: Session, share: ReportShare) -> Change:
     return _set(session, {"report_share": share})
 
 
+def revoke_share_links(session: Session) -> Change:
+    """Every share link made so far stops working: each names the epoch it was made in."""
+    return _set(session, add={"share_epoch": 1})
+
+
 def give_consent(session: Session) -> Change | None:
     """Once: None when consent was given already, so repeating it changes nothing."""
     return None if session.consent_received else _set(session, {"consent_received": True})

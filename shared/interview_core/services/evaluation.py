@@ -23,6 +23,7 @@ from interview_core.domain import (
     Question,
     QuestionScore,
     Report,
+    ReportShare,
     RunResult,
     Session,
     SpeakingInsights,
@@ -411,17 +412,31 @@ class EvaluationService:
             return session, report.with_candidate_tests()
         if not _is_recruiters_candidate(caller, session):
             return session, report
-        rubric = [
-            t
-            for q in session.questions
-            for t in (
-                q.reference_answer,
-                q.coding.reference_solution if q.coding else None,
-                *(k.point for k in q.key_points),
-            )
-            if t
-        ]
-        return session, CandidateReport.of(report, session.report_share, rubric)
+        return session, candidate_report(session, report, session.report_share)
+
+
+def candidate_report(session: Session, report: Report, share: ReportShare) -> CandidateReport:
+    """What a candidate may read under `share`: feedback that quotes the rubric left out."""
+    rubric = [
+        t
+        for q in session.questions
+        for t in (
+            q.reference_answer,
+            q.coding.reference_solution if q.coding else None,
+            *(k.point for k in q.key_points),
+        )
+        if t
+    ]
+    return CandidateReport.of(report, share, rubric)
+
+
+def report_pdf(session: Session, report: Report | CandidateReport) -> bytes:
+    """The report as readable_report gave it, as a PDF; the organisation's names the candidate."""
+    from interview_core import report_pdf as pdf  # fpdf2: only when a PDF is asked for
+
+    if isinstance(report, CandidateReport):
+        return pdf.render_candidate_report(report)
+    return pdf.render_report(report, session.candidate if session.kind == "recruiter" else None)
 
 
 def _is_recruiters_candidate(caller: Caller | None, session: Session) -> bool:

@@ -5,11 +5,13 @@ Items (pk / sk):
   SESSION#<id> / REPORT        the evaluation report (kept apart: it is large and written once)
   SESSION#<id> / EVENT#<ms>#<n> proctoring events (timeline), kept apart so the session item stays small
   COUNTER#<scope> / SHARD#nn   session counts per status, sharded so no counter item becomes a hot key
+  SHARE#<sha256> / META        a report's share link, by its token's hash (shares)
 
 One part per concern, each over the same table and the same write path (`table.Table.apply`, which turns a
 domain Change into one call) and the same codec: `sessions` (reads), `listings` (counts and the
 organisation's listings), `proctoring` (the event log), `leases` (the evaluation lease and the report),
-`cleanup` (the due index and erasure). `SessionStore` is all of them, for the services' wiring.
+`cleanup` (the due index and erasure), `shares` (report share links). `SessionStore` is all of them, for
+the services' wiring.
 """
 
 from interview_core.domain.transitions import (
@@ -26,6 +28,7 @@ from interview_core.store.leases import EvaluationLeases
 from interview_core.store.listings import COUNTED_FIELDS, LIST_INDEX, STATUS_INDEX, Listings
 from interview_core.store.proctoring import DROPPED_EVENTS, ProctoringLog
 from interview_core.store.sessions import Sessions
+from interview_core.store.shares import ShareLinks
 from interview_core.store.table import (
     DUE_SHARDS,
     META,
@@ -65,5 +68,5 @@ __all__ = [
 ]
 
 
-class SessionStore(Sessions, Listings, ProctoringLog, EvaluationLeases, CleanupIndex):
+class SessionStore(Sessions, Listings, ProctoringLog, EvaluationLeases, CleanupIndex, ShareLinks):
     """Every part of the store over one table, as the services are wired with it."""

@@ -24,12 +24,15 @@ from interview_core.contracts import (
 from interview_core.documents import MAX_DOCUMENT_BYTES
 from interview_core.domain import (
     COUNTED_STATES,
+    DEFAULT_SHARE_DAYS,
     DEFAULT_TIME_LIMIT_MS,
     MAX_ANSWER_CHARS,
     MAX_CODE_RUNS,
     MAX_CODING_CHARS,
     MAX_SESSION_CODING_CHARS,
+    MAX_SHARE_DAYS,
     MAX_TOPIC_CHARS,
+    MIN_SHARE_DAYS,
     CodingLanguage,
     Difficulty,
     QuestionType,
@@ -74,6 +77,7 @@ class RecruiterConfig(Model):
     question_types: list[QuestionType]
     statuses: list[str] = Field(description="The values GET /api/parallel_interview/sessions filters by")
     report_shares: list[ReportShare]
+    share_link_days: Range = Field(description="POST /api/reports/{id}/share's expires_in_days")
     max_questions: Range
     text_question_timer: Range = Field(description="Seconds")
     coding_question_timer: Range = Field(description="Seconds")
@@ -173,6 +177,7 @@ def _config() -> ConfigResponse:
             question_types=list(get_args(QuestionType)),
             statuses=[status.value for status in COUNTED_STATES],
             report_shares=list(get_args(ReportShare)),
+            share_link_days=Range(minimum=MIN_SHARE_DAYS, maximum=MAX_SHARE_DAYS, default=DEFAULT_SHARE_DAYS),
             # a job with no questions of its own generates them: a session still has at least one
             max_questions=Range(minimum=questions.get("minItems", 1), maximum=questions["maxItems"]),
             text_question_timer=_range(timers, "text_question_timer"),

@@ -1,12 +1,14 @@
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.schemas import ErrorResponse, ReportPendingResponse
 from interview_core.api.views import report_url
 from interview_core.domain import CandidateReport, EvaluationStatus, Report
-from interview_core.services.evaluation import EvaluationService
+from interview_core.services.evaluation import EvaluationService, report_pdf
 from interview_core.wiring import evaluation_service
 
 router = APIRouter(tags=["reports"])
@@ -23,8 +25,10 @@ _PENDING_DETAIL = {
     response_model=Report | CandidateReport,
     summary="A session's evaluation report",
     description="The full report for the organisation (and a practice session's owner). A recruiter "
-    "session's candidate reads only what the organisation released with release-report (CandidateReport).",
+    "session's candidate reads only what the organisation released with release-report (CandidateReport). "
+    "format=pdf: the same report, as the caller may read it, as a PDF (a 202 while pending stays JSON).",
     responses={
+        200: {"content": {"application/pdf": {}}},
         202: {"model": ReportPendingResponse, "description": "Not ready yet"},
         403: {"model": ErrorResponse, "description": "A candidate, before the organisation released it"},
         404: {"model": ErrorResponse},
@@ -35,8 +39,15 @@ def get_report(
     session_id: str,
     service: EvaluationService = Depends(evaluation_service),
     who: Caller = Depends(caller),
-) -> Report | CandidateReport | JSONResponse:
+    output: Literal["json", "pdf"] = Query("json", alias="format", description="pdf: the report as a PDF"),
+) -> Report | CandidateReport | Response:
     session, report = service.readable_report(session_id, who)
+    if report is not None and output == "pdf":
+        return Response(
+            report_pdf(session, report),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="report-{session_id}.pdf"'},
+        )
     if report is not None:
         return report
     detail = _PENDING_DETAIL.get(session.evaluation_status, "The evaluation is queued")
