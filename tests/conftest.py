@@ -75,3 +75,16 @@ def acme(gateway: WebSocketGateway, monkeypatch: pytest.MonkeyPatch) -> ApiGatew
     wiring.reset()
     key, _ = wiring.api_keys().create("acme", "tests")
     return ApiGateway({"x-api-key": key})
+
+
+@pytest.fixture
+def orgs(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> dict[str, ApiGateway]:
+    """Access control on (the deployed default), two organisations with a key each."""
+    from interview_core import wiring
+
+    monkeypatch.setenv("AUTH_REQUIRED", "true")
+    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
+    wiring.reset()
+    acme, _ = wiring.api_keys().create("acme", "tests")
+    globex, _ = wiring.api_keys().create("globex", "tests")
+    return {"acme": ApiGateway({"x-api-key": acme}), "globex": ApiGateway({"x-api-key": globex})}

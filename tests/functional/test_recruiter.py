@@ -2,7 +2,6 @@
 
 import logging
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,17 +11,6 @@ from tests.support.apigw import ApiGateway
 
 P = "/api/parallel_interview"
 CANDIDATE = {"name": "Jane Candidate", "email": "jane.candidate@example.com", "phone": "+1 555 0100"}
-
-
-@pytest.fixture
-def orgs(aws, monkeypatch) -> Iterator[dict[str, ApiGateway]]:
-    """Access control on (the deployed default), two organisations with a key each."""
-    monkeypatch.setenv("AUTH_REQUIRED", "true")
-    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
-    wiring.reset()
-    acme, _ = wiring.api_keys().create("acme", "tests")
-    globex, _ = wiring.api_keys().create("globex", "tests")
-    yield {"acme": ApiGateway({"x-api-key": acme}), "globex": ApiGateway({"x-api-key": globex})}
 
 
 def create(api: ApiGateway, **extra) -> dict:

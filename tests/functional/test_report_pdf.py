@@ -2,13 +2,10 @@
 (fpdf2), read back with pypdf. Same access and withholding as the JSON report; candidates' text is text."""
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
-from interview_core import wiring
 from tests.functional.test_coding_scores import HIDDEN, REVERSE
 from tests.support.apigw import ApiGateway, Response
 
@@ -22,16 +19,6 @@ HOSTILE = (
     + "word " * 500
 )
 LONG_CODE = "def reverse(items):\n    # " + ")Tj <b>" * 690 + "\n    return items[::-1]\n"  # 5,000: the cap
-
-
-@pytest.fixture
-def orgs(aws, monkeypatch) -> Iterator[dict[str, ApiGateway]]:
-    monkeypatch.setenv("AUTH_REQUIRED", "true")
-    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
-    wiring.reset()
-    acme, _ = wiring.api_keys().create("acme", "tests")
-    globex, _ = wiring.api_keys().create("globex", "tests")
-    yield {"acme": ApiGateway({"x-api-key": acme}), "globex": ApiGateway({"x-api-key": globex})}
 
 
 def recruiter_session(org: ApiGateway, aws: Any, answers: list[str] | None = None) -> tuple[str, ApiGateway]:
