@@ -4,7 +4,6 @@ through API Gateway events: the candidate's view without a key, for as long as t
 import html
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,7 @@ from tests.support.apigw import ApiGateway, invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = ApiGateway()
-
-
-@pytest.fixture
-def orgs(aws, monkeypatch) -> Iterator[dict[str, ApiGateway]]:
-    monkeypatch.setenv("AUTH_REQUIRED", "true")
-    monkeypatch.setenv("API_KEY_CACHE_SECONDS", "0")
-    wiring.reset()
-    acme, _ = wiring.api_keys().create("acme", "tests")
-    globex, _ = wiring.api_keys().create("globex", "tests")
-    yield {"acme": ApiGateway({"x-api-key": acme}), "globex": ApiGateway({"x-api-key": globex})}
+REVOKED = "This link has expired, was revoked, or never existed"
 
 
 def share(org: ApiGateway, sid: str, **body: Any) -> dict[str, Any]:
@@ -116,11 +106,10 @@ def test_revoking_ends_every_link_and_a_new_one_works(orgs, aws) -> None:
     r = acme.delete(f"/api/reports/{sid}/share")
     assert r.status_code == 200 and r.json()["session_id"] == sid
     for link in (first, second):
-        for path in (f"/api/shared-reports/{link['token']}", f"/r/{link['token']}"):
-            gone = NOBODY.get(path)
-            assert gone.status_code == 404 and gone.json() == {
-                "detail": "This link has expired, was revoked, or never existed"
-            }
+        gone = NOBODY.get(f"/api/shared-reports/{link['token']}")
+        assert gone.status_code == 404 and gone.json() == {"detail": REVOKED}
+        page = NOBODY.get(f"/r/{link['token']}")
+        assert page.status_code == 404 and REVOKED in page.text
     third = share(acme, sid)
     assert NOBODY.get(f"/api/shared-reports/{third['token']}").status_code == 200
 
@@ -148,7 +137,9 @@ def test_erasing_the_session_ends_its_links(orgs, aws, delete: str) -> None:
     else:
         wiring.retention_service().erase(sid)
     assert NOBODY.get(f"/api/shared-reports/{link['token']}").status_code == 404
-    assert NOBODY.get(f"/r/{link['token']}").status_code == 404
+    gone = NOBODY.get(f"/r/{link['token']}")  # a person who follows the link reads a page, not JSON
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("text/html"), gone.text
+    assert REVOKED in gone.text
 
 
 def test_a_practice_delete_ends_its_links(api: ApiGateway, aws) -> None:

@@ -65,3 +65,7 @@ def page(report: CandidateReport, expires_at: str) -> str:
 
 def pending_page() -> str:
     return _doc("Report not ready", "<h1>The report is not ready yet</h1><p>Try again in a minute.</p>")
+
+
+def error_page(detail: str) -> str:
+    return _doc("Report unavailable", f"<h1>This report is not available</h1><p>{_e(detail)}</p>")

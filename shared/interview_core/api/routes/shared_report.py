@@ -7,9 +7,10 @@ from pydantic import Field
 
 from interview_core.api.responses import documented
 from interview_core.api.schemas import ReportPendingResponse
-from interview_core.api.shared_page import page, pending_page
+from interview_core.api.shared_page import error_page, page, pending_page
 from interview_core.api.views import share_urls
 from interview_core.domain import CandidateReport
+from interview_core.errors import InterviewError
 from interview_core.model import Model
 from interview_core.services.sharing import ReportSharing, SharedReport
 from interview_core.wiring import sharing_service
@@ -73,10 +74,21 @@ def shared_report(
     "/r/{token}",
     response_class=HTMLResponse,
     summary="A shared report as a page for browsers (no key)",
-    responses={200: {"content": {"text/html": {}}}, 202: {"content": {"text/html": {}}}, **documented(403)},
+    responses={
+        code: {"content": {"text/html": {}}, "description": description}
+        for code, description in {
+            200: "The report",
+            202: "Not ready yet",
+            403: "The organisation no longer releases it",
+            404: "Expired, revoked or unknown",
+        }.items()
+    },  # fmt: skip
 )
 def shared_report_page(token: str, service: ReportSharing = Depends(sharing_service)) -> HTMLResponse:
-    shared = service.read(token)
+    try:
+        shared = service.read(token)
+    except InterviewError as err:  # a person followed the link: a page, not JSON
+        return HTMLResponse(error_page(err.detail), status_code=err.status, headers=_PAGE_HEADERS)
     if shared.report is None:
         return HTMLResponse(pending_page(), status_code=202, headers={**_PAGE_HEADERS, "Retry-After": "5"})
     return HTMLResponse(page(shared.report, _iso(shared.link.expires_at)), headers=_PAGE_HEADERS)
