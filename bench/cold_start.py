@@ -15,6 +15,7 @@ Mangum, a function the core layer and its own layers, both the runtime's boto3.
 
 import argparse
 import base64
+import compileall
 import json
 import os
 import statistics
@@ -152,6 +153,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.profile:
         args.runs = 1
+
+    # Deployed layers ship compiled (infra/layers/Makefile) and the runtime's packages are compiled; a
+    # checkout's own modules are not, and with PYTHONDONTWRITEBYTECODE every sample would compile them again.
+    for tree in (ROOT / "shared", ROOT / "functions", FLOOR):
+        compileall.compile_dir(tree, quiet=1)  # timestamped, so later edits are not hidden by stale bytecode
 
     standin = aws_standin.start()
     env = {**os.environ, **standin.env, "LLM_PROVIDER": "offline", "POWERTOOLS_LOG_LEVEL": "WARNING"}
