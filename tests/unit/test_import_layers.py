@@ -241,7 +241,7 @@ def test_an_import_against_the_layers_is_named(path: str, source: str, expected:
 def test_imports_down_and_within_a_layer_pass() -> None:
     source = (
         "from interview_core import text, wiring\n"
-        "from interview_core.api.schemas import ErrorResponse\n"
+        "from interview_core.api.error_schemas import ErrorResponse\n"
         "from interview_core.live.channel import LiveChannel\n"
         "from interview_core.api.routes.health import router\n"
     )

@@ -11,8 +11,8 @@ from fastapi import APIRouter
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from interview_core.api.error_schemas import ErrorResponse, ValidationErrorResponse
 from interview_core.api.routing import RecruiterRoute
-from interview_core.api.schemas import ErrorResponse, ValidationErrorResponse
 
 DESCRIPTIONS = {
     202: "Accepted: not ready yet",

@@ -1,7 +1,7 @@
 """Request and response models of the HTTP API (field names are the seeds' contract)."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
@@ -248,16 +248,6 @@ class HealthResponse(Model):
     message: str
     providers: dict[str, str]
     llm: LlmHealth | None = None
-
-
-class ErrorResponse(Model):
-    detail: str
-
-
-class ValidationErrorResponse(ErrorResponse):
-    """The recruiter API's 400 for invalid input: `detail` names each field, `errors` has them one by one."""
-
-    errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SessionDeletedResponse(Model):

@@ -8,22 +8,10 @@ from interview_core.api.schemas import (
     RecordingLink,
     SessionResponse,
 )
+from interview_core.api.urls import report_url
 from interview_core.contracts import candidate_coding
 from interview_core.domain import PRACTICE_STATUS, Session
 from interview_core.services.interview import AnswerOutcome
-from interview_core.settings import get_settings
-
-
-def report_url(request: Request, session_id: str) -> str:
-    """Absolute, so clients can follow it: the configured public URL, else the address the client used."""
-    base = get_settings().public_base_url or str(request.base_url)
-    return f"{base.rstrip('/')}/api/reports/{session_id}"
-
-
-def share_urls(request: Request, token: str) -> tuple[str, str]:
-    """A share link's page (for browsers) and its JSON, absolute as report_url is."""
-    base = (get_settings().public_base_url or str(request.base_url)).rstrip("/")
-    return f"{base}/r/{token}", f"{base}/api/shared-reports/{token}"
 
 
 def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionResponse | CompletedResponse:

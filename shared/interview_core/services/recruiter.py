@@ -111,9 +111,10 @@ class RecruiterService:
                 q.as_question(q.text, q.type or t, q.coding_spec())
                 for q, t in zip(written, types, strict=True)
             ]
-            from interview_core.services.coding import vet  # the sandbox: loaded by the create function only
+            if any(q.coding is not None for q in questions):
+                from interview_core.services.coding import vet  # the sandbox: only for coding questions
 
-            vet(questions)
+                vet(questions)
             title = None
         else:
             raise InvalidRequest("Either questions or job_id is required")

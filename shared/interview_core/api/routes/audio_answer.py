@@ -2,10 +2,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.schemas import (
     AudioCompletedResponse,
     AudioNextQuestionResponse,
-    ErrorResponse,
 )
 from interview_core.api.views import answer_response
 from interview_core.errors import AudioRejected

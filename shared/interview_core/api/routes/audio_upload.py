@@ -2,7 +2,8 @@ from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
-from interview_core.api.schemas import AudioUploadRequest, AudioUploadResponse, ErrorResponse
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import AudioUploadRequest, AudioUploadResponse
 from interview_core.services.voice import VoiceService
 from interview_core.wiring import voice_service
 

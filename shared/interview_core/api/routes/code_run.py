@@ -8,9 +8,9 @@ from pydantic import ConfigDict, Field
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.responses import documented
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.contracts import Code, CodeRunResponse, QuestionNumber
 from interview_core.model import Body
 from interview_core.wiring import coding_service

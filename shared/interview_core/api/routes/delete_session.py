@@ -2,7 +2,8 @@ from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
-from interview_core.api.schemas import ErrorResponse, SessionDeletedResponse
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import SessionDeletedResponse
 from interview_core.services.interview import PRACTICE
 from interview_core.services.retention import RetentionService
 from interview_core.wiring import retention_service

@@ -5,8 +5,9 @@ from fastapi.responses import JSONResponse, Response
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
-from interview_core.api.schemas import ErrorResponse, ReportPendingResponse
-from interview_core.api.views import report_url
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import ReportPendingResponse
+from interview_core.api.urls import report_url
 from interview_core.domain import CandidateReport, EvaluationStatus, Report
 from interview_core.services.evaluation import EvaluationService, report_pdf
 from interview_core.wiring import evaluation_service

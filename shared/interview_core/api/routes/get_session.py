@@ -2,7 +2,8 @@ from fastapi import APIRouter, Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
-from interview_core.api.schemas import ErrorResponse, SessionResponse
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import SessionResponse
 from interview_core.api.views import session_response
 from interview_core.services.interview import InterviewService
 from interview_core.services.voice import VoiceService

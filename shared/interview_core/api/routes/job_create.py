@@ -2,10 +2,10 @@ from fastapi import Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import CreateJobRequest
 from interview_core.api.responses import documented
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobStore
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer

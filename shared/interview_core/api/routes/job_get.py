@@ -2,8 +2,8 @@ from fastapi import Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.jobs import Job, JobStore
 from interview_core.wiring import job_store
 

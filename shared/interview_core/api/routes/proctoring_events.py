@@ -2,10 +2,10 @@ from fastapi import Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import ProctoringEventsRequest, ProctoringEventsResponse
 from interview_core.api.responses import documented
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.services.proctoring import ProctoringService, make_event
 from interview_core.wiring import proctoring_service
 

@@ -6,10 +6,10 @@ from pydantic import ConfigDict, EmailStr, Field, WithJsonSchema
 from interview_core import text as hygiene
 from interview_core.access import Caller
 from interview_core.api.auth import caller, payer
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.contracts import QuestionItem
 from interview_core.domain import QuestionType, ReportShare
 from interview_core.model import Body

@@ -2,9 +2,9 @@ from fastapi import Depends
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import ReleaseReportRequest, ReleaseReportResponse
 from interview_core.api.routing import RecruiterRouter
-from interview_core.api.schemas import ErrorResponse
 from interview_core.services.recruiter import RecruiterService
 from interview_core.wiring import recruiter_service
 

@@ -7,7 +7,7 @@ from pydantic import Field
 from interview_core.access import Caller
 from interview_core.api.auth import caller
 from interview_core.api.responses import documented
-from interview_core.api.views import share_urls
+from interview_core.api.urls import share_urls
 from interview_core.domain import DEFAULT_SHARE_DAYS, MAX_SHARE_DAYS, MIN_SHARE_DAYS
 from interview_core.model import Body, Model
 from interview_core.services.sharing import ReportSharing

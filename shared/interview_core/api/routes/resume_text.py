@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import Field
 
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.responses import documented
-from interview_core.api.schemas import ErrorResponse
 from interview_core.documents import MAX_DOCUMENT_BYTES, read_text
 from interview_core.errors import PayloadTooLarge
 from interview_core.model import Model

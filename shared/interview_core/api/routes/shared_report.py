@@ -8,7 +8,7 @@ from pydantic import Field
 from interview_core.api.responses import documented
 from interview_core.api.schemas import ReportPendingResponse
 from interview_core.api.shared_page import error_page, page, pending_page
-from interview_core.api.views import share_urls
+from interview_core.api.urls import share_urls
 from interview_core.domain import CandidateReport
 from interview_core.errors import InterviewError
 from interview_core.model import Model

@@ -2,9 +2,9 @@ from fastapi import APIRouter, Depends, Request
 
 from interview_core.access import Caller
 from interview_core.api.auth import caller
+from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.schemas import (
     CompletedResponse,
-    ErrorResponse,
     NextQuestionResponse,
     SubmitAnswerRequest,
 )

@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Depends, Response
 
 from interview_core.api.auth import caller, payer
-from interview_core.api.schemas import ErrorResponse, TextToSpeechRequest
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import TextToSpeechRequest
 from interview_core.providers.base import TextToSpeech
 from interview_core.quota import Payer
 from interview_core.wiring import text_to_speech as speech_provider

@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Depends, File, UploadFile
 
 from interview_core.api.auth import caller, payer
-from interview_core.api.schemas import ErrorResponse, TranscriptionResponse
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import TranscriptionResponse
 from interview_core.providers.base import SpeechToText
 from interview_core.quota import Payer
 from interview_core.services.voice import VoiceService

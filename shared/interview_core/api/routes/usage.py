@@ -1,7 +1,8 @@
 from fastapi import APIRouter, Depends
 
 from interview_core.api.auth import payer
-from interview_core.api.schemas import ErrorResponse, QuotaUsage, UsageResponse
+from interview_core.api.error_schemas import ErrorResponse
+from interview_core.api.schemas import QuotaUsage, UsageResponse
 from interview_core.quota import LIMIT_NAMES, Payer
 
 router = APIRouter(tags=["usage"])
