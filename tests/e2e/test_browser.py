@@ -579,3 +579,97 @@ def test_a_practice_interview_of_coding_questions_runs_their_tests(page: Page, l
     outcomes = page.get_by_test_id("test-outcomes")
     expect(outcomes).to_be_visible()
     expect(outcomes.get_by_test_id("test-result").filter(has_text="hidden test").first).to_be_visible()
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_the_recruiter_downloads_the_pdf_and_shares_a_link_that_revoking_ends(
+    browser: Browser, local_stack: str, api_key: str, tmp_path: Path
+) -> None:
+    key = {"x-api-key": api_key}
+    made = requests.post(
+        f"{local_stack}/api/parallel_interview/create",
+        json={"name": "Pia Pdf", "email": "pia@example.com", "questions": ["What is a hash map?"]},
+        headers=key,
+        timeout=60,
+    )
+    assert made.status_code == 200, made.text
+    sid, token = made.json()["session_id"], made.json()["candidate_token"]
+    candidate = browser.new_context(viewport={"width": 1200, "height": 900})
+    c = join_as_candidate(candidate, f"#/candidate/{sid}?token={token}", local_stack)
+    expect(c.get_by_test_id("live-question-text")).to_contain_text("hash map", timeout=30_000)
+    c.locator("main").get_by_label("Your answer").fill(
+        "A hash map stores key value pairs in buckets by hash."
+    )
+    c.locator("main").get_by_role("button", name="Submit answer").click()
+    expect(c.get_by_test_id("thank-you")).to_be_visible(timeout=30_000)
+    candidate.close()
+    ready_report(local_stack, sid, key)
+    released = requests.post(
+        f"{local_stack}/api/parallel_interview/session/{sid}/release-report",
+        json={"share": "scores"},
+        headers=key,
+        timeout=30,
+    )
+    assert released.status_code == 200, released.text
+
+    recruiter = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    recruiter.add_init_script(f"sessionStorage.setItem('mi.apiKey', {api_key!r})")
+    page = recruiter.new_page()
+    page.goto(f"{local_stack}/app/#/recruiter/session/{sid}")
+    main = page.locator("main")
+    expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        main.get_by_role("button", name="Download PDF").click()
+    saved = tmp_path / "report.pdf"
+    download.value.save_as(saved)
+    assert download.value.suggested_filename == f"report-{sid}.pdf"
+    assert saved.read_bytes().startswith(b"%PDF-")
+    text = pdf_text(saved)
+    assert "Pia Pdf" in text and "hash map" in text, text
+
+    main.get_by_role("button", name="Share link", exact=True).click()
+    link = main.get_by_label("Share link", exact=True)
+    expect(link).to_have_value(re.compile(r"^https?://.+/r/"))
+    url = link.input_value()
+    assert page.evaluate(UNLABELLED) == []
+    shot(page, "recruiter-share-link")
+
+    stranger = browser.new_context(viewport={"width": 1200, "height": 900})  # no key, no storage
+    other = stranger.new_page()
+    shown = other.goto(url)
+    assert shown is not None and shown.status == 200
+    expect(other.locator("h1")).to_contain_text("Interview feedback")
+    expect(other.locator("body")).to_contain_text("hash map")
+    assert "pia@example.com" not in other.content()
+
+    main.get_by_role("button", name="Revoke share links").click()
+    expect(page.get_by_test_id("share-status")).to_have_text("Every share link of this report was revoked.")
+    expect(main.get_by_label("Share link", exact=True)).to_have_count(0)
+    gone = other.goto(url)
+    assert gone is not None and gone.status == 404
+    expect(other.locator("h1")).to_have_text("This report is not available")
+    stranger.close()
+    recruiter.close()
+
+
+def test_the_practice_report_downloads_as_a_pdf(browser: Browser, local_stack: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    start_practice(page, local_stack, 1)
+    main = page.locator("main")
+    main.get_by_label("Your answer").fill("A stack is last in first out: push and pop work on the top.")
+    main.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_test_id("report")).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        main.get_by_role("button", name="Download PDF").click()
+    saved = tmp_path / "practice.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert "last in first out" in pdf_text(saved).replace("\n", " ")
+    expect(page.get_by_test_id("pdf-status")).to_have_text("PDF downloaded.")
+    context.close()

@@ -2,6 +2,7 @@
 import { api } from "./api.js";
 import { h, clear, announce, errorArea, statusLine, dl, list, fmtDate, fmtNumber, sleep } from "./ui.js";
 import { testsReport } from "./coding.js";
+import { downloadPdfButton } from "./report-actions.js";
 
 /**
  * Poll until the report is ready (200). 202 answers wait Retry-After seconds (about 1 s).
@@ -48,7 +49,9 @@ export async function render(root, { sessionId }, ctx) {
         },
       });
       status.set("");
-      clear(body, renderReport(report));
+      const pdfStatus = statusLine("pdf-status");
+      const pdfErrors = errorArea("pdf-error");
+      clear(body, h("div.actions", downloadPdfButton(sessionId, ctx, { status: pdfStatus, errors: pdfErrors })), pdfStatus, pdfErrors, renderReport(report));
       announce(`Report ready. Overall score ${fmtNumber(report.overall_score)} out of 10.`);
     } catch (err) {
       if (err.name === "AbortError") return;

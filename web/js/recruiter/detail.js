@@ -5,6 +5,7 @@ import { h, clear, append, announce, errorArea, statusLine, confirmButton, dl, l
 import { pollReport, renderReport, renderIntegrity } from "../report.js";
 import { label, shareLabel } from "./labels.js";
 import { codingSpec } from "../coding.js";
+import { downloadPdfButton, shareLinkCard } from "../report-actions.js";
 
 const sessionPath = (sessionId) => `/api/parallel_interview/session/${encodeURIComponent(sessionId)}`;
 
@@ -63,8 +64,10 @@ function candidateCard(view, s) {
       ["Email", u.email], ["Phone", u.phone || "—"], ["Session ID", h("code", s.session_id || view.sessionId)],
       ["Job", s.job_title || "—"], ["Created", fmtDate(s.created_at)], ["Started", fmtDate(s.started_at)], ["Completed", fmtDate(s.completed_at)],
     ], "compact"),
-    h("div.actions", h("button", { type: "button", onclick: () => loadDetail(view) }, "Refresh"), endButton(view, s), deleteButton(view)),
+    h("div.actions", h("button", { type: "button", onclick: () => loadDetail(view) }, "Refresh"), endButton(view, s),
+      downloadPdfButton(view.sessionId, view.ctx, { status: view.actionStatus, errors: view.actionErrors }), deleteButton(view)),
     shareControl(view, s),
+    shareLinkCard(view.sessionId, view.ctx),
     view.actionStatus, view.actionErrors,
   );
 }
