@@ -36,6 +36,7 @@ class Job(Model):
     description: str | None = None
     questions: list[JobQuestion]
     candidate_report: ReportShare = "none"  # what its sessions' candidates may read of their reports
+    follow_ups: int = 0  # its sessions' follow-up questions per main question, unless a session says
     created_at: str
     updated_at: str | None = None  # set by PUT /api/jobs/{job_id}
 
@@ -68,6 +69,7 @@ class JobStore:
         questions: list[JobQuestion],
         description: str | None,
         candidate_report: ReportShare = "none",
+        follow_ups: int = 0,
     ) -> Job:
         job = Job(
             job_id=str(uuid.uuid4()),
@@ -76,6 +78,7 @@ class JobStore:
             description=description,
             questions=questions,
             candidate_report=candidate_report,
+            follow_ups=follow_ups,
             created_at=utc_now(),
         )
         self._db.put_item(
@@ -93,6 +96,7 @@ class JobStore:
         questions: list[JobQuestion],
         description: str | None,
         candidate_report: ReportShare,
+        follow_ups: int = 0,
     ) -> Job:
         """One conditional write: a job deleted meanwhile stays deleted (404)."""
         if not _valid_id(job_id):
@@ -101,6 +105,7 @@ class JobStore:
             "title": title,
             "questions": [q.model_dump(mode="json") for q in questions],
             "candidate_report": candidate_report,
+            "follow_ups": follow_ups,
             "updated_at": utc_now(),
         }
         names = {f"#{k}": k for k in [*fields, "description"]}

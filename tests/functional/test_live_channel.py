@@ -363,3 +363,21 @@ def test_lambda_gone_and_unknown_connections_are_cleaned_up(
     [refused] = gateway.send("never-connected", {"type": "state"})
     assert refused["code"] == "unauthorized" and "reconnect" in refused["detail"]
     assert gateway.api.deleted == ["never-connected"]  # closed, so the client opens a new connection
+
+
+def test_a_follow_up_over_the_socket_is_marked_and_a_stale_turn_is_a_conflict(
+    client: TestClient, api: ApiGateway, aws
+) -> None:
+    body = {"topic": "Data Structures", "num_questions": 1, "follow_ups": 1}
+    sid = api.post("/start-interview", json=body).json()["session_id"]
+    with client.websocket_connect(f"/ws/interview?session_id={sid}") as ws:
+        _, q1 = receive(ws, 2)
+        assert (q1["turn"], q1["follow_up"]) == (1, False) and "follow_up_of" not in q1
+        _, follow_up = ask(ws, {**answer(1, "I am not sure."), "turn": 1}, 2)
+        assert follow_up["type"] == "question" and follow_up["follow_up"] is True
+        assert (follow_up["question_number"], follow_up["follow_up_of"], follow_up["turn"]) == (1, 1, 2)
+        assert follow_up["total_questions"] == 1 and follow_up["text"] != q1["text"]
+        [stale] = ask(ws, {**answer(1, "again"), "turn": 1}, 1)
+        assert stale["code"] == "conflict" and "Turn 1" in stale["detail"]
+        _, done = ask(ws, {**answer(1, "Still not sure."), "turn": 2}, 2)
+        assert done["type"] == "completed" and done["answered"] == 1

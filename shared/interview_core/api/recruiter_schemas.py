@@ -8,7 +8,14 @@ from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
 from interview_core.contracts import ProctoringEvents, QuestionIn, ShownCodingIfAny
-from interview_core.domain import CodingSpec, Difficulty, IntegrityReport, QuestionType, ReportShare
+from interview_core.domain import (
+    MAX_FOLLOW_UPS,
+    CodingSpec,
+    Difficulty,
+    IntegrityReport,
+    QuestionType,
+    ReportShare,
+)
 from interview_core.model import Body, Model
 
 Success = Literal["success"]
@@ -229,6 +236,13 @@ class CreateJobRequest(Body):
     )
     candidate_report: ReportShare = Field(
         default="none", description="Default for its sessions: what candidates may read of their reports"
+    )
+    follow_ups: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_FOLLOW_UPS,
+        strict=True,
+        description="Default for its sessions: the most follow-up questions per main question (0: none)",
     )
 
 

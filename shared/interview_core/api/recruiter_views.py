@@ -83,8 +83,10 @@ def session_detail(
             consent_received=s.consent_received,
             reference_face_captured=s.reference_face_key is not None,
             total_questions=s.total_questions,
-            current_question_index=min(s.answered, s.total_questions - 1),
-            current_question=current.text if current else None,
+            current_question_index=min(s.current_number - 1, s.total_questions - 1),
+            current_question=(pending.text if (pending := s.pending_follow_up) else current.text)
+            if current
+            else None,
             current_question_type=current.type if current else None,
             current_coding=candidate_coding(current),
             current_deadline=s.current_deadline if current else None,
@@ -99,7 +101,7 @@ def session_detail(
             report_share=s.report_share,
         ),
         interview_state=InterviewState(
-            dialogue_length=2 * s.answered + (1 if current else 0),  # questions asked plus answers given
+            dialogue_length=2 * len(s.answers) + (1 if current else 0),  # questions asked plus answers given
             evaluations_count=len(report.questions) if report else 0,
             text_question_timer=s.timers.text_question_timer,
             coding_question_timer=s.timers.coding_question_timer,

@@ -1,7 +1,7 @@
 """Request and response models of the HTTP API (field names are the seeds' contract)."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
@@ -10,6 +10,7 @@ from interview_core.audio import UPLOAD_CONTENT_TYPES
 from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
 from interview_core.domain import (
     MAX_BACKGROUND_CHARS,
+    MAX_FOLLOW_UPS,
     MAX_TOPIC_CHARS,
     CompetencyScore,
     Difficulty,
@@ -59,6 +60,32 @@ class StartInterviewRequest(InterviewSpec):
         description="Optional: the candidate's résumé as text (POST /api/resume-text reads it from a PDF); "
         "the questions ask about what it names. Stored with the session, shown only to its organisation",
     )
+    follow_ups: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_FOLLOW_UPS,
+        strict=True,
+        description="The most follow-up questions the interviewer may ask about each main question, after "
+        "an answer that misses a key point, makes a wrong claim or is strong enough to go deeper; 0 (the "
+        "default): none, the questions are a fixed list",
+    )
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+# Only in sessions with follow-ups on: the responses of the others stay exactly what the seeds' clients know.
+FollowUpFlag = Annotated[
+    bool | None, Field(description="True when the question is a follow-up", exclude_if=_absent)
+]
+FollowUpOf = Annotated[
+    int | None, Field(description="A follow-up's main question number", exclude_if=_absent)
+]
+Turn = Annotated[
+    int | None,
+    Field(description="The running count of every question asked, follow-ups included", exclude_if=_absent),
+]
 
 
 class StartInterviewResponse(Model):
@@ -69,6 +96,7 @@ class StartInterviewResponse(Model):
     total_questions: int
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
     coding: ShownCodingIfAny = None  # of current_question
+    turn: Turn = None
 
 
 class SubmitAnswerRequest(Input):
@@ -76,6 +104,9 @@ class SubmitAnswerRequest(Input):
     answer: AnswerText
     question_number: QuestionNumber | None = Field(
         default=None, description="Optional: the question this answers; a stale number gets 409"
+    )
+    turn: QuestionNumber | None = Field(
+        default=None, description="Optional: the turn this answers (follow-ups count); a stale turn gets 409"
     )
 
 
@@ -87,6 +118,9 @@ class NextQuestionResponse(Model):
     total_questions: int
     status: Literal["waiting_for_answer"] = "waiting_for_answer"
     coding: ShownCodingIfAny = None  # of next_question
+    follow_up: FollowUpFlag = None
+    follow_up_of: FollowUpOf = None
+    turn: Turn = None
 
 
 class CompletedResponse(Model):
@@ -158,6 +192,9 @@ class SessionResponse(Model):
     answers_submitted: int
     current_question: str | None = Field(default=None, description="Only while the session is active")
     current_coding: ShownCodingIfAny = None
+    follow_up: FollowUpFlag = None
+    follow_up_of: FollowUpOf = None
+    turn: Turn = None
     recordings: list[RecordingLink] | None = Field(default=None, description="Spoken answers, if any")
     job_description: str | None = Field(default=None, description="As sent to start-interview, if it was")
     resume_text: str | None = Field(

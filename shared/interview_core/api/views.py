@@ -30,12 +30,14 @@ def answer_response(request: Request, outcome: AnswerOutcome) -> NextQuestionRes
         )
     question = s.current_question
     assert question is not None
+    pending = s.pending_follow_up
     return NextQuestionResponse(
         session_id=s.session_id,
-        next_question=question.text,
-        question_number=s.answered + 1,
+        next_question=pending.text if pending else question.text,
+        question_number=s.current_number,
         total_questions=s.total_questions,
-        coding=candidate_coding(question),
+        coding=None if pending else candidate_coding(question),
+        **s.follow_up_fields(),
     )
 
 
@@ -45,6 +47,7 @@ def session_response(
     """`audio_urls`: question number -> a link to that spoken answer's recording. `owner`: the session's
     organisation reads, so the texts the questions were fitted to (personal data) are shown."""
     current = s.current_question
+    pending = s.pending_follow_up
     recordings = [
         RecordingLink(
             question_number=a.question_number,
@@ -61,11 +64,12 @@ def session_response(
         topic=s.topic,
         difficulty=s.difficulty,
         status=PRACTICE_STATUS[s.status],
-        current_question_number=min(s.answered + 1, s.total_questions),
+        current_question_number=min(s.current_number, s.total_questions),
         total_questions=s.total_questions,
         answers_submitted=s.answered,
-        current_question=current.text if current else None,
-        current_coding=candidate_coding(current),
+        current_question=pending.text if pending else current.text if current else None,
+        current_coding=None if pending else candidate_coding(current),
+        **(s.follow_up_fields() if current else {}),
         recordings=recordings or None,
         job_description=s.job_description if owner else None,
         resume_text=s.resume_text if owner else None,

@@ -294,8 +294,21 @@ class AudioRecording(Model):
     duration_seconds: float
 
 
+MAX_FOLLOW_UPS = 3  # follow-up questions the interviewer may ask per main question
+FollowUpReason = Literal["probe", "challenge", "deeper"]
+
+
+class FollowUp(Model):
+    """A follow-up question the interviewer asked after an answer, in its own voice. `target` (the key
+    point it probes) is the organisation's: no candidate-facing response carries it."""
+
+    text: str
+    reason: FollowUpReason  # probe a missed key point, challenge a wrong claim, go deeper on a strong answer
+    target: str | None = None
+
+
 class Answer(Model):
-    question_number: int
+    question_number: int  # the main question's number, for a follow-up's answer too
     text: str
     submitted_at: str
     source: AnswerSource = "text"
@@ -303,6 +316,8 @@ class Answer(Model):
     speaking: SpeakingInsights | None = None
     deadline_at: int | None = None  # epoch seconds the server gave this question (timed sessions only)
     late: bool = False  # answered after its deadline: recorded, and flagged in the report
+    follow_up_of: int | None = None  # this answers a follow-up of that main question
+    follow_up: FollowUp | None = None  # the follow-up the interviewer asked after this answer
 
 
 PUBLIC_ORG = "public"  # the organisation of every request while access control is off
@@ -375,6 +390,7 @@ class Session(Model):
     # Practice sessions fitted to a role: shown to the organisation that owns the session, never logged.
     job_description: str | None = None
     resume_text: str | None = None
+    follow_ups: int = 0  # the most follow-up questions per main question (0: a fixed list, as before)
 
     @property
     def total_questions(self) -> int:
@@ -382,7 +398,40 @@ class Session(Model):
 
     @property
     def answered(self) -> int:
-        return len(self.answers)
+        """Main questions answered: `answers` holds every turn, a follow-up's answer too."""
+        return sum(a.follow_up_of is None for a in self.answers)
+
+    @property
+    def pending_follow_up(self) -> FollowUp | None:
+        """The follow-up asked after the last answer, while it awaits its answer."""
+        if self.status is SessionStatus.IN_PROGRESS and self.answers:
+            return self.answers[-1].follow_up
+        return None
+
+    @property
+    def current_number(self) -> int:
+        """The main question the next answer goes to (a pending follow-up's is its main question's)."""
+        return self.answers[-1].question_number if self.pending_follow_up else self.answered + 1
+
+    @property
+    def turn(self) -> int:
+        """The running count of every question asked, follow-ups included: the one now awaiting an answer."""
+        return len(self.answers) + 1
+
+    def follow_up_fields(self) -> dict[str, bool | int | None]:
+        """What a session with follow-ups on adds to the question it now asks (HTTP and live): `follow_up`,
+        `follow_up_of` (a follow-up's main question) and `turn`. Nothing for a session without them."""
+        if not self.follow_ups:
+            return {}
+        pending = self.pending_follow_up is not None
+        return {
+            "follow_up": pending,
+            "follow_up_of": self.current_number if pending else None,
+            "turn": self.turn,
+        }
+
+    def follow_ups_asked(self, question_number: int) -> int:
+        return sum(a.follow_up is not None for a in self.answers if a.question_number == question_number)
 
     @property
     def is_active(self) -> bool:
@@ -390,9 +439,18 @@ class Session(Model):
 
     @property
     def current_question(self) -> Question | None:
-        if self.status is SessionStatus.IN_PROGRESS and self.answered < self.total_questions:
-            return self.questions[self.answered]
+        """The main question now asked (also while one of its follow-ups is: see pending_follow_up)."""
+        if self.status is SessionStatus.IN_PROGRESS and self.current_number <= self.total_questions:
+            return self.questions[self.current_number - 1]
         return None
+
+
+class FollowUpScore(Model):
+    question: str
+    answer: str
+    score: int | None = None
+    evidence: list[str] = Field(default_factory=list)
+    feedback: str = ""
 
 
 class QuestionScore(Model):
@@ -417,6 +475,9 @@ class QuestionScore(Model):
     tests: RunResult | None = None  # a coding answer's run against every test, hidden ones included
     review_only: bool = False  # a coding question without tests: graded by review alone
     source: QuestionSource | None = None  # why it was asked (the organisation's report only)
+    follow_ups: list[FollowUpScore] = Field(default_factory=list)  # each follow-up asked, in order
+    score_before_follow_ups: int | None = None  # the first answer's own score, when follow-ups were asked
+    follow_up_effect: str | None = None  # how the follow-ups changed the assessment of the question
 
 
 class ProctoringEvent(Model):

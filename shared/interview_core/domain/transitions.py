@@ -15,6 +15,7 @@ from interview_core.domain import (
     AnswerSource,
     AudioRecording,
     EvaluationStatus,
+    FollowUp,
     Lifecycle,
     ReportShare,
     Session,
@@ -237,16 +238,19 @@ def _completion(at: Moment, lifecycle: Lifecycle) -> dict[str, Any]:
     }
 
 
-def answerable(session: Session, question_number: int | None = None) -> int:
-    """The number of the question an answer now goes to; refused unless the session is in progress and
-    `question_number` (when the client sends one) is that question."""
+def answerable(session: Session, question_number: int | None = None, turn: int | None = None) -> int:
+    """The number of the question an answer now goes to (a follow-up's: its main question's); refused unless
+    the session is in progress, `question_number` (when the client sends one) is that question and `turn`
+    (when sent) is the turn now awaiting an answer."""
     if session.status is not SessionStatus.IN_PROGRESS:
         raise SessionNotActive()
-    current = session.answered + 1
+    current = session.current_number
     if question_number is not None and question_number != current:
         raise AnswerConflict(
             f"Question {question_number} is not the current question; the current one is {current}"
         )
+    if turn is not None and turn != session.turn:
+        raise AnswerConflict(f"Turn {turn} is not the current turn; the current one is {session.turn}")
     return current
 
 
@@ -260,12 +264,18 @@ def record_answer(
     audio: AudioRecording | None = None,
     speaking: SpeakingInsights | None = None,
     late_grace_seconds: int = 0,
+    turn: int | None = None,
+    follow_up: FollowUp | None = None,
 ) -> Change:
-    """The answer to the current question; the last one completes the session. Conditional on the number
-    of answers read, so of two racing answers to one question exactly one is recorded.
+    """The answer to the current question (or to its pending follow-up); the last one completes the session
+    unless `follow_up`, the interviewer's next question about it, is asked. Conditional on the number of
+    answers read (every turn), so of two racing answers to one question exactly one is recorded.
 
-    Timed (recruiter) sessions: the server's clock decides. A late answer is kept and flagged."""
-    current = answerable(session, question_number)
+    Timed (recruiter) sessions: the server's clock decides, for follow-ups too. A late answer is kept and
+    flagged."""
+    current = answerable(session, question_number, turn)
+    if follow_up is not None and session.follow_ups_asked(current) >= session.follow_ups:
+        raise IllegalTransition(f"Question {current} has had its {session.follow_ups} follow-up(s)")
     deadline = session.current_deadline
     answer = Answer(
         question_number=current,
@@ -276,15 +286,18 @@ def record_answer(
         speaking=speaking,
         deadline_at=deadline,
         late=deadline is not None and at.epoch > deadline + late_grace_seconds,
+        follow_up_of=current if session.pending_follow_up else None,
+        follow_up=follow_up,
     )
-    if current == session.total_questions:
+    if follow_up is None and current == session.total_questions:
         return _move(session, SessionStatus.COMPLETED, _completion(at, lifecycle), at, [answer],
-                     answered=session.answered)  # fmt: skip
+                     answered=len(session.answers))  # fmt: skip
     next_deadline = None
     if session.timers:
-        next_deadline = at.epoch + session.timers.seconds_for(session.questions[current])
+        asked = session.questions[current - 1] if follow_up else session.questions[current]
+        next_deadline = at.epoch + session.timers.seconds_for(asked)
     sets = {"current_deadline": next_deadline, "due_at": lifecycle.after(lifecycle.inactivity, at.epoch)}
-    return _move(session, SessionStatus.IN_PROGRESS, sets, at, [answer], answered=session.answered)
+    return _move(session, SessionStatus.IN_PROGRESS, sets, at, [answer], answered=len(session.answers))
 
 
 def end(session: Session, at: Moment, lifecycle: Lifecycle, by_candidate: bool) -> Change | None:
@@ -508,6 +521,11 @@ def refusal(change: Change, found: dict[str, Any] | None, now: int) -> Exception
         if found.get("status") != SessionStatus.IN_PROGRESS.value:
             return SessionNotActive()
         total = change.session.total_questions if change.session else 0
+        if change.session and change.session.follow_ups:  # answers count turns, follow-ups included
+            return AnswerConflict(
+                f"Turn {expect.answered + 1} was already answered by another request; "
+                f"the session is now at turn {len(found.get('answers', [])) + 1}"
+            )
         return AnswerConflict(
             f"Question {expect.answered + 1} was already answered by another request; "
             f"the session is now at question {min(len(found.get('answers', [])) + 1, total)}"

@@ -201,7 +201,7 @@ class LiveChannel:
             return None
         left = seconds_until(session.current_deadline)
         return TimerMessage(
-            question_number=session.answered + 1,
+            question_number=session.current_number,
             deadline_at=session.current_deadline,
             seconds_left=left,
             expired=left == 0,
@@ -246,7 +246,7 @@ class LiveChannel:
 
     def _answer(self, conn: Connection, m: AnswerMessage) -> Handled:
         outcome = self.interview.submit_answer(
-            conn.session_id, m.answer, m.question_number, caller=conn.caller
+            conn.session_id, m.answer, m.question_number, caller=conn.caller, turn=m.turn
         )
         s = outcome.session
         ack = AckMessage(question_number=m.question_number, late=s.answers[-1].late)
@@ -254,7 +254,7 @@ class LiveChannel:
 
     def _proctoring(self, conn: Connection, m: ProctoringMessage) -> Handled:
         s = self.proctoring.session(conn.session_id, conn.caller)
-        question = s.answered + 1 if s.is_active else None
+        question = s.current_number if s.is_active else None
         events = [make_event(e.type, "client", e.at, e.detail, question) for e in m.events]
         recorded = self.proctoring.record(s, events)
         violations = s.proctoring_violations + sum(e.violation for e in events)
@@ -282,7 +282,7 @@ class LiveChannel:
     def _run_code(self, conn: Connection, m: RunCodeMessage) -> Handled:
         # The service checks the number (in progress, a coding question, a candidate's current one) and
         # counts the run before it runs; reading the session for the default costs one GetItem more.
-        number = m.question_number or self.interview.get(conn.session_id, conn.caller).answered + 1
+        number = m.question_number or self.interview.get(conn.session_id, conn.caller).current_number
         result = self.coding.run_visible(conn.session_id, number, m.code, conn.caller)
         return [CodeResultMessage.of(result)], None
 
@@ -331,15 +331,17 @@ class LiveChannel:
         question = s.current_question
         if question is not None:
             deadline = s.current_deadline
+            pending = s.pending_follow_up
             return [
                 QuestionMessage(
-                    question_number=s.answered + 1,
+                    question_number=s.current_number,
                     total_questions=s.total_questions,
-                    text=question.text,
-                    question_type=question.type,
+                    text=pending.text if pending else question.text,
+                    question_type="text" if pending else question.type,
                     deadline_at=deadline,
                     seconds_left=seconds_until(deadline) if deadline is not None else None,
-                    coding=candidate_coding(question),
+                    coding=None if pending else candidate_coding(question),
+                    **s.follow_up_fields(),
                 )
             ]
         if s.status is not SessionStatus.COMPLETED:

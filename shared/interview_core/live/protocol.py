@@ -60,6 +60,10 @@ class AnswerMessage(ClientMessage):
         description="The question this answers: a stale number is a conflict"
     )
     answer: AnswerText
+    turn: QuestionNumber | None = Field(
+        default=None,
+        description="Optional: the turn this answers (follow-ups count); a stale turn is a conflict",
+    )
 
 
 class ProctoringMessage(ClientMessage):
@@ -139,6 +143,18 @@ class QuestionMessage(ServerMessage):
     deadline_at: int | None = Field(description="Epoch seconds (server clock); null: untimed (practice)")
     seconds_left: int | None = Field(description="Seconds until deadline_at when sent; null: untimed")
     coding: ShownCoding
+    # Only in sessions with follow-ups on: the others' messages stay as they were.
+    follow_up: bool | None = Field(
+        default=None, description="True for a follow-up question", exclude_if=lambda v: v is None
+    )
+    follow_up_of: int | None = Field(
+        default=None, description="A follow-up's main question number", exclude_if=lambda v: v is None
+    )
+    turn: int | None = Field(
+        default=None,
+        description="The running count of every question asked, follow-ups included",
+        exclude_if=lambda v: v is None,
+    )
 
 
 class TimerMessage(ServerMessage):

@@ -19,6 +19,7 @@ from interview_core.domain import (
     CandidateReport,
     CompetencyScore,
     Difficulty,
+    FollowUpScore,
     IntegrityReport,
     Question,
     QuestionScore,
@@ -324,6 +325,86 @@ def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
+def follow_up_turns(session: Session) -> dict[int, list[tuple[str, str, bool]]]:
+    """Per main question number, its follow-ups in order: (question asked, answer, answered late)."""
+    turns: dict[int, list[tuple[str, str, bool]]] = {}
+    for before, answer in zip(session.answers, session.answers[1:], strict=False):
+        if answer.follow_up_of is not None and before.follow_up is not None:
+            turns.setdefault(answer.follow_up_of, []).append(
+                (before.follow_up.text, answer.text, answer.late)
+            )
+    return turns
+
+
+def add_follow_ups(llm: LanguageModel, session: Session, scores: list[QuestionScore]) -> TokenUsage:
+    """Each follow-up answer scored on its own against its main question's rubric (asked as the follow-up),
+    listed under the main question's entry, which then says how they changed its assessment: the expected
+    points the first answer missed and a follow-up's answer made raise its score by their share of what was
+    missing; a follow-up's answer that contradicts the expected answer lowers it to that answer's score."""
+    turns = follow_up_turns(session)
+    by_number = {s.question_number: s for s in scores}
+    items = [
+        (session.questions[n - 1].model_copy(update={"text": asked}), answer)
+        for n, asked_turns in turns.items()
+        for asked, answer, _ in asked_turns
+    ]
+    with ThreadPoolExecutor(max_workers=max(1, min(MAX_PARALLEL_SCORING, len(items)))) as pool:
+        graded = [
+            r.result
+            for r in pool.map(
+                lambda qa: score_answer(llm, qa[0], qa[1], session.topic, session.difficulty), items
+            )
+        ]
+    usage = sum((g.usage for g in graded), TokenUsage())
+    at = 0
+    for n, asked_turns in turns.items():
+        mine, at = graded[at : at + len(asked_turns)], at + len(asked_turns)
+        entry = by_number[n]
+        entry.follow_ups = [
+            FollowUpScore(
+                question=asked, answer=answer, score=g.score, evidence=g.evidence, feedback=g.feedback
+            )
+            for (asked, answer, _), g in zip(asked_turns, mine, strict=True)
+        ]
+        _assess(entry, mine, {p for g in mine for p in g.strengths})
+    return usage
+
+
+def _assess(entry: QuestionScore, follow_ups: list[AnswerScore], made: set[str]) -> None:
+    asked = len(entry.follow_ups)
+    first = entry.score
+    entry.score_before_follow_ups = first
+    recovered = [p for p in entry.missing if p in made]
+    wrong = any("contradiction" in f.detected for f in follow_ups)
+    noun = f"{asked} follow-up{'s' * (asked > 1)}"
+    if first is None:
+        entry.follow_up_effect = f"{noun} asked; the question is not scored, so they change no score."
+        return
+    if wrong:
+        lowest = min((f.score for f in follow_ups if f.score is not None), default=first)
+        entry.score = min(first, lowest)
+        entry.follow_up_effect = (
+            f"{noun} asked; an answer to one contradicts the expected answer, so the question's score "
+            f"{'stays at' if entry.score == first else 'falls from ' + str(first) + ' to'} {entry.score}/10."
+        )
+        return
+    if recovered and entry.missing:
+        entry.score = min(10, first + round((10 - first) * len(recovered) / len(entry.missing)))
+        entry.missing = [p for p in entry.missing if p not in recovered]
+        entry.strengths = [*entry.strengths, *recovered]
+        entry.follow_up_effect = (
+            f"{noun} asked; the answers to them made {len(recovered)} of the {len(recovered) + len(entry.missing)} "
+            f"expected points the first answer missed, so the score rises from {first} to {entry.score}/10."
+        )
+        return
+    entry.follow_up_effect = (
+        f"{noun} asked; the answers to them made none of the expected points the first answer missed, so "
+        f"the score stays at {first}/10."
+        if entry.missing
+        else f"{noun} asked on a complete answer; the score stays at {first}/10."
+    )
+
+
 class EvaluationService:
     def __init__(
         self, store: SessionStore, lease: timedelta, integrity: Callable[[str], IntegrityReport]
@@ -355,11 +436,14 @@ class EvaluationService:
         return EvaluationOutcome.WRITTEN
 
     def _build_report(self, llm: LanguageModel, session: Session, started: float) -> Report:
-        items = [(session.questions[a.question_number - 1], a.text) for a in session.answers]
+        mains = [a for a in session.answers if a.follow_up_of is None]
+        items = [(session.questions[a.question_number - 1], a.text) for a in mains]
         scores, usage = score_answers(llm, items, session.topic, session.difficulty)
-        for score, answer in zip(scores, session.answers, strict=True):
+        for score, answer in zip(scores, mains, strict=True):
             score.speaking = answer.speaking
             score.late = answer.late
+        if any(a.follow_up_of is not None for a in session.answers):
+            usage += add_follow_ups(llm, session, scores)
         summary = summarize(scores, llm, session.topic)
         speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
         report = Report(

@@ -16,6 +16,7 @@ from interview_core.domain import (
     AudioRecording,
     Background,
     Difficulty,
+    FollowUp,
     Question,
     QuestionType,
     Session,
@@ -80,10 +81,12 @@ class InterviewService:
         question_types: Sequence[QuestionType] = ("text",),
         payer: Payer | None = None,
         background: Background | None = None,
+        follow_ups: int = 0,
     ) -> Session:
         plan = question_plan(question_types, num_questions)
         if payer is not None:  # before any model call: one generation per type, and one scoring per question
-            payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions)
+            # (and per follow-up that may be asked, each scored on its own)
+            payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions * (1 + follow_ups))
         made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
         if "text" in plan:
             made["text"] = text_questions(llm, topic, difficulty, plan.count("text"), background)
@@ -107,6 +110,7 @@ class InterviewService:
             expires_at=self.store.lifecycle.after(self.store.lifecycle.ttl),
             job_description=background.job_description if background else None,
             resume_text=background.resume_text if background else None,
+            follow_ups=follow_ups,
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         tag_session(session.session_id)
@@ -155,10 +159,15 @@ class InterviewService:
         audio: AudioRecording | None = None,
         speaking: SpeakingInsights | None = None,
         caller: Caller | None = None,
+        turn: int | None = None,
     ) -> AnswerOutcome:
-        """One read and one conditional write; the last answer also queues the evaluation."""
+        """One read and one conditional write; the last answer also queues the evaluation. With follow-ups
+        on, the interviewer decides in between whether to ask one (no call: see follow_up)."""
         tag_session(session_id)
         session = self.get(session_id, caller)
+        follow_up = None
+        if session.follow_ups:
+            follow_up = follow_up_for(session, move.answerable(session, question_number, turn), text)
         change = move.record_answer(
             session,
             text,
@@ -169,6 +178,8 @@ class InterviewService:
             audio,
             speaking,
             self.late_grace_seconds,
+            turn,
+            follow_up,
         )
         self.store.apply(change)
         updated = change.result
@@ -181,6 +192,7 @@ class InterviewService:
                 "source": source,
                 "completed": outcome.completed,
                 "late": answer.late,
+                "follow_up": answer.follow_up.reason if answer.follow_up else None,
             },
         )
         count("AnswersRecorded")
@@ -198,6 +210,19 @@ class InterviewService:
 
     def counts(self, org_id: str) -> dict[str, int]:
         return self.store.counts(counter_scope(PRACTICE, org_id))
+
+
+def follow_up_for(session: Session, number: int, text: str) -> FollowUp | None:
+    """The follow-up to ask after `text`, the answer now given to question `number`, or None: none left for
+    the question, or nothing worth asking. The decision module is imported here only, so a session without
+    follow-ups loads nothing new."""
+    if session.follow_ups_asked(number) >= session.follow_ups:
+        return None
+    from interview_core.grading.follow_up import decide
+
+    given = [a for a in session.answers if a.question_number == number]
+    asked = [a.follow_up for a in given if a.follow_up is not None]
+    return decide(session.questions[number - 1], [*(a.text for a in given), text], asked)
 
 
 def text_questions(

@@ -177,7 +177,7 @@ class ProctoringService:
         check = check_faces(image)
         name = f"{purpose}-{epoch_now()}-{check.verdict}.{check.image_type}"
         key = f"{session_prefix(session.session_id)}proctoring/{name}"
-        question = session.answered + 1 if session.is_active else None
+        question = session.current_number if session.is_active else None
         if purpose == "reference":
             if check.verdict != "ok":
                 # A retake in bad light is not a violation: noted on the timeline, not scored.

@@ -53,6 +53,7 @@ class NewSession:
     text_question_timer: int
     coding_question_timer: int
     candidate_report: ReportShare | None = None  # None: the job's default, else "none"
+    follow_ups: int | None = None  # None: the job's, else 0
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,13 @@ class RecruiterService:
 
     # -- create ---------------------------------------------------------------------------------
 
-    def _questions(self, org_id: str, spec: NewSession) -> tuple[list[Question], str | None, ReportShare]:
+    def _questions(
+        self, org_id: str, spec: NewSession
+    ) -> tuple[list[Question], str | None, ReportShare, int]:
         """The session's questions with their rubrics: the job's, or the request's, whose own type wins
         over question_types."""
         share: ReportShare = spec.candidate_report or "none"
+        follow_ups = spec.follow_ups or 0
         if spec.job_id:
             job = self.jobs.get(org_id, spec.job_id)
             questions = [  # vetted when the job was made
@@ -99,6 +103,7 @@ class RecruiterService:
             ]
             title: str | None = job.title
             share = spec.candidate_report or job.candidate_report
+            follow_ups = job.follow_ups if spec.follow_ups is None else spec.follow_ups
             if spec.questions:
                 raise InvalidRequest("Send either job_id or questions, not both")
         elif spec.questions:
@@ -118,12 +123,12 @@ class RecruiterService:
             title = None
         else:
             raise InvalidRequest("Either questions or job_id is required")
-        return questions[: spec.max_questions or len(questions)], title, share
+        return questions[: spec.max_questions or len(questions)], title, share, follow_ups
 
     def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
-        questions, job_title, share = self._questions(org_id, spec)
-        if payer is not None:  # before the room: the session, and the scoring call per question at the end
-            payer.charge(sessions=1, llm_calls=len(questions))
+        questions, job_title, share, follow_ups = self._questions(org_id, spec)
+        if payer is not None:  # before the room: the session, and the scoring call per answer at the end
+            payer.charge(sessions=1, llm_calls=len(questions) * (1 + follow_ups))
         session_id = new_session_id()
         tag_session(session_id)
         grant = self.rooms().open_room(session_id)
@@ -156,6 +161,7 @@ class RecruiterService:
                 creation_time=grant.creation_time,
             ),
             report_share=share,
+            follow_ups=follow_ups,
         )
         self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
         count("RecruiterSessionsCreated")

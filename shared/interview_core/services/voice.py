@@ -96,11 +96,12 @@ class VoiceService:
         question_number: int | None = None,
         caller: Caller | None = None,
         payer: Payer | None = None,
+        turn: int | None = None,
     ) -> VoiceAnswerOutcome:
         tag_session(session_id)
         # Cheap checks first: no transcription for a finished session or a stale question.
         session = self.interview.get(session_id, caller)
-        move.answerable(session, question_number)
+        move.answerable(session, question_number, turn)
         if audio_key is not None:
             data = self._read_upload(session_id, audio_key)
         assert data is not None
@@ -114,7 +115,7 @@ class VoiceService:
             raise
 
         key = (
-            f"{session_prefix(session_id)}answers/{session.answered + 1}-{uuid.uuid4().hex}"
+            f"{session_prefix(session_id)}answers/{session.turn}-{uuid.uuid4().hex}"
             f".{heard.clip.format.extension}"
         )
         recording = AudioRecording(
@@ -137,6 +138,7 @@ class VoiceService:
                 audio=recording,
                 speaking=heard.speaking,
                 caller=caller,
+                turn=turn,
             )
         except Exception:
             for stored in (key, f"{key}.transcript.json"):

@@ -42,6 +42,7 @@ def audio_answer(
         default=None, min_length=1, max_length=200, description="Key of a presigned upload"
     ),
     question_number: int = Form(default=None, ge=1, description="Optional: the question answered"),
+    turn: int = Form(default=None, ge=1, description="Optional: the turn answered (follow-ups count)"),
     service: VoiceService = Depends(voice_service),
     stt: SpeechToText = Depends(speech_to_text),
     who: Caller = Depends(caller),
@@ -61,6 +62,7 @@ def audio_answer(
         question_number=question_number,
         caller=who,
         payer=pays,
+        turn=turn,
     )
     base = answer_response(request, outcome.answer).model_dump()
     heard = {

@@ -41,5 +41,11 @@ def update_job(
     generate = (body.generate.difficulty, body.generate.count) if body.generate else None
     questions = questions_for(body.questions, body.title, body.description, generate, llm, pays)
     return jobs.update(
-        who.organisation, job_id, body.title, questions, body.description, body.candidate_report
+        who.organisation,
+        job_id,
+        body.title,
+        questions,
+        body.description,
+        body.candidate_report,
+        body.follow_ups,
     )

@@ -25,7 +25,7 @@ def record_events(
     who: Caller = Depends(caller),
 ) -> ProctoringEventsResponse:
     session = service.session(session_id, who)
-    question = session.answered + 1 if session.is_active else None
+    question = session.current_number if session.is_active else None
     events = [make_event(e.type, "client", e.at, e.detail, question) for e in body.events]
     recorded = service.record(session, events)
     return ProctoringEventsResponse(

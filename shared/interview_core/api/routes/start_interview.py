@@ -37,6 +37,7 @@ def start_interview(
         spec.question_types,
         pays,
         background or None,
+        spec.follow_ups,
     )
     first = session.questions[0]
     return StartInterviewResponse(
@@ -46,4 +47,5 @@ def start_interview(
         question_number=1,
         total_questions=session.total_questions,
         coding=candidate_coding(first),
+        turn=1 if session.follow_ups else None,
     )

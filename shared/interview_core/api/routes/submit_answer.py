@@ -31,5 +31,7 @@ def submit_answer(
     service: InterviewService = Depends(interview_service),
     who: Caller = Depends(caller),
 ) -> NextQuestionResponse | CompletedResponse:
-    outcome = service.submit_answer(body.session_id, body.answer, body.question_number, caller=who)
+    outcome = service.submit_answer(
+        body.session_id, body.answer, body.question_number, caller=who, turn=body.turn
+    )
     return answer_response(request, outcome)
