@@ -20,6 +20,7 @@ from interview_core.domain import (
     MAX_COMPETENCY_CHARS,
     MAX_EXPECTED_ROWS,
     MAX_EXPRESSION_CHARS,
+    MAX_FOLLOW_UPS,
     MAX_KEY_POINT_CHARS,
     MAX_KEY_POINTS,
     MAX_REFERENCE_CHARS,
@@ -145,6 +146,8 @@ def _whole(value: Any) -> Any:
 TimeLimit = Annotated[
     int, Field(ge=MIN_TIME_LIMIT_MS, le=MAX_TIME_LIMIT_MS, strict=True), BeforeValidator(_whole)
 ]
+# The most follow-up questions per main question (start-interview, recruiter create, jobs).
+FollowUps = Annotated[int, Field(ge=0, le=MAX_FOLLOW_UPS, strict=True), BeforeValidator(_whole)]
 _PYTHON_ONLY, _SQL_ONLY = ("call", "expected"), ("expected_rows", "ordered")
 _CODING_FIELDS = ("language", "starter_code", "sql_schema", "tests", "reference_solution", "time_limit_ms")
 

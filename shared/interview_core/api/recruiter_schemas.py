@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
-from interview_core.contracts import ProctoringEvents, QuestionIn, ShownCodingIfAny
+from interview_core.contracts import FollowUps, ProctoringEvents, QuestionIn, ShownCodingIfAny
 from interview_core.domain import (
-    MAX_FOLLOW_UPS,
     CodingSpec,
     Difficulty,
     IntegrityReport,
@@ -237,11 +236,8 @@ class CreateJobRequest(Body):
     candidate_report: ReportShare = Field(
         default="none", description="Default for its sessions: what candidates may read of their reports"
     )
-    follow_ups: int = Field(
+    follow_ups: FollowUps = Field(
         default=0,
-        ge=0,
-        le=MAX_FOLLOW_UPS,
-        strict=True,
         description="Default for its sessions: the most follow-up questions per main question (0: none)",
     )
 

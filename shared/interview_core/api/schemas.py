@@ -7,10 +7,16 @@ from pydantic import ConfigDict, Field, RootModel
 
 from interview_core import text as hygiene
 from interview_core.audio import UPLOAD_CONTENT_TYPES
-from interview_core.contracts import AnswerText, QuestionNumber, QuestionText, Rubric, ShownCodingIfAny
+from interview_core.contracts import (
+    AnswerText,
+    FollowUps,
+    QuestionNumber,
+    QuestionText,
+    Rubric,
+    ShownCodingIfAny,
+)
 from interview_core.domain import (
     MAX_BACKGROUND_CHARS,
-    MAX_FOLLOW_UPS,
     MAX_TOPIC_CHARS,
     CompetencyScore,
     Difficulty,
@@ -60,11 +66,8 @@ class StartInterviewRequest(InterviewSpec):
         description="Optional: the candidate's résumé as text (POST /api/resume-text reads it from a PDF); "
         "the questions ask about what it names. Stored with the session, shown only to its organisation",
     )
-    follow_ups: int = Field(
+    follow_ups: FollowUps = Field(
         default=0,
-        ge=0,
-        le=MAX_FOLLOW_UPS,
-        strict=True,
         description="The most follow-up questions the interviewer may ask about each main question, after "
         "an answer that misses a key point, makes a wrong claim or is strong enough to go deeper; 0 (the "
         "default): none, the questions are a fixed list",

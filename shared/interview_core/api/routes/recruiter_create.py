@@ -10,8 +10,8 @@ from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.routing import RecruiterRouter
-from interview_core.contracts import QuestionItem
-from interview_core.domain import MAX_FOLLOW_UPS, QuestionType, ReportShare
+from interview_core.contracts import FollowUps, QuestionItem
+from interview_core.domain import QuestionType, ReportShare
 from interview_core.model import Body
 from interview_core.quota import Payer
 from interview_core.services.recruiter import NewSession, RecruiterService
@@ -53,11 +53,8 @@ class CreateSessionRequest(Body):
         description="What the candidate may read of their report: none (default, or the job's "
         "candidate_report), feedback, or scores; release-report changes it later",
     )
-    follow_ups: int | None = Field(
+    follow_ups: FollowUps | None = Field(
         default=None,
-        ge=0,
-        le=MAX_FOLLOW_UPS,
-        strict=True,
         description="The most follow-up questions per main question: 0 (the default, or the job's "
         "follow_ups) asks none",
     )
