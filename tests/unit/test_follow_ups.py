@@ -129,6 +129,18 @@ def test_no_bank_question_s_follow_up_quotes_its_key_points() -> None:
                 assert all(kp.point.lower() not in f.text.lower() for kp in q.key_points)
 
 
+def test_an_answer_that_restates_a_key_point_is_never_challenged() -> None:
+    """A claim the rubric itself makes cannot be a wrong claim, even where the lexical check finds it
+    turned around against another of the rubric's sentences."""
+    challenged = []
+    for q in bank_questions():
+        for kp in q.key_points:
+            f = decide(q, [f"{kp.point}."], [])
+            if f is not None and f.reason == "challenge":
+                challenged.append((q.text, kp.point))
+    assert challenged == []
+
+
 # -- the transitions --------------------------------------------------------------------------------
 
 

@@ -114,16 +114,33 @@ def findings(question: Question, answers: Sequence[str], latest: str) -> Finding
     claims = [*question_claims(question)]
     expected = " ".join(claims)
     subjects = frozenset(words(question.text)) & frozenset(words(expected)) - FUNCTION_WORDS
+    # A claim the check turns around against itself ("cannot delete; counting variants can") proves nothing.
+    claims = [c for c in claims if not contradicts(c, c, subjects)]
     clash = None
     for sentence in sentences(latest_kept):
+        if _restates(sentence, claims, subjects):
+            continue
         for clause in clauses(sentence, subjects):
-            if any(contradicts(c, clause, subjects) for c in claims):
+            if any(contradicts(c, clause, subjects) for c in claims) and not _restates(clause, claims, subjects):
                 clash = clause
                 break
         if clash:
             break
     substance = len(_content(latest_kept) - _content(question.text))
     return Findings(covered, missing, clash, substance)
+
+
+def _restates(clause: str, claims: Sequence[str], subjects: frozenset[str]) -> bool:
+    """Whether `clause` makes one of the rubric's own claims: then it is not wrong, though it reads as
+    turned around against another ("push adds to the top" against "pop removes from the top")."""
+    said = _content(clause)
+    if any(_flat(clause) in _flat(claim) for claim in claims):  # a part of one, word for word
+        return True
+    for claim in claims:
+        terms = _content(claim)
+        if terms and len(terms & said) / len(terms) >= LEXICAL_SHARE and not contradicts(claim, clause, subjects):
+            return True
+    return False
 
 
 def question_claims(question: Question) -> list[str]:
