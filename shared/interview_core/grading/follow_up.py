@@ -121,7 +121,9 @@ def findings(question: Question, answers: Sequence[str], latest: str) -> Finding
         if _restates(sentence, claims, subjects):
             continue
         for clause in clauses(sentence, subjects):
-            if any(contradicts(c, clause, subjects) for c in claims) and not _restates(clause, claims, subjects):
+            if any(contradicts(c, clause, subjects) for c in claims) and not _restates(
+                clause, claims, subjects
+            ):
                 clash = clause
                 break
         if clash:
@@ -138,7 +140,11 @@ def _restates(clause: str, claims: Sequence[str], subjects: frozenset[str]) -> b
         return True
     for claim in claims:
         terms = _content(claim)
-        if terms and len(terms & said) / len(terms) >= LEXICAL_SHARE and not contradicts(claim, clause, subjects):
+        if (
+            terms
+            and len(terms & said) / len(terms) >= LEXICAL_SHARE
+            and not contradicts(claim, clause, subjects)
+        ):
             return True
     return False
 
