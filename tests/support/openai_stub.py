@@ -38,6 +38,8 @@ class OpenAIStub:
         self.coding_problems: list[dict[str, Any]] = []
         # FittedQuestionSet replies: each question's source_from and skill, in order (past them: topic)
         self.fitted_sources: list[tuple[str, str]] = []
+        # FollowUpOut replies, in order; past them: probe key point 1 after an answer of under 10 words
+        self.follow_up_replies: list[dict[str, Any]] = []
         self.delay_seconds = 0.0
         self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
         self.speech_audio = b""  # what /audio/speech returns (tests put real MP3 here)
@@ -144,6 +146,8 @@ class OpenAIStub:
         if body["response_format"]["type"] == "json_schema":
             return str(body["response_format"]["json_schema"]["name"])
         schema = body["response_format"]["schema"]
+        if "ask" in schema["properties"]:
+            return "FollowUpOut"
         if "questions" not in schema["properties"]:
             return "AnswerGrade"
         item = schema["properties"]["questions"]["items"]["properties"]
@@ -179,6 +183,16 @@ class OpenAIStub:
                     question.update(source_from=origin, skill=skill)
                     if skill:
                         question["question"] = f"Stub question {i + 1}: how have you used {skill}?"
+        elif self.schema_name(body) == "FollowUpOut":
+            latest = re.findall(r"<answer>\n(.*?)\n</answer>", user, re.S)[-1]
+            with self._lock:
+                content = self.follow_up_replies.pop(0) if self.follow_up_replies else None
+            content = content or {
+                "ask": len(latest.split()) < 10,
+                "reason": "probe",
+                "key_point": 1,
+                "question": f"You mentioned {' '.join(latest.split()[:3])}: what happens underneath?",
+            }
         else:
             answer = re.search(r"<answer>\n(.*)\n</answer>", user, re.S).group(1)
             # deterministic: the grade depends on this answer alone

@@ -18,7 +18,7 @@ from interview_core.domain import (
 from interview_core.domain import transitions as move
 from interview_core.domain.transitions import Moment, refusal
 from interview_core.errors import AnswerConflict, IllegalTransition
-from interview_core.grading.follow_up import decide, leaks, rubric_texts
+from interview_core.grading.follow_up import accepted, decide, leaks, rubric_texts
 from interview_core.providers.offline import bank_questions
 
 LIFE = Lifecycle(timedelta(hours=1), timedelta(days=30), timedelta(minutes=15), timedelta(days=90))
@@ -205,3 +205,21 @@ def test_a_racing_answer_refused_names_the_turn() -> None:
 def test_without_follow_ups_the_session_reads_as_before() -> None:
     s = session(follow_ups=0)
     assert s.follow_up_fields() == {} and s.turn == 1 and s.current_number == 1
+
+
+# -- a language model's proposal ---------------------------------------------------------------------
+
+
+def test_a_model_s_follow_up_is_held_to_the_offline_rules() -> None:
+    first = ARRAYS.key_points[0].point
+    probe = accepted(ARRAYS, [], "probe", "  How   does that work?  ", 1)
+    assert probe == FollowUp(text="How does that work?", reason="probe", target=first)
+    assert accepted(ARRAYS, [probe], "probe", "And again?", 1) is None  # a point is probed once
+    assert accepted(ARRAYS, [], "probe", "What else?", 9) == FollowUp(text="What else?", reason="probe")
+    challenged = FollowUp(text="Sure?", reason="challenge")
+    assert accepted(ARRAYS, [challenged], "challenge", "Really sure?", 0) is None
+    assert accepted(ARRAYS, [], "deeper", "   ", 0) is None
+    long = accepted(ARRAYS, [], "deeper", "why " * 400, 0)
+    assert long is not None and len(long.text) <= 501
+    leaked = accepted(ARRAYS, [], "probe", f"Would you agree that {first.lower()}?", 1)
+    assert leaked is not None and not leaks(leaked.text, rubric_texts(ARRAYS))

@@ -298,6 +298,12 @@ MAX_FOLLOW_UPS = 3  # follow-up questions the interviewer may ask per main quest
 FollowUpReason = Literal["probe", "challenge", "deeper"]
 
 
+def llm_calls_per_question(follow_ups: int) -> int:
+    """The most language-model calls one main question costs: its scoring, and per follow-up that may be
+    asked the decision to ask it and its own scoring."""
+    return 1 + 2 * follow_ups
+
+
 class FollowUp(Model):
     """A follow-up question the interviewer asked after an answer, in its own voice. `target` (the key
     point it probes) is the organisation's: no candidate-facing response carries it."""
@@ -305,6 +311,23 @@ class FollowUp(Model):
     text: str
     reason: FollowUpReason  # probe a missed key point, challenge a wrong claim, go deeper on a strong answer
     target: str | None = None
+
+
+class TokenUsage(Model):
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: "TokenUsage") -> "TokenUsage":
+        return TokenUsage(
+            calls=self.calls + other.calls,
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
 
 
 class Answer(Model):
@@ -318,6 +341,8 @@ class Answer(Model):
     late: bool = False  # answered after its deadline: recorded, and flagged in the report
     follow_up_of: int | None = None  # this answers a follow-up of that main question
     follow_up: FollowUp | None = None  # the follow-up the interviewer asked after this answer
+    # what deciding on it cost, when a language model decided (the report's token_usage counts it)
+    interviewer_usage: TokenUsage | None = None
 
 
 PUBLIC_ORG = "public"  # the organisation of every request while access control is off
@@ -500,23 +525,6 @@ class IntegrityReport(Model):
     timeline: list[ProctoringEvent]
     events_not_listed: int = 0  # beyond the stored cap: counted in the score, not in the timeline
     advisory: str
-
-
-class TokenUsage(Model):
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def __add__(self, other: "TokenUsage") -> "TokenUsage":
-        return TokenUsage(
-            calls=self.calls + other.calls,
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-        )
 
 
 class CompetencyScore(Model):

@@ -21,6 +21,7 @@ from interview_core.domain import (
     Session,
     SessionStatus,
     SpeakingInsights,
+    TokenUsage,
     epoch_now,
     utc_now,
 )
@@ -266,6 +267,7 @@ def record_answer(
     late_grace_seconds: int = 0,
     turn: int | None = None,
     follow_up: FollowUp | None = None,
+    interviewer_usage: TokenUsage | None = None,
 ) -> Change:
     """The answer to the current question (or to its pending follow-up); the last one completes the session
     unless `follow_up`, the interviewer's next question about it, is asked. Conditional on the number of
@@ -288,6 +290,7 @@ def record_answer(
         late=deadline is not None and at.epoch > deadline + late_grace_seconds,
         follow_up_of=current if session.pending_follow_up else None,
         follow_up=follow_up,
+        interviewer_usage=interviewer_usage if interviewer_usage and interviewer_usage.calls else None,
     )
     if follow_up is None and current == session.total_questions:
         return _move(session, SessionStatus.COMPLETED, _completion(at, lifecycle), at, [answer],

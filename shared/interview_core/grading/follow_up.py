@@ -1,4 +1,5 @@
-"""The interviewer's follow-up decision, offline: from the grader's lexical findings for the answers given so
+"""The interviewer's follow-up decision: the rules a language model's proposal is held to (`accepted`), and,
+offline, the decision itself: from the grader's lexical findings for the answers given so
 far to one question (the key points they make, what they contradict, text addressed to the grader), whether
 to ask a follow-up and which, in the interviewer's voice.
 
@@ -13,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interview_core.domain import FollowUp, Question, without_quotes
+from interview_core.domain import FollowUp, FollowUpReason, Question, without_quotes
 from interview_core.grading.detectors import (
     FUNCTION_WORDS,
     VAGUE,
@@ -259,3 +260,27 @@ def _safe(follow_up: FollowUp, question: Question, rubric: list[str]) -> FollowU
     if not text or text.startswith("You said"):
         text = "Could you take that further and explain your reasoning step by step?"
     return follow_up.model_copy(update={"text": text})
+
+
+MAX_FOLLOW_UP_CHARS = 500
+
+
+def accepted(
+    question: Question, asked: Sequence[FollowUp], reason: FollowUpReason, text: str, key_point: int
+) -> FollowUp | None:
+    """A follow-up a language model proposed, held to the rules the offline decision keeps: a challenge
+    and a deeper question at most once each, a key point probed at most once (`key_point`: its number, 0
+    for none), a question of a few sentences, and nothing in it that quotes the rubric. None: move on."""
+    text = " ".join(text.split())
+    if not text or question.type == "coding":
+        return None
+    if len(text) > MAX_FOLLOW_UP_CHARS:
+        text = text[:MAX_FOLLOW_UP_CHARS].rsplit(" ", 1)[0] + "?"
+    if reason != "probe" and reason in {f.reason for f in asked}:
+        return None
+    target = None
+    if reason == "probe" and 1 <= key_point <= len(question.key_points):
+        target = question.key_points[key_point - 1].point
+        if target in {f.target for f in asked}:
+            return None
+    return _safe(FollowUp(text=text, reason=reason, target=target), question, rubric_texts(question))

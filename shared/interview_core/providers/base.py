@@ -1,10 +1,11 @@
 """Interfaces of the AI providers."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from pydantic import Field
 
-from interview_core.domain import Background, Difficulty, Question, TokenUsage, Word
+from interview_core.domain import Background, Difficulty, FollowUp, Question, TokenUsage, Word
 from interview_core.model import Model
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ class AnswerScore(Model):
     detected: list[str] = Field(default_factory=list)  # the gaming detectors that fired
 
 
+class FollowUpDecision(Model):
+    follow_up: FollowUp | None  # None: move on
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+
+
 class LanguageModel(Protocol):
     name: str  # provider id shown in /health and reports
     model: str
@@ -52,6 +58,14 @@ class LanguageModel(Protocol):
         self, question: Question, answer: str, topic: str, difficulty: Difficulty
     ) -> AnswerScore:
         """Score one answer on its own (0-10): other answers never share the call."""
+        ...
+
+    def follow_up(
+        self, question: Question, answers: Sequence[str], asked: Sequence[FollowUp]
+    ) -> FollowUpDecision:
+        """Whether to ask a follow-up to `question` after `answers` (the first, then the follow-ups'; the last
+        is the one just given), and which; `asked`: the follow-ups already asked about it. The answers are
+        untrusted, and the follow-up never gives the rubric away."""
         ...
 
     def warm(self) -> None:

@@ -8,15 +8,24 @@ organisation's). A question with neither gets no score and is left to a person.
 import json
 import random
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
-from interview_core.domain import Background, Difficulty, KeyPoint, Question, QuestionSource, TokenUsage
+from interview_core.domain import (
+    Background,
+    Difficulty,
+    FollowUp,
+    KeyPoint,
+    Question,
+    QuestionSource,
+    TokenUsage,
+)
 from interview_core.errors import ProviderUnavailable
 from interview_core.grading import GRADER_VERSION
-from interview_core.providers.base import AnswerScore, GeneratedQuestions
+from interview_core.providers.base import AnswerScore, FollowUpDecision, GeneratedQuestions
 
 if TYPE_CHECKING:
     from interview_core.grading.grader import Grade, Grader, Rubric
@@ -177,6 +186,13 @@ class OfflineLanguageModel:
 
     def warm(self) -> None:
         _grader()
+
+    def follow_up(
+        self, question: Question, answers: Sequence[str], asked: Sequence[FollowUp]
+    ) -> FollowUpDecision:
+        from interview_core.grading.follow_up import decide  # lexical: no encoder, no grading layer
+
+        return FollowUpDecision(follow_up=decide(question, answers, asked))
 
     def score_answer(
         self, question: Question, answer: str, topic: str, difficulty: Difficulty

@@ -444,6 +444,7 @@ class EvaluationService:
             score.late = answer.late
         if any(a.follow_up_of is not None for a in session.answers):
             usage += add_follow_ups(llm, session, scores)
+        usage = sum((a.interviewer_usage for a in session.answers if a.interviewer_usage), usage)
         summary = summarize(scores, llm, session.topic)
         speaking = speaking_summary([a.speaking for a in session.answers if a.speaking])
         report = Report(

@@ -1,6 +1,6 @@
 """The interview flow: start a session, record answers, read state and counts."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,6 @@ from interview_core.domain import (
     AudioRecording,
     Background,
     Difficulty,
-    FollowUp,
     Question,
     QuestionType,
     Session,
@@ -24,6 +23,7 @@ from interview_core.domain import (
     SpeakingInsights,
     counter_scope,
     epoch_now,
+    llm_calls_per_question,
     new_session_id,
     utc_now,
 )
@@ -31,7 +31,8 @@ from interview_core.domain import transitions as move
 from interview_core.domain.transitions import Moment
 from interview_core.errors import InvalidRequest, ProviderUnavailable
 from interview_core.observability import count, logger, tag_session
-from interview_core.providers.base import LanguageModel
+from interview_core.providers.base import FollowUpDecision, LanguageModel
+from interview_core.providers.factory import language_model
 from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.queue import EvaluationQueue
 from interview_core.quota import Payer
@@ -65,11 +66,13 @@ class InterviewService:
         queue: EvaluationQueue,
         late_grace_seconds: int = 5,
         bank: LanguageModel | None = None,
+        interviewer: Callable[[], LanguageModel] = language_model,
     ) -> None:
         self.store = store
         self.queue = queue
         self.late_grace_seconds = late_grace_seconds
         self.bank = bank or OfflineLanguageModel()  # the coding bank: for the model's questions that fail
+        self.interviewer = interviewer  # decides on follow-ups; built only when a session has them
 
     def start(
         self,
@@ -85,8 +88,9 @@ class InterviewService:
     ) -> Session:
         plan = question_plan(question_types, num_questions)
         if payer is not None:  # before any model call: one generation per type, and one scoring per question
-            # (and per follow-up that may be asked, each scored on its own)
-            payer.charge(sessions=1, llm_calls=len(set(plan)) + num_questions * (1 + follow_ups))
+            payer.charge(
+                sessions=1, llm_calls=len(set(plan)) + num_questions * llm_calls_per_question(follow_ups)
+            )
         made: dict[QuestionType, list[Question]] = {"text": [], "coding": []}
         if "text" in plan:
             made["text"] = text_questions(llm, topic, difficulty, plan.count("text"), background)
@@ -162,12 +166,13 @@ class InterviewService:
         turn: int | None = None,
     ) -> AnswerOutcome:
         """One read and one conditional write; the last answer also queues the evaluation. With follow-ups
-        on, the interviewer decides in between whether to ask one (no call: see follow_up)."""
+        on, the interviewer decides in between whether to ask one (see follow_up_for)."""
         tag_session(session_id)
         session = self.get(session_id, caller)
-        follow_up = None
+        decision = FollowUpDecision(follow_up=None)
         if session.follow_ups:
-            follow_up = follow_up_for(session, move.answerable(session, question_number, turn), text)
+            number = move.answerable(session, question_number, turn)
+            decision = follow_up_for(self.interviewer, session, number, text)
         change = move.record_answer(
             session,
             text,
@@ -179,7 +184,8 @@ class InterviewService:
             speaking,
             self.late_grace_seconds,
             turn,
-            follow_up,
+            decision.follow_up,
+            decision.usage,
         )
         self.store.apply(change)
         updated = change.result
@@ -212,17 +218,25 @@ class InterviewService:
         return self.store.counts(counter_scope(PRACTICE, org_id))
 
 
-def follow_up_for(session: Session, number: int, text: str) -> FollowUp | None:
-    """The follow-up to ask after `text`, the answer now given to question `number`, or None: none left for
-    the question, or nothing worth asking. The decision module is imported here only, so a session without
-    follow-ups loads nothing new."""
-    if session.follow_ups_asked(number) >= session.follow_ups:
-        return None
-    from interview_core.grading.follow_up import decide
-
+def follow_up_for(
+    interviewer: Callable[[], LanguageModel], session: Session, number: int, text: str
+) -> FollowUpDecision:
+    """Whether to ask a follow-up after `text`, the answer now given to question `number`: none when the
+    question has had its follow-ups. With a language model, one call decides; when it fails, the offline
+    decision does, since the candidate is waiting for the next question. A session without follow-ups
+    never gets here, so it builds no model and loads nothing new."""
+    question = session.questions[number - 1]
+    if session.follow_ups_asked(number) >= session.follow_ups or question.type == "coding":
+        return FollowUpDecision(follow_up=None)
     given = [a for a in session.answers if a.question_number == number]
     asked = [a.follow_up for a in given if a.follow_up is not None]
-    return decide(session.questions[number - 1], [*(a.text for a in given), text], asked)
+    answers = [*(a.text for a in given), text]
+    try:
+        return interviewer().follow_up(question, answers, asked)
+    except ProviderUnavailable as err:
+        logger.warning("follow-up decided offline: the language model failed", extra={"error": err.detail})
+        count("FollowUpFallbacks")
+        return OfflineLanguageModel().follow_up(question, answers, asked)
 
 
 def text_questions(

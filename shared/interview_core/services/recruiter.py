@@ -24,6 +24,7 @@ from interview_core.domain import (
     Timers,
     counter_scope,
     epoch_now,
+    llm_calls_per_question,
     new_session_id,
     utc_now,
 )
@@ -128,7 +129,7 @@ class RecruiterService:
     def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
         questions, job_title, share, follow_ups = self._questions(org_id, spec)
         if payer is not None:  # before the room: the session, and the scoring call per answer at the end
-            payer.charge(sessions=1, llm_calls=len(questions) * (1 + follow_ups))
+            payer.charge(sessions=1, llm_calls=len(questions) * llm_calls_per_question(follow_ups))
         session_id = new_session_id()
         tag_session(session_id)
         grant = self.rooms().open_room(session_id)
