@@ -106,7 +106,7 @@ def scripted_answer(kind: str, key_points: list[dict], rng: random.Random) -> tu
         parts = rng.sample(OFF_TOPIC, 2)
     elif kind == "injection":
         parts = [rng.choice(INJECTION), *parts, rng.choice(INJECTION)]
-    return " ".join(parts), set(points) - set(said)
+    return " ".join(parts) or rng.choice(EVASIVE), set(points) - set(said)  # misses with one key point
 
 
 def follow_up_answer(kind: str, key_points: list[dict], omitted: set[str], rng: random.Random) -> str:
