@@ -32,9 +32,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -47,9 +48,65 @@ KINDS = ("strong", "misses", "evasive", "off-topic", "injection")
 TOPICS = ["Data Structures", "Algorithms", "System Design", "Python", "JavaScript", "SQL"]
 DIFFICULTIES = ["simple", "medium", "hard"]
 FUNCTION = set(
-    "a an the of to in on at for by with and or but is are be been was were it its this that these those as "
-    "from into than then so such can could would should will do does not no you your i my we our they them "
-    "what which who how when why where".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "be",
+        "been",
+        "was",
+        "were",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "from",
+        "into",
+        "than",
+        "then",
+        "so",
+        "such",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "do",
+        "does",
+        "not",
+        "no",
+        "you",
+        "your",
+        "i",
+        "my",
+        "we",
+        "our",
+        "they",
+        "them",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "why",
+        "where",
+    ]
 )
 EVASIVE = [
     "That is a good question, and honestly it depends on the situation.",
@@ -188,7 +245,7 @@ class Stack:
     def __init__(self, base: str, state: Path, timeout: float, deadline: float, bank: dict) -> None:
         self.base, self.state, self.timeout, self.deadline, self.bank = base, state, timeout, deadline, bank
         self.http = requests.Session()
-        self._db = None
+        self._db: Any = None
 
     def call(self, method: str, path: str, **kw) -> requests.Response:
         left = self.deadline - time.monotonic()
@@ -222,7 +279,9 @@ class Stack:
         q = self.stored(sid)["questions"][number - 1]  # not a bank question (the stub's): the stored one
         return [{"point": k["point"], "keywords": k.get("keywords", [])} for k in q.get("key_points", [])]
 
-    def interview(self, kind: str, rng: random.Random, questions: int, follow_ups: int, report: bool) -> Interview:
+    def interview(
+        self, kind: str, rng: random.Random, questions: int, follow_ups: int, report: bool
+    ) -> Interview:
         out = Interview(kind, follow_ups)
         try:
             body = {"topic": rng.choice(TOPICS), "difficulty": rng.choice(DIFFICULTIES),
@@ -232,7 +291,7 @@ class Stack:
                 raise RuntimeError(f"start-interview {r.status_code}: {r.text[:200]}")
             start = r.json()
             sid, text, number, turn = start["session_id"], start["current_question"], 1, start.get("turn")
-            is_follow_up, omitted, kps = False, set(), []
+            is_follow_up, omitted, kps = False, set[str](), list[dict]()
             while True:
                 if is_follow_up:
                     out.seen.append(FollowUpSeen(kind, number, text, set(omitted), kps))
@@ -298,7 +357,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-stub", action="store_true", help="skip (e), the OpenAI stub's stack")
     args = parser.parse_args()
-    if not 1 <= args.follow_ups <= 3 or not 1 <= args.questions <= 10 or not 1 <= args.candidates_per_kind <= 50:
+    if (
+        not 1 <= args.follow_ups <= 3
+        or not 1 <= args.questions <= 10
+        or not 1 <= args.candidates_per_kind <= 50
+    ):
         parser.error("--follow-ups must be 1-3, --questions 1-10, --candidates-per-kind 1-50")
     ends = time.monotonic() + args.deadline
     questions_bank = bank()
@@ -311,10 +374,12 @@ def main() -> None:
         with local_stack_process(LOCAL_STACK_STATE=str(state)) as (base, _proc):
             stack = Stack(base, state, args.timeout, ends, questions_bank)
             stack.interview("strong", random.Random(0), 1, args.follow_ups, report=True)  # warm-up
-            for i in range(args.candidates_per_kind):
+            for _ in range(args.candidates_per_kind):
                 for kind in KINDS:  # interleaved: each candidate with follow-ups on, then the same with 0
                     seed = rng.randrange(1 << 30)
-                    on.append(stack.interview(kind, random.Random(seed), args.questions, args.follow_ups, True))
+                    on.append(
+                        stack.interview(kind, random.Random(seed), args.questions, args.follow_ups, True)
+                    )
                     off.append(stack.interview(kind, random.Random(seed), args.questions, 0, False))
         took = time.monotonic() - started
         stubbed: list[Interview] = []
@@ -327,11 +392,13 @@ def main() -> None:
             try:
                 env = {"LOCAL_STACK_STATE": str(state2), "LLM_PROVIDER": "openai", "OPENAI_API_KEY": "sk-stub",
                        "OPENAI_BASE_URL": stub.base_url, "OPENAI_MAX_RETRIES": "0"}  # fmt: skip
-                with local_stack_process(**env) as (base, _proc):
+                with local_stack_process(None, **env) as (base, _proc):
                     stack = Stack(base, state2, args.timeout, ends, questions_bank)
                     for kind in KINDS:
                         before = len(stub.completions)
-                        one = stack.interview(kind, random.Random(args.seed), args.questions, args.follow_ups, True)
+                        one = stack.interview(
+                            kind, random.Random(args.seed), args.questions, args.follow_ups, True
+                        )
                         calls = stub.completions[before:]
                         one.llm_calls = len(calls)
                         for body in calls:
@@ -349,10 +416,10 @@ def main() -> None:
         f"interviewer: {args.candidates_per_kind} candidates x {len(KINDS)} kinds x {args.questions} questions, "
         f"follow_ups={args.follow_ups}, over HTTP on the local stack; {took:.1f} s"
     )
-    errors = [e for o in on + off + stubbed for e in o.errors]
+    errors = [err for o in on + off + stubbed for err in o.errors]
     print(f"  errors: {len(errors)}  (target 0)")
-    for e, n in Counter(errors).most_common(5):
-        print(f"    {n} x {e}")
+    for err, n in Counter(errors).most_common(5):
+        print(f"    {n} x {err}")
 
     print("\n(a) follow-ups asked, per kind")
     print(f"  {'kind':<10} {'mains':>5} {'follow-ups':>10} {'per main':>8} {'mains with one':>14}  reasons")
@@ -402,8 +469,13 @@ def main() -> None:
     print("\n(d) submit-answer latency, interleaved on the same stack")
     if on_ms and off_ms:
         p50_on, p50_off = statistics.median(on_ms), statistics.median(off_ms)
-        print(f"  follow_ups={args.follow_ups}  p50 {p50_on:7.1f} ms  p90 {pct(on_ms, 90):7.1f} ms  ({len(on_ms)} answers)")
-        print(f"  follow_ups=0  p50 {p50_off:7.1f} ms  p90 {pct(off_ms, 90):7.1f} ms  ({len(off_ms)} answers)")
+        on_p90 = pct(on_ms, 90)
+        print(
+            f"  follow_ups={args.follow_ups}  p50 {p50_on:7.1f} ms  p90 {on_p90:7.1f} ms  ({len(on_ms)} answers)"
+        )
+        print(
+            f"  follow_ups=0  p50 {p50_off:7.1f} ms  p90 {pct(off_ms, 90):7.1f} ms  ({len(off_ms)} answers)"
+        )
         ratio = p50_on / p50_off
         print(f"  p50 ratio     {ratio:.2f}x  (target <= 1.3x)  {verdict(ratio <= 1.3)}   "
               f"p90 ratio {pct(on_ms, 90) / pct(off_ms, 90):.2f}x")  # fmt: skip
