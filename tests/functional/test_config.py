@@ -63,6 +63,7 @@ def test_practice_limits_are_the_start_and_answer_models(config: dict[str, Any])
     job = StartInterviewRequest.model_json_schema()["properties"]["job_description"]["anyOf"][0]
     assert practice["background_max_chars"] == resume["maxLength"] == job["maxLength"] == MAX_BACKGROUND_CHARS
     assert practice["resume_file_max_bytes"] == MAX_DOCUMENT_BYTES
+    assert practice["follow_ups"] == {"minimum": 0, "maximum": 3, "default": 0}
     # every suggestion is a topic the offline question bank knows by that very name
     assert practice["topics"] and all(match_topic(t)["name"] == t for t in practice["topics"])
 
@@ -94,6 +95,13 @@ def test_recruiter_limits_are_what_the_recruiter_routes_validate(
 
     schemas = openapi["components"]["schemas"]
     job = schemas["CreateJobRequest"]["properties"]
+    generate = schemas["GenerateJobQuestions"]["properties"]
+    assert r["generated_questions"] == {
+        "minimum": generate["count"]["minimum"],
+        "maximum": generate["count"]["maximum"],
+        "default": generate["count"]["default"],
+    }
+    assert r["difficulties"] == generate["difficulty"]["enum"]
     assert r["name_max_chars"] == job["title"]["maxLength"]
     assert (
         r["job_description_max_chars"]

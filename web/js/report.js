@@ -77,12 +77,36 @@ function speakingBlock(s) {
   );
 }
 
+const ORIGINS = { job_description: "the job description", resume: "the résumé" };
+
+/** Why the question was asked, when it came from the job description or the résumé. */
+function sourceLine(source) {
+  if (!source || !ORIGINS[source.from]) return null;
+  return h("p.muted", { "data-testid": "question-source" }, `Asked from ${ORIGINS[source.from]}${source.skill ? `: ${source.skill}` : ""}`);
+}
+
+/** The follow-ups asked about the question, each scored on its own, and what they changed. */
+function followUpsBlock(q) {
+  if (!Array.isArray(q.follow_ups) || !q.follow_ups.length) return null;
+  return h("section.follow-ups", { "data-testid": "follow-ups" },
+    h("h4", `Follow-ups (${q.follow_ups.length})`),
+    q.follow_ups.map((f, i) => h("div.follow-up", { "data-testid": "follow-up" },
+      h("p.question-text", h("strong", `Follow-up ${i + 1}: `), f.question),
+      h("p.answer", f.answer || "—"),
+      h("p.score", h("strong", "Score: "), `${f.score ?? "—"}/10`),
+      f.feedback ? h("p", f.feedback) : null)),
+    q.score_before_follow_ups != null ? h("p.muted", `Score of the first answer alone: ${q.score_before_follow_ups}/10`) : null,
+    q.follow_up_effect ? h("p", { "data-testid": "follow-up-effect" }, q.follow_up_effect) : null,
+  );
+}
+
 function questionCard(q, index) {
   const n = q.question_number ?? index + 1;
   return h("article.card.question-card", { "data-testid": "question-card" },
     h("h3", `Question ${n}`, q.question_type === "coding" ? h("span.badge", "coding") : null,
       q.late ? h("span.badge.warn", "late") : null),
     h("p.question-text", q.question),
+    sourceLine(q.source),
     h("h4", "Answer"),
     h(q.question_type === "coding" ? "pre.answer.code" : "p.answer", q.answer || "—"),
     q.needs_review
@@ -100,6 +124,7 @@ function questionCard(q, index) {
     list(q.missing, "Nothing missing."),
     h("h4", "Feedback"),
     h("p", q.feedback || "—"),
+    followUpsBlock(q),
     speakingBlock(q.speaking),
   );
 }

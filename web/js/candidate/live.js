@@ -47,8 +47,9 @@ class LiveInterview {
     this.watchProctoring();
   }
 
-  draftKey(n) {
-    return `mi.draft.${this.sessionId}.${n}`;
+  /** A draft per question asked: a follow-up (same number, its own turn) starts empty. */
+  draftKey(n, turn = this.question?.turn) {
+    return `mi.draft.${this.sessionId}.${n}${turn ? `.${turn}` : ""}`;
   }
 
   saveDraft(text) {
@@ -185,7 +186,7 @@ class LiveInterview {
   showQuestion(m) {
     const prev = this.question;
     const question = questionOf(m, prev);
-    const same = prev && prev.number === question.number;
+    const same = prev && prev.number === question.number && prev.turn === question.turn;
     this.question = question;
     this.intro.hidden = true;
     this.q.element.hidden = false;
@@ -204,7 +205,7 @@ class LiveInterview {
   }
 
   /** A question not shown before: its draft (or starter code), a fresh countdown, and focus on it. */
-  newQuestion({ number, total, text, type, coding }) {
+  newQuestion({ number, total, text, type, coding, followUp }) {
     this.q.answerBox.value = store.get(this.draftKey(number), "") || coding?.starter_code || "";
     this.q.coding.show(coding);
     this.submittedFor = null;
@@ -215,7 +216,7 @@ class LiveInterview {
     this.setSubmitting(false);
     this.conn.set("Connected.");
     this.q.heading.focus();
-    announce(`Question ${number} of ${total}${type === "coding" ? ", coding" : ""}: ${text}`);
+    announce(`Question ${number} of ${total}${followUp ? ", a follow-up" : type === "coding" ? ", coding" : ""}: ${text}`);
   }
 
   updateTimer() {
@@ -255,7 +256,8 @@ class LiveInterview {
     }
     this.submittedFor = this.question.number;
     this.setSubmitting(true);
-    const sent = this.channel.send({ type: "answer", question_number: this.question.number, answer: text }, { queue: true });
+    const { number, turn } = this.question;
+    const sent = this.channel.send({ type: "answer", question_number: number, ...(turn ? { turn } : {}), answer: text }, { queue: true });
     this.q.setStatus(sent ? "Sending your answer…" : "Not connected: your answer will be sent as soon as the connection is back.");
   }
 
@@ -318,7 +320,7 @@ class LiveInterview {
   }
 }
 
-/** A question message (or a state message's question) as {number, total, text, type, coding, deadlineMs, skewMs}. */
+/** A question message (or a state message's question) as {number, total, text, type, coding, deadlineMs, skewMs, followUp, turn}. */
 function questionOf(m, previous) {
   const number = Number(m.question_number ?? m.current_question_number);
   const total = Number(m.total ?? m.total_questions ?? (previous && previous.total) ?? number);
@@ -330,5 +332,6 @@ function questionOf(m, previous) {
   const deadlineMs = isFinite(deadlineAt) && deadlineAt > 0 ? deadlineAt * 1000 : secondsLeft !== null ? Date.now() + secondsLeft * 1000 : null;
   // skew = server clock - our clock, estimated from seconds_left when the server sends it.
   const skewMs = deadlineMs !== null && secondsLeft !== null ? deadlineMs - secondsLeft * 1000 - Date.now() : 0;
-  return { number, total, text, type, coding, deadlineMs, skewMs };
+  const turn = Number(m.turn) || null; // only where follow-ups are on
+  return { number, total, text, type, coding, deadlineMs, skewMs, followUp: !!m.follow_up, turn };
 }

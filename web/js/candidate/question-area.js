@@ -58,13 +58,14 @@ function answerEvents(live, q) {
   indentWithTab(box, { isCode: () => live.question?.type === "coding", status: q.answerStatus });
 }
 
-/** Show question `question` ({number, total, text, type}) in the area. */
-export function showIn(q, { number, total, text, type }) {
-  q.heading.textContent = `Question ${number} of ${total}`;
+/** Show question `question` ({number, total, text, type, followUp}) in the area. */
+export function showIn(q, { number, total, text, type, followUp }) {
+  q.heading.textContent = `Question ${number} of ${total}${followUp ? ": follow-up" : ""}`;
   q.progress.max = total || 1;
   q.progress.value = number;
   q.progress.textContent = `Question ${number} of ${total}`;
-  clear(q.badge, type === "coding" ? h("span.badge", "Coding question") : h("span.badge", "Text question"));
+  clear(q.badge, followUp ? h("span.badge.follow-up", { "data-testid": "follow-up-badge" }, `Follow-up to question ${number}`)
+    : type === "coding" ? h("span.badge", "Coding question") : h("span.badge", "Text question"));
   q.text.textContent = text;
   q.answerBox.classList.toggle("code", type === "coding");
   q.answerBox.setAttribute("spellcheck", type === "coding" ? "false" : "true");

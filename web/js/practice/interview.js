@@ -4,7 +4,7 @@
 import { api } from "../api.js";
 import { h, clear, append, announce, errorArea, statusLine, field, fmtNumber } from "../ui.js";
 import { CodingPanel, CODE_HINT, indentWithTab } from "../coding.js";
-import { QuestionCard } from "./question.js";
+import { QuestionCard, answerPlace } from "./question.js";
 import { VoiceAnswer } from "./voice.js";
 
 export const started = new Map(); // session id -> the start-interview response (saves a round trip)
@@ -32,7 +32,7 @@ async function firstQuestion(sessionId, { status, errors, body, signal }) {
   const start = started.get(sessionId);
   if (start) {
     started.delete(sessionId);
-    return { number: start.question_number, total: start.total_questions, text: start.current_question, coding: start.coding, greeting: start.greeting };
+    return { number: start.question_number, total: start.total_questions, text: start.current_question, coding: start.coding, greeting: start.greeting, turn: start.turn };
   }
   status.set("Loading the session…");
   try {
@@ -57,7 +57,7 @@ async function firstQuestion(sessionId, { status, errors, body, signal }) {
 }
 
 /** The session's current question, from GET /session/{id}. */
-const currentQuestion = (data) => ({ number: data.current_question_number, total: data.total_questions, text: data.current_question, coding: data.current_coding });
+const currentQuestion = (data) => ({ number: data.current_question_number, total: data.total_questions, text: data.current_question, coding: data.current_coding, followUp: !!data.follow_up, turn: data.turn });
 
 /** The transcript of a spoken answer and how it was spoken, shown above the next question. */
 function heardCard(heard, number) {
@@ -117,8 +117,9 @@ class PracticeInterview {
   showQuestion(q, focus = true) {
     this.state = { ...this.state, ...q };
     this.question.show(q, focus);
-    if (q.number === this.shown) return;
-    this.shown = q.number;
+    const shown = `${q.number}/${q.turn ?? ""}`; // a follow-up keeps its main question's number
+    if (shown === this.shown) return;
+    this.shown = shown;
     const coding = q.coding || null;
     this.coding.show(coding);
     this.answer.value = coding?.starter_code || "";
@@ -145,7 +146,7 @@ class PracticeInterview {
       location.hash = reportHash(this.sessionId);
       return;
     }
-    this.showQuestion({ number: data.question_number, total: data.total_questions, text: data.next_question, coding: data.coding });
+    this.showQuestion({ number: data.question_number, total: data.total_questions, text: data.next_question, coding: data.coding, followUp: !!data.follow_up, turn: data.turn });
     if (heard) announce(`Transcript: ${heard.transcript}. Question ${data.question_number} of ${data.total_questions}: ${data.next_question}`);
   }
 
@@ -193,7 +194,7 @@ class PracticeInterview {
       return;
     }
     this.status.set("Sending your answer…");
-    const json = { session_id: this.sessionId, answer: text, question_number: this.state.number };
+    const json = { session_id: this.sessionId, answer: text, ...answerPlace(this.state) };
     return this.sendAnswer(() => api("/submit-answer", { json, signal: this.ctx.signal }), { progress: this.status });
   }
 

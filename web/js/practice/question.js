@@ -2,23 +2,34 @@
 import { api } from "../api.js";
 import { h, announce } from "../ui.js";
 
+/** The answer's place: `turn` only where the session counts turns (follow-ups on), so a stale one gets 409. */
+export const answerPlace = (state) => ({ question_number: state.number, ...(state.turn ? { turn: state.turn } : {}) });
+
+/** The same, as the audio form's fields. */
+export function appendPlace(form, state) {
+  for (const [name, value] of Object.entries(answerPlace(state))) form.append(name, String(value));
+}
+
 export class QuestionCard {
   /** interview: {state, config, ctx, status, errors} (the PracticeInterview). */
   constructor(interview) {
     this.interview = interview;
     this.audioUrl = null;
     this.heading = h("h2#question-heading", { tabindex: "-1", "data-autofocus": true });
+    this.followUp = h("p.follow-up-label#follow-up-label", { "data-testid": "follow-up-label", hidden: true });
     this.progress = h("progress#question-progress", { "aria-labelledby": "question-heading" });
     this.text = h("p.question-text#question-text", { "data-testid": "question-text" });
     this.audio = h("audio#question-audio", { controls: true, hidden: true, preload: "auto" });
     this.hear = h("button#hear-question", { type: "button", onclick: () => this.speak() }, "Hear question");
     this.element = h("section.card.question", { "aria-labelledby": "question-heading" },
-      this.heading, this.progress, this.text, h("div.actions", this.hear), this.audio);
+      this.heading, this.followUp, this.progress, this.text, h("div.actions", this.hear), this.audio);
   }
 
   show(q, focus = true) {
-    const title = `Question ${q.number} of ${q.total}`;
+    const title = `Question ${q.number} of ${q.total}${q.followUp ? ": follow-up" : ""}`;
     this.heading.textContent = title;
+    this.followUp.hidden = !q.followUp;
+    this.followUp.textContent = q.followUp ? `A follow-up to question ${q.number}, about your answer.` : "";
     this.progress.max = q.total;
     this.progress.value = q.number;
     this.progress.textContent = title;

@@ -1,6 +1,8 @@
-// The practice start form: topic, difficulty, number of questions, question types, and the optional API key.
+// The practice start form: topic, difficulty, number of questions, question types, a role to fit them to,
+// and the optional API key.
 import { api, choices, getApiKey, setApiKey } from "../api.js";
 import { h, clear, announce, errorArea, field } from "../ui.js";
+import { backgroundFields } from "./background.js";
 import { started } from "./interview.js";
 
 const capitalised = (s) => s[0].toUpperCase() + s.slice(1);
@@ -32,6 +34,7 @@ export function renderStart(root, config, ctx) {
   const difficulty = h("select#difficulty", { name: "difficulty", hidden: !levels.length },
     levels.map((d) => h("option", { value: d }, capitalised(d))));
   const questionTypes = questionTypesChoice(config);
+  const background = backgroundFields(config);
   const count = h("input#num-questions", { type: "number", name: "num_questions", min: range.minimum, max: range.maximum, step: "1", value: "3", required: true, inputmode: "numeric" });
   const key = h("input#practice-api-key", { type: "password", autocomplete: "off", value: getApiKey() });
   const errors = errorArea("start-error");
@@ -53,7 +56,7 @@ export function renderStart(root, config, ctx) {
     submit.disabled = true;
     announce("Starting the interview…");
     try {
-      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), ...(difficulty.value ? { difficulty: difficulty.value } : {}), num_questions: n, ...questionTypes.request() } });
+      const { data } = await api("/start-interview", { json: { topic: topic.value.trim(), ...(difficulty.value ? { difficulty: difficulty.value } : {}), num_questions: n, ...questionTypes.request(), ...background.request() } });
       started.set(data.session_id, data);
       location.hash = `#/practice/${encodeURIComponent(data.session_id)}`;
     } catch (err) {
@@ -66,6 +69,7 @@ export function renderStart(root, config, ctx) {
     field("Difficulty", difficulty),
     field("Number of questions", count, fromTo && `${capitalised(fromTo)}.`),
     questionTypes.element,
+    background.element,
     h("details.access",
       h("summary", "Access settings"),
       field("API key", key, "Only needed when the API requires keys; kept for this browser tab only."),

@@ -2,6 +2,7 @@
 // presigned upload when it is larger than a direct upload may be.
 import { api, postPresigned } from "../api.js";
 import { h, announce, statusLine } from "../ui.js";
+import { appendPlace } from "./question.js";
 
 const MIME_TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/ogg"];
 const megabytes = (bytes, digits = 1) => (bytes / 1e6).toFixed(digits);
@@ -105,7 +106,7 @@ export class VoiceAnswer {
     if (upload.blob.size > this.audio.max_direct_bytes) return this.viaPresigned(upload);
     const form = new FormData();
     form.append("audio_file", upload.blob, upload.filename);
-    form.append("question_number", String(this.interview.state.number));
+    appendPlace(form, this.interview.state);
     try {
       return await api(upload.path, { form, signal: this.interview.ctx.signal });
     } catch (err) {
@@ -125,7 +126,7 @@ export class VoiceAnswer {
     this.status.set("Transcribing your answer…");
     const form = new FormData();
     form.append("audio_key", up.audio_key);
-    form.append("question_number", String(state.number));
+    appendPlace(form, state);
     return api(path, { form, signal: ctx.signal });
   }
 

@@ -9,6 +9,7 @@ from pydantic import Field, TypeAdapter
 
 from interview_core.api.schemas import InterviewSpec, StartInterviewRequest, TextToSpeechRequest
 from interview_core.contracts import (
+    MAX_GENERATED_QUESTIONS,
     Code,
     CodeTestIn,
     CodingFields,
@@ -61,6 +62,7 @@ class PracticeConfig(Model):
     speech_max_chars: int = Field(description="The longest text POST /text-to-speech reads aloud")
     background_max_chars: int = Field(description="start-interview's job_description and resume_text, each")
     resume_file_max_bytes: int = Field(description="The largest file POST /api/resume-text reads")
+    follow_ups: Range = Field(description="start-interview's follow_ups: the most per main question")
 
 
 class AudioConfig(Model):
@@ -81,6 +83,8 @@ class RecruiterConfig(Model):
     max_questions: Range
     text_question_timer: Range = Field(description="Seconds")
     coding_question_timer: Range = Field(description="Seconds")
+    difficulties: list[Difficulty] = Field(description="POST /api/jobs's generate.difficulty")
+    generated_questions: Range = Field(description="POST /api/jobs's generate.count")
 
 
 class RubricConfig(Model):
@@ -163,6 +167,7 @@ def _config() -> ConfigResponse:
                 0
             ]["maxLength"],
             resume_file_max_bytes=MAX_DOCUMENT_BYTES,
+            follow_ups=_range(StartInterviewRequest.model_json_schema(), "follow_ups"),
         ),
         audio=AudioConfig(
             max_seconds=s.max_audio_seconds,
@@ -182,6 +187,8 @@ def _config() -> ConfigResponse:
             max_questions=Range(minimum=questions.get("minItems", 1), maximum=questions["maxItems"]),
             text_question_timer=_range(timers, "text_question_timer"),
             coding_question_timer=_range(timers, "coding_question_timer"),
+            difficulties=list(get_args(Difficulty)),
+            generated_questions=Range(minimum=1, maximum=MAX_GENERATED_QUESTIONS, default=5),
         ),
         rubric=RubricConfig(
             reference_answer_max_chars=_max_chars(ReferenceAnswer),
