@@ -71,6 +71,7 @@ QuestionNumber = Annotated[int, Field(ge=1)]  # 1-based, as every message and re
 ClientEventType = Literal[
     "tab_hidden", "window_blur", "paste", "fullscreen_exit", "no_face", "multiple_faces"
 ]
+MAX_GENERATED_QUESTIONS = 20  # a job's questions written from its description, per request
 MAX_EVENTS_PER_BATCH = 50  # per request or live message; the per-minute cap is the service's
 
 

@@ -273,6 +273,28 @@ def test_put_replaces_a_job_and_its_sessions_keep_their_copy(acme: ApiGateway) -
     assert "Why dbt?" in json.dumps(questions) and "Kafka" not in json.dumps(questions)
 
 
+def test_a_reviewed_job_keeps_why_each_generated_question_was_asked(acme: ApiGateway) -> None:
+    """The recruiter edits the generated questions (as the web app's review does: the questions sent back,
+    without their `source`, which no client may set): each keeps the skill it was written from."""
+    body = {"title": "Backend engineer", "description": JOB, "generate": {"count": 3, "difficulty": "medium"}}
+    job = acme.post("/api/jobs", json=body).json()
+    edited = [{"text": q["text"], "key_points": q["key_points"]} for q in job["questions"]]
+    edited[0]["text"] = "Tell me how you would tune a slow PostgreSQL query."
+    edited[1]["key_points"] = ["Mentions indexes"]
+    r = acme.request(
+        "PUT", f"/api/jobs/{job['job_id']}", json_body={"title": job["title"], "questions": edited}
+    )
+    assert r.status_code == 200, r.text
+    saved = r.json()["questions"]
+    assert saved[0]["text"] == edited[0]["text"] and saved[1]["key_points"] == ["Mentions indexes"]
+    assert [q["source"] for q in saved] == [q["source"] for q in job["questions"]]
+    # reordered: found by text
+    again = acme.request(
+        "PUT", f"/api/jobs/{job['job_id']}", json_body={"title": job["title"], "questions": edited[2:0:-1]}
+    ).json()["questions"]
+    assert [q["source"] for q in again] == [saved[2]["source"], saved[1]["source"]]
+
+
 def test_put_on_a_missing_or_foreign_job_is_404_and_charges_nothing(acme: ApiGateway) -> None:
     made = acme.post("/api/jobs", json={"title": "Data", "questions": [{"text": "Why dbt?"}]}).json()
     other_key, _ = wiring.api_keys().create("globex", "tests")

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ConfigDict, Field
 
 from interview_core import text as hygiene
-from interview_core.contracts import FollowUps, ProctoringEvents, QuestionIn, ShownCodingIfAny
+from interview_core.contracts import (
+    MAX_GENERATED_QUESTIONS,
+    FollowUps,
+    ProctoringEvents,
+    QuestionIn,
+    ShownCodingIfAny,
+)
 from interview_core.domain import (
     CodingSpec,
     Difficulty,
@@ -214,7 +220,7 @@ class StatsResponse(Model):
 
 class GenerateJobQuestions(Model):
     model_config = ConfigDict(extra="forbid")
-    count: int = Field(default=5, ge=1, le=20)
+    count: int = Field(default=5, ge=1, le=MAX_GENERATED_QUESTIONS)
     difficulty: Difficulty = "medium"
     question_types: list[Literal["text"]] = Field(
         default=["text"], min_length=1, max_length=1, description="Text questions only, for now"

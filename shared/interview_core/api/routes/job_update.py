@@ -37,9 +37,12 @@ def update_job(
     llm: LanguageModel = Depends(language_model),
     pays: Payer = Depends(payer),
 ) -> Job:
-    jobs.get(who.organisation, job_id)  # a foreign or missing job is 404 before any model call is charged
+    # a foreign or missing job is 404 before any model call is charged
+    stored = jobs.get(who.organisation, job_id)
     generate = (body.generate.difficulty, body.generate.count) if body.generate else None
-    questions = questions_for(body.questions, body.title, body.description, generate, llm, pays)
+    questions = questions_for(
+        body.questions, body.title, body.description, generate, llm, pays, stored.questions
+    )
     return jobs.update(
         who.organisation,
         job_id,
