@@ -7,11 +7,13 @@ fpdf2 (~0.6 s of imports) is imported on the first PDF, never at a function's in
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from interview_core.domain import (
     Candidate,
+    CandidateFollowUp,
     CandidateReport,
+    FollowUpScore,
     IntegrityReport,
     Report,
     RunResult,
@@ -192,6 +194,15 @@ def _integrity(w: _Writer, i: IntegrityReport) -> None:
     )
 
 
+def _follow_ups(w: _Writer, follow_ups: Sequence[FollowUpScore | CandidateFollowUp]) -> None:
+    for i, f in enumerate(follow_ups, 1):
+        w.text(f"Follow-up {i}: {f.question}", bold=True)
+        if f.score is not None:
+            w.text(f"Score: {f.score}/10")
+        w.text(f.answer or "(no answer)")
+        w.field("Feedback", f.feedback)
+
+
 def render_report(report: Report, candidate: Candidate | None = None) -> bytes:
     """The organisation's report (a practice session's reader gets it with candidate tests already)."""
     w = _Writer(f"Interview report: {report.topic}")
@@ -229,6 +240,9 @@ def render_report(report: Report, candidate: Candidate | None = None) -> bytes:
         w.lines("Detected", q.detected)
         if q.tests:
             w.tests(q.tests)
+        _follow_ups(w, q.follow_ups)
+        if q.follow_up_effect:
+            w.field("Follow-ups", q.follow_up_effect)
         if q.speaking:
             _speaking(w, q.speaking)
     if report.integrity:
@@ -260,4 +274,5 @@ def render_candidate_report(report: CandidateReport) -> bytes:
         w.field("Feedback", q.feedback)
         if q.tests:
             w.tests(q.tests)
+        _follow_ups(w, q.follow_ups)
     return w.output()

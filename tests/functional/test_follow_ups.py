@@ -2,6 +2,7 @@
 practice and recruiter interviews with follow_ups 1-3, stale turns, racing answers, invalid values, and
 the report's follow-ups."""
 
+import json
 import threading
 from collections import Counter
 
@@ -183,3 +184,36 @@ def test_recruiter_sessions_take_follow_ups_from_the_request_or_the_job(orgs, aw
     token.post(f"{P}/session/{psid}/start")
     done = token.post("/submit-answer", json={"session_id": psid, "answer": "It is a kind of lock."}).json()
     assert done["status"] == "completed" and "follow_up" not in done
+
+
+def test_the_candidate_s_report_and_both_pdfs_list_the_follow_ups_without_the_rubric(orgs, aws) -> None:
+    from tests.functional.test_report_pdf import pdf_text
+
+    acme = orgs["acme"]
+    made = acme.post(f"{P}/create", json={**CANDIDATE, "questions": [RUBRIC], "follow_ups": 1}).json()
+    sid = made["session_id"]
+    candidate = ApiGateway({"x-session-token": made["candidate_token"]})
+    candidate.post(f"{P}/session/{sid}/start")
+    asked = candidate.post(
+        "/submit-answer", json={"session_id": sid, "answer": "It is a kind of lock."}
+    ).json()
+    done = candidate.post(
+        "/submit-answer", json={"session_id": sid, "answer": "Only one thread holds it at a time.", "turn": 2}
+    ).json()
+    assert asked["follow_up"] is True and done["status"] == "completed"
+    assert aws.drain_evaluations() == 1
+
+    text = pdf_text(acme.get(f"/api/reports/{sid}", query={"format": "pdf"})).replace("\n", " ")
+    assert "Follow-up 1:" in text and "Only one thread holds it at a time." in text
+    acme.post(f"{P}/session/{sid}/release-report", json={"share": "feedback"})
+    mine = candidate.get(f"/api/reports/{sid}").json()
+    [follow_up] = mine["questions"][0]["follow_ups"]
+    assert follow_up["question"] == asked["next_question"] and follow_up["score"] is None
+    assert follow_up["answer"] == "Only one thread holds it at a time."
+    theirs = pdf_text(candidate.get(f"/api/reports/{sid}", query={"format": "pdf"})).replace("\n", " ")
+    assert "Follow-up 1:" in theirs and "Score:" not in theirs
+    for point in [*RUBRIC["key_points"][1:], RUBRIC["reference_answer"]]:
+        assert point not in json.dumps(mine) and point not in theirs
+    acme.post(f"{P}/session/{sid}/release-report", json={"share": "scores"})
+    scored = candidate.get(f"/api/reports/{sid}").json()["questions"][0]["follow_ups"][0]
+    assert isinstance(scored["score"], int)

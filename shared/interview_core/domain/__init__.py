@@ -596,6 +596,13 @@ class ShareLink(Model):
 STRENGTH_THRESHOLD = 7  # a score from which an answer counts among the strengths
 
 
+class CandidateFollowUp(Model):
+    question: str
+    answer: str
+    feedback: str
+    score: int | None = None  # only when the organisation shares scores
+
+
 class CandidateQuestion(Model):
     question_number: int
     question: str
@@ -603,6 +610,7 @@ class CandidateQuestion(Model):
     feedback: str
     score: int | None = None  # only when the organisation shares scores
     tests: RunResult | None = None  # which tests passed (RunResult.for_candidate)
+    follow_ups: list[CandidateFollowUp] = Field(default_factory=list)  # the interviewer's, in order
 
 
 class CandidateReport(Model):
@@ -644,6 +652,15 @@ class CandidateReport(Model):
                     feedback=without_quotes(q.feedback, rubric),
                     score=q.score if scores else None,
                     tests=q.tests.for_candidate() if q.tests else None,
+                    follow_ups=[
+                        CandidateFollowUp(
+                            question=f.question,
+                            answer=f.answer,
+                            feedback=without_quotes(f.feedback, rubric),
+                            score=f.score if scores else None,
+                        )
+                        for f in q.follow_ups
+                    ],
                 )
                 for q in report.questions
             ],
