@@ -276,3 +276,27 @@ def test_unavailable_speech_providers_are_503_with_a_detail(
     assert objects(aws, sid) == []
     t = api.post("/text-to-speech", json={"text": "Hello"})
     assert t.status_code == 503 and "espeak-ng is not installed" in t.json()["detail"]
+
+
+def test_a_spoken_answer_can_be_followed_up_and_a_stale_turn_keeps_no_audio(api: ApiGateway, aws) -> None:
+    r = api.post(
+        "/start-interview",
+        json={"topic": "Data Structures", "difficulty": "simple", "num_questions": 1, "follow_ups": 1},
+    )
+    sid = r.json()["session_id"]
+    weak = answer_audio(api, sid, speech("I am not sure about that one.", "mp3"), turn="1")
+    assert weak.status_code == 200, weak.text
+    body = weak.json()
+    assert body["follow_up"] is True and body["follow_up_of"] == 1 and body["turn"] == 2
+    assert (
+        body["question_number"] == 1 and body["total_questions"] == 1 and "sure" in body["transcript"].lower()
+    )
+    stale = answer_audio(api, sid, speech(ANSWER, "mp3"), turn="1")
+    assert stale.status_code == 409 and "detail" in stale.json()
+    done = answer_audio(api, sid, speech(ANSWER, "mp3"), turn="2")
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    assert len([k for k in objects(aws, sid) if not k.endswith(".json")]) == 2  # the stale one's is not kept
+    assert aws.drain_evaluations() == 1
+    [entry] = api.get(f"/api/reports/{sid}").json()["questions"]
+    assert entry["follow_ups"][0]["question"] == body["next_question"]
+    assert "hash" in entry["follow_ups"][0]["answer"].lower()
