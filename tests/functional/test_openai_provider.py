@@ -296,7 +296,9 @@ def test_a_follow_up_from_the_model_never_gives_the_key_points_away(
 
 
 def test_the_model_may_move_on_and_a_strong_answer_asks_nothing(api: ApiGateway, stub: OpenAIStub) -> None:
-    _, responses = _interview_with_follow_ups(api, "a long and complete answer " * 3)
+    _, responses = _interview_with_follow_ups(
+        api, "It is about keyword1 and keyword2, as a complete answer says."
+    )
     assert not any(r.get("follow_up") for r in responses) and len(responses) == 2
     assert len(_decisions(stub)) == 2
 

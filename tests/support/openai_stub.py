@@ -38,7 +38,7 @@ class OpenAIStub:
         self.coding_problems: list[dict[str, Any]] = []
         # FittedQuestionSet replies: each question's source_from and skill, in order (past them: topic)
         self.fitted_sources: list[tuple[str, str]] = []
-        # FollowUpOut replies, in order; past them: probe key point 1 after an answer of under 10 words
+        # FollowUpOut replies, in order; past them: probe the first key point the grader's findings miss
         self.follow_up_replies: list[dict[str, Any]] = []
         self.delay_seconds = 0.0
         self.transcript_words = ["Arrays", "store", "elements", "in", "contiguous", "memory"]
@@ -185,14 +185,18 @@ class OpenAIStub:
                         question["question"] = f"Stub question {i + 1}: how have you used {skill}?"
         elif self.schema_name(body) == "FollowUpOut":
             latest = re.findall(r"<answer>\n(.*?)\n</answer>", user, re.S)[-1]
+            missing = re.search(r"key points missing: ([\d, ]+);", user)
             with self._lock:
                 content = self.follow_up_replies.pop(0) if self.follow_up_replies else None
-            content = content or {
-                "ask": len(latest.split()) < 10,
-                "reason": "probe",
-                "key_point": 1,
-                "question": f"You mentioned {' '.join(latest.split()[:3])}: what happens underneath?",
-            }
+            content = (
+                content
+                or {  # as the findings say: probe the first point missing, else move on
+                    "ask": bool(missing),
+                    "reason": "probe",
+                    "key_point": int(missing.group(1).split(",")[0]) if missing else 0,
+                    "question": f"You mentioned {' '.join(latest.split()[:3])}: what happens underneath?",
+                }
+            )
         else:
             answer = re.search(r"<answer>\n(.*)\n</answer>", user, re.S).group(1)
             # deterministic: the grade depends on this answer alone
