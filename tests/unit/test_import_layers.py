@@ -53,6 +53,7 @@ LAYERS: list[dict[str, tuple[str, ...]]] = [
             "interview_core.livekit_rooms",
             "interview_core.providers",
             "interview_core.coding",
+            "interview_core.webhooks",
         )
     },
     {"services": ("interview_core.services",)},

@@ -55,7 +55,7 @@ def test_layer_requirements_match_pyproject() -> None:
     core = _pins((ROOT / "shared/requirements.txt").read_text().splitlines())
     runtime_provided = {"boto3"}  # the Lambda runtime's SDK (see shared/requirements.txt)
     assert core == {k: v for k, v in _pins(project["dependencies"]).items() if k not in runtime_provided}
-    for layer in ("llm", "audio", "livekit", "vision", "email", "grading", "document", "report"):
+    for layer in ("llm", "audio", "livekit", "vision", "email", "grading", "document", "report", "webhooks"):
         pins = _pins((ROOT / f"infra/layers/{layer}/requirements.txt").read_text().splitlines())
         assert pins == _pins(project["optional-dependencies"][layer]), layer
 
