@@ -49,6 +49,11 @@ class ApiKeyNotFound(NotFound):
         super().__init__(f"No API key {key_id} in organisation {org_id}")
 
 
+class WebhookNotFound(NotFound):
+    def __init__(self, webhook_id: str) -> None:
+        super().__init__(f"Webhook endpoint {webhook_id[:100]} not found")
+
+
 class ShareLinkNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("This link has expired, was revoked, or never existed")

@@ -36,6 +36,7 @@ from interview_core.errors import (
     SessionNotFound,
     ShareLinkNotFound,
     Unauthorized,
+    WebhookNotFound,
     WebhookRejected,
 )
 from interview_core.live.channel import LiveChannel, refusal
@@ -49,6 +50,7 @@ ANSWERED_AS: dict[type[InterviewError], tuple[int, str]] = {
     JobNotFound: (404, "not_found"),
     ApiKeyNotFound: (404, "not_found"),
     ShareLinkNotFound: (404, "not_found"),
+    WebhookNotFound: (404, "not_found"),
     SessionNotActive: (400, "not_active"),
     AnswerConflict: (409, "conflict"),
     IllegalTransition: (409, "illegal_state"),
@@ -75,6 +77,7 @@ SAMPLES: list[InterviewError] = [
     JobNotFound("j-1"),
     ApiKeyNotFound("k-1", "acme"),
     ShareLinkNotFound(),
+    WebhookNotFound("w-1"),
     SessionNotActive(),
     AnswerConflict("Question 2 is not the current question; the current one is 1"),
     IllegalTransition("Session already started"),
