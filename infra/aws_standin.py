@@ -276,6 +276,8 @@ def _client(service: str, endpoint: str) -> Any:
 # access control is off locally (AUTH_REQUIRED=true in the environment turns it on); and the daily quotas
 # are far above what a test suite creating hundreds of sessions a minute from 127.0.0.1 spends (exported
 # QUOTA_* variables lower them).
+# Settings only a local stack has, never a deployment: webhook receivers on loopback (the tests').
+LOCAL_ENVIRONMENT = {"WEBHOOK_ALLOW_LOOPBACK": "true"}
 LOCAL_PARAMETERS = {
     "RequireApiKey": "false",
     "QuotaSessionsPerDay": "100000",
@@ -328,7 +330,7 @@ def provision(endpoint: str, template: dict[str, Any] | None = None) -> tuple[di
 
     env_spec = template["Globals"]["Function"]["Environment"]["Variables"]
     env = {key: _resolve(value, refs) for key, value in env_spec.items()}
-    return env, {name: refs[name] for name in queues}
+    return {**env, **LOCAL_ENVIRONMENT}, {name: refs[name] for name in queues}
 
 
 def _resolve(value: Any, refs: dict[str, str]) -> str:

@@ -112,6 +112,10 @@ ROUTES: dict[str, Rule] = {
         _ANYONE, "the link's token: what the candidate may read, until it expires or is revoked"
     ),
     "GET /r/{token}": Rule(_ANYONE, "the same, as a page for browsers"),
+    "POST /api/webhooks": Rule(_ORG, "https URLs that resolve to public addresses only"),
+    "GET /api/webhooks": Rule(_ORG, "the organisation's own endpoints, never their secrets"),
+    "DELETE /api/webhooks/{webhook_id}": Rule(_ORG),
+    "POST /api/webhooks/{webhook_id}/rotate-secret": Rule(_ORG, "the old secret keeps signing for 24 hours"),
     "POST /api/parallel_interview/create": Rule(_ORG),
     "GET /api/parallel_interview/sessions": Rule(_ORG),
     "GET /api/parallel_interview/session/{session_id}": Rule(_ORG),

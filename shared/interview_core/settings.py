@@ -91,6 +91,8 @@ class Settings(Model):
     # Access control. Off locally (the seed's clients send no key); the deployed template turns it on.
     auth_required: bool = False
     api_key_cache_seconds: int = Field(default=30, ge=0)  # a revoked key stops working within this
+    # Webhooks to loopback (and plain http there): only the local stand-in sets it, for receivers in tests.
+    webhook_allow_loopback: bool = False
 
     # Daily quotas per organisation (per client address while access control is off), counted in
     # DynamoDB and charged before the money is spent. The deployed defaults are the template's; the local

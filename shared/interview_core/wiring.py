@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from interview_core.services.retention import RetentionService
     from interview_core.services.sharing import ReportSharing
     from interview_core.services.voice import VoiceService
+    from interview_core.services.webhooks import WebhookService
     from interview_core.store import SessionStore
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "language_model",
     "speech_to_text",
     "text_to_speech",
+    "webhook_service",
     "reset",
 ]
 
@@ -161,6 +163,15 @@ def sharing_service() -> "ReportSharing":
     return ReportSharing(_store())
 
 
+@cache
+def webhook_service() -> "WebhookService":
+    from interview_core.services.webhooks import WebhookService
+    from interview_core.webhooks.endpoints import WebhookEndpoints
+
+    s = get_settings()
+    return WebhookService(WebhookEndpoints(s.sessions_table), s.webhook_allow_loopback)
+
+
 def reset() -> None:
     """Forget everything built from settings and the environment (tests change both)."""
     from interview_core import aws, settings
@@ -171,6 +182,7 @@ def reset() -> None:
         interview_service,
         evaluation_service,
         sharing_service,
+        webhook_service,
         retention_service,
         voice_service,
         api_keys,

@@ -15,6 +15,7 @@ from tests.support.apigw import ApiGateway
 
 ROOT = Path(__file__).resolve().parents[2]
 P = "/api/parallel_interview"
+UNKNOWN = "6f1c1e6e-0000-4000-8000-000000000000"  # a well-formed id nothing has
 CANDIDATE = {"name": "Rae Candidate", "email": "rae@example.com"}
 PRINCIPALS = ("organisation", "candidate", "nobody")
 
@@ -62,6 +63,12 @@ SAMPLES: dict[str, Sample] = {
     "DELETE /api/reports/{session_id}/share": lambda ids: ("DELETE", f"/api/reports/{ids['recruiter']}/share", {}),
     "GET /api/shared-reports/{token}": lambda ids: ("GET", "/api/shared-reports/" + "x" * 43, {}),
     "GET /r/{token}": lambda ids: ("GET", "/r/" + "x" * 43, {}),
+    "POST /api/webhooks": lambda ids: ("POST", "/api/webhooks", {"json_body": {}}),
+    "GET /api/webhooks": lambda ids: ("GET", "/api/webhooks", {}),
+    "DELETE /api/webhooks/{webhook_id}": lambda ids: ("DELETE", f"/api/webhooks/{UNKNOWN}", {}),
+    "POST /api/webhooks/{webhook_id}/rotate-secret": lambda ids: (
+        "POST", f"/api/webhooks/{UNKNOWN}/rotate-secret", {}
+    ),
     "POST /api/parallel_interview/create": lambda ids: ("POST", f"{P}/create", {"json_body": {}}),
     "GET /api/parallel_interview/sessions": lambda ids: ("GET", f"{P}/sessions", {}),
     "GET /api/parallel_interview/session/{session_id}": lambda ids: ("GET", f"{P}/session/{ids['recruiter']}", {}),

@@ -10,8 +10,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from interview_core.errors import InvalidRequest
+from interview_core.webhooks import new_secret
 from interview_core.webhooks.delivery import KEPT_BYTES, post
-from interview_core.webhooks.signing import new_secret, signed_headers
+from interview_core.webhooks.signing import signed_headers
 from interview_core.webhooks.targets import check
 
 # The specification's example (standard-webhooks/standard-webhooks, spec and its libraries' tests)

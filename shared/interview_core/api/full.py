@@ -47,6 +47,7 @@ from interview_core.api.routes import (
     text_to_speech,
     transcribe_audio,
     usage,
+    webhooks,
 )
 
 ROUTE_MODULES = [
@@ -89,6 +90,7 @@ ROUTE_MODULES = [
     livekit_webhook,
     live_ws,
     usage,
+    webhooks,
 ]
 
 

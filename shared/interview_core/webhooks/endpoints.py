@@ -17,8 +17,7 @@ from interview_core.domain import epoch_now, utc_now
 from interview_core.errors import InvalidRequest, WebhookNotFound
 from interview_core.model import Model
 from interview_core.store.codec import from_item, to_item
-from interview_core.webhooks import EVENTS
-from interview_core.webhooks.signing import new_secret
+from interview_core.webhooks import EVENTS, new_secret
 
 MAX_ENDPOINTS = 10  # per organisation
 ROTATION_SECONDS = 24 * 3600  # the old secret's life after a rotation

@@ -3,19 +3,10 @@
 secret is rotated, a delivery carries one signature per secret still valid, so receivers holding either
 verify it."""
 
-import base64
-import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from standardwebhooks.webhooks import Webhook
-
-SECRET_PREFIX = "whsec_"
-SECRET_BYTES = 32  # the specification asks for 24 to 64
-
-
-def new_secret() -> str:
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
 def signed_headers(keys: Sequence[str], message_id: str, timestamp: int, body: str) -> dict[str, str]:
