@@ -147,6 +147,17 @@ def _whole(value: Any) -> Any:
 TimeLimit = Annotated[
     int, Field(ge=MIN_TIME_LIMIT_MS, le=MAX_TIME_LIMIT_MS, strict=True), BeforeValidator(_whole)
 ]
+# An organisation's own id for a session or a job (an ATS application or requisition id), carried in events.
+ExternalId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="Your own id for it (for example your applicant tracking system's), up to 200 "
+        "characters: returned as given and carried in every webhook event",
+    ),
+]
 # The most follow-up questions per main question (start-interview, recruiter create, jobs).
 FollowUps = Annotated[int, Field(ge=0, le=MAX_FOLLOW_UPS, strict=True), BeforeValidator(_whole)]
 _PYTHON_ONLY, _SQL_ONLY = ("call", "expected"), ("expected_rows", "ordered")

@@ -37,6 +37,7 @@ class Job(Model):
     questions: list[JobQuestion]
     candidate_report: ReportShare = "none"  # what its sessions' candidates may read of their reports
     follow_ups: int = 0  # its sessions' follow-up questions per main question, unless a session says
+    external_id: str | None = None  # the organisation's own id for it, copied to its sessions' events
     created_at: str
     updated_at: str | None = None  # set by PUT /api/jobs/{job_id}
 
@@ -70,6 +71,7 @@ class JobStore:
         description: str | None,
         candidate_report: ReportShare = "none",
         follow_ups: int = 0,
+        external_id: str | None = None,
     ) -> Job:
         job = Job(
             job_id=str(uuid.uuid4()),
@@ -79,6 +81,7 @@ class JobStore:
             questions=questions,
             candidate_report=candidate_report,
             follow_ups=follow_ups,
+            external_id=external_id,
             created_at=utc_now(),
         )
         self._db.put_item(
@@ -97,6 +100,7 @@ class JobStore:
         description: str | None,
         candidate_report: ReportShare,
         follow_ups: int = 0,
+        external_id: str | None = None,
     ) -> Job:
         """One conditional write: a job deleted meanwhile stays deleted (404)."""
         if not _valid_id(job_id):
@@ -108,14 +112,13 @@ class JobStore:
             "follow_ups": follow_ups,
             "updated_at": utc_now(),
         }
-        names = {f"#{k}": k for k in [*fields, "description"]}
+        optional = {"description": description, "external_id": external_id}  # removed when not given
+        fields.update({k: v for k, v in optional.items() if v})
+        names = {f"#{k}": k for k in [*fields, *optional]}
         values = {f":{k}": v for k, v in fields.items()}
-        setting = ", ".join(f"#{k} = :{k}" for k in fields)
-        if description:
-            values[":description"] = description
-            expression = f"SET {setting}, #description = :description"
-        else:
-            expression = f"SET {setting} REMOVE #description"
+        expression = "SET " + ", ".join(f"#{k} = :{k}" for k in fields)
+        if removed := [f"#{k}" for k, v in optional.items() if not v]:
+            expression += " REMOVE " + ", ".join(removed)
         try:
             resp = self._db.update_item(
                 TableName=self.table,

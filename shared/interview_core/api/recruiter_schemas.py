@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 from interview_core import text as hygiene
 from interview_core.contracts import (
     MAX_GENERATED_QUESTIONS,
+    ExternalId,
     FollowUps,
     ProctoringEvents,
     QuestionIn,
@@ -107,6 +108,8 @@ class SessionDetails(Model):
     proctoring_violations_count: int
     job_id: str | None = None
     job_title: str | None = None
+    external_id: str | None = None
+    job_external_id: str | None = None
     created_at: str
     started_at: str | None = None
     completed_at: str | None = None
@@ -246,6 +249,7 @@ class CreateJobRequest(Body):
         default=0,
         description="Default for its sessions: the most follow-up questions per main question (0: none)",
     )
+    external_id: ExternalId | None = None
 
 
 class ProctoringEventsRequest(Body):

@@ -69,7 +69,7 @@ def session_questions(s: Session) -> list[SessionQuestion]:
 def session_detail(
     s: Session, report: Report | None, participants: int, with_rubrics: bool
 ) -> SessionDetailResponse:
-    """`with_rubrics` for the organisation only: the rubric must never reach the candidate."""
+    """`with_rubrics` for the organisation only: the rubric, and its own ids, never reach the candidate."""
     assert s.timers is not None and s.livekit is not None
     current = s.current_question
     return SessionDetailResponse(
@@ -94,6 +94,8 @@ def session_detail(
             proctoring_violations_count=s.proctoring_violations,
             job_id=s.job_id,
             job_title=s.job_title,
+            external_id=s.external_id if with_rubrics else None,
+            job_external_id=s.job_external_id if with_rubrics else None,
             created_at=s.created_at,
             started_at=s.started_at,
             completed_at=s.completed_at,

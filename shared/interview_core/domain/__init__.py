@@ -397,6 +397,8 @@ class Session(Model):
     candidate_token_hash: str | None = None  # sha256 of the candidate's per-session token
     job_id: str | None = None
     job_title: str | None = None
+    external_id: str | None = None  # the organisation's own id for the session
+    job_external_id: str | None = None  # the job's, as it was when the session was made
     max_questions: int | None = None
     timers: Timers | None = None
     started_at: str | None = None

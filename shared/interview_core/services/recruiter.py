@@ -31,7 +31,7 @@ from interview_core.domain import (
 from interview_core.domain import transitions as move
 from interview_core.domain.transitions import Moment
 from interview_core.errors import InvalidRequest, SessionNotFound
-from interview_core.jobs import JobStore
+from interview_core.jobs import Job, JobStore
 from interview_core.observability import count, logger, tag_session
 from interview_core.queue import EvaluationQueue
 from interview_core.quota import Payer
@@ -55,6 +55,7 @@ class NewSession:
     coding_question_timer: int
     candidate_report: ReportShare | None = None  # None: the job's default, else "none"
     follow_ups: int | None = None  # None: the job's, else 0
+    external_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class RecruiterService:
 
     def _questions(
         self, org_id: str, spec: NewSession
-    ) -> tuple[list[Question], str | None, ReportShare, int]:
+    ) -> tuple[list[Question], Job | None, ReportShare, int]:
         """The session's questions with their rubrics: the job's, or the request's, whose own type wins
         over question_types."""
         share: ReportShare = spec.candidate_report or "none"
@@ -102,7 +103,6 @@ class RecruiterService:
                 q.as_question(q.text, q.type, q.coding_spec()).model_copy(update={"source": q.source})
                 for q in job.questions
             ]
-            title: str | None = job.title
             share = spec.candidate_report or job.candidate_report
             follow_ups = job.follow_ups if spec.follow_ups is None else spec.follow_ups
             if spec.questions:
@@ -121,13 +121,13 @@ class RecruiterService:
                 from interview_core.services.coding import vet  # the sandbox: only for coding questions
 
                 vet(questions)
-            title = None
+            job = None
         else:
             raise InvalidRequest("Either questions or job_id is required")
-        return questions[: spec.max_questions or len(questions)], title, share, follow_ups
+        return questions[: spec.max_questions or len(questions)], job, share, follow_ups
 
     def create(self, org_id: str, spec: NewSession, payer: Payer | None = None) -> Created:
-        questions, job_title, share, follow_ups = self._questions(org_id, spec)
+        questions, job, share, follow_ups = self._questions(org_id, spec)
         if payer is not None:  # before the room: the session, and the scoring call per answer at the end
             payer.charge(sessions=1, llm_calls=len(questions) * llm_calls_per_question(follow_ups))
         session_id = new_session_id()
@@ -140,7 +140,7 @@ class RecruiterService:
             kind=RECRUITER,
             org_id=org_id,
             scope=counter_scope(RECRUITER if grant.fallback else ROOM_SCOPE, org_id),
-            topic=job_title or "Custom interview",
+            topic=job.title if job else "Custom interview",
             difficulty="medium",
             status=SessionStatus.INITIALIZED,
             questions=questions,
@@ -150,7 +150,9 @@ class RecruiterService:
             candidate=Candidate(name=spec.name, email=spec.email, phone=spec.phone),
             candidate_token_hash=digest(token),
             job_id=spec.job_id,
-            job_title=job_title,
+            job_title=job.title if job else None,
+            external_id=spec.external_id,
+            job_external_id=job.external_id if job else None,
             max_questions=spec.max_questions or len(questions),
             timers=Timers(
                 text_question_timer=spec.text_question_timer, coding_question_timer=spec.coding_question_timer

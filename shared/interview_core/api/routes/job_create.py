@@ -32,5 +32,11 @@ def create_job(
     generate = (body.generate.difficulty, body.generate.count) if body.generate else None
     questions = questions_for(body.questions, body.title, body.description, generate, llm, pays)
     return jobs.create(
-        who.organisation, body.title, questions, body.description, body.candidate_report, body.follow_ups
+        who.organisation,
+        body.title,
+        questions,
+        body.description,
+        body.candidate_report,
+        body.follow_ups,
+        body.external_id,
     )

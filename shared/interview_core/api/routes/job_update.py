@@ -51,4 +51,5 @@ def update_job(
         body.description,
         body.candidate_report,
         body.follow_ups,
+        body.external_id,
     )

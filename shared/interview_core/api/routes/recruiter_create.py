@@ -10,7 +10,7 @@ from interview_core.api.error_schemas import ErrorResponse
 from interview_core.api.recruiter_schemas import CreateSessionResponse, Name, Phone
 from interview_core.api.recruiter_views import interview_config, user_details
 from interview_core.api.routing import RecruiterRouter
-from interview_core.contracts import FollowUps, QuestionItem
+from interview_core.contracts import ExternalId, FollowUps, QuestionItem
 from interview_core.domain import QuestionType, ReportShare
 from interview_core.model import Body
 from interview_core.quota import Payer
@@ -33,6 +33,7 @@ class CreateSessionRequest(Body):
     email: Email
     phone: Phone | None = None
     job_id: str | None = Field(default=None, max_length=100)
+    external_id: ExternalId | None = None
     questions: list[QuestionItem] | None = Field(
         default=None,
         min_length=1,
