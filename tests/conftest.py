@@ -8,6 +8,7 @@ import pytest
 from infra import aws_standin
 from infra.sqs_poller import SqsPoller
 from tests.support.apigw import ApiGateway
+from tests.support.webhook_receiver import Receiver
 from tests.support.ws_gateway import ManagementApi, WebSocketGateway
 
 
@@ -88,3 +89,11 @@ def orgs(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> dict[str, ApiGateway]:
     acme, _ = wiring.api_keys().create("acme", "tests")
     globex, _ = wiring.api_keys().create("globex", "tests")
     return {"acme": ApiGateway({"x-api-key": acme}), "globex": ApiGateway({"x-api-key": globex})}
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback."""
+    r = Receiver()
+    yield r
+    r.server.shutdown()

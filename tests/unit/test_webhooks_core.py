@@ -2,9 +2,6 @@
 against every kind of address a delivery must not reach, and real deliveries to a receiver on loopback."""
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from standardwebhooks.webhooks import Webhook
@@ -14,6 +11,7 @@ from interview_core.webhooks import new_secret
 from interview_core.webhooks.delivery import KEPT_BYTES, post
 from interview_core.webhooks.signing import signed_headers
 from interview_core.webhooks.targets import check
+from tests.support.webhook_receiver import Receiver
 
 # The specification's example (standard-webhooks/standard-webhooks, spec and its libraries' tests)
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -96,40 +94,6 @@ def test_loopback_is_allowed_only_by_the_setting_and_plain_http_only_there() -> 
         check("http://hooks.example.com/", allow_loopback=True, resolver=public)
     with pytest.raises(InvalidRequest, match="private"):
         check("https://10.0.0.1/", allow_loopback=True)
-
-
-class Receiver:
-    """A webhook receiver on loopback: records what it gets, answers with `status` and `body`."""
-
-    def __init__(self) -> None:
-        self.got: list[tuple[dict[str, str], bytes]] = []
-        self.status, self.body, self.location = 204, b"", ""
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                data = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.got.append(({k.lower(): v for k, v in self.headers.items()}, data))
-                self.send_response(receiver.status)
-                if receiver.location:
-                    self.send_header("Location", receiver.location)
-                self.send_header("Content-Length", str(len(receiver.body)))
-                self.end_headers()
-                self.wfile.write(receiver.body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks?src=test"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    r = Receiver()
-    yield r
-    r.server.shutdown()
 
 
 def test_a_signed_delivery_reaches_a_loopback_receiver_that_verifies_it(receiver: Receiver) -> None:

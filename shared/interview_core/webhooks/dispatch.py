@@ -1,0 +1,205 @@
+"""One queued event for one endpoint, as the dispatching worker handles it: claimed once per `webhook-id`,
+signed for this attempt, sent, and logged for the organisation to read.
+
+  WEBHOOK#<endpoint> / MSG#<webhook-id>            the delivery: attempts, a short lease, when it finished
+  WEBHOOK#<endpoint> / ATTEMPT#<ms>#<webhook-id>   one attempt as GET /api/webhooks/{id}/deliveries shows it
+
+Both expire after 30 days (TTL). A message delivered (or given up) before is acknowledged without a request,
+so a redelivered message is never sent twice; two copies at once meet the lease, and one waits. The payload
+travels in the message and is sent as it is on every attempt; only the timestamp and signatures are new."""
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from interview_core.aws import client
+from interview_core.domain import epoch_now, utc_now
+from interview_core.errors import WebhookNotFound
+from interview_core.model import Model
+from interview_core.store.codec import from_item, to_item
+from interview_core.webhooks.delivery import Attempt
+from interview_core.webhooks.endpoints import WebhookEndpoints
+from interview_core.webhooks.signing import signed_headers
+
+# Seconds to wait after each failed attempt: about 23.6 hours from the first to the last of 9 attempts.
+RETRY_DELAYS = (10, 60, 300, 1_800, 7_200, 18_000, 28_800, 28_800)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1  # the queue's maxReceiveCount: after it, the dead-letter queue
+JITTER = 0.2  # each delay is spread by up to 20% either way, so a receiver's outage does not end in a burst
+LEASE_SECONDS = 60  # longer than one attempt takes (3 s to connect, 10 s per read)
+KEPT_DAYS = 30
+MESSAGE_TYPE = "webhook_delivery"
+
+Post = Callable[[str, dict[str, str], bytes], Attempt]
+
+
+def retry_delay(attempt: int, rng: Callable[[], float] = random.random) -> int | None:
+    """Seconds before the next attempt after failed attempt `attempt` (1-based); None after the last."""
+    if attempt >= MAX_ATTEMPTS:
+        return None
+    base = RETRY_DELAYS[max(attempt, 1) - 1]
+    return max(1, round(base * (1 + JITTER * (2 * rng() - 1))))
+
+
+@dataclass(frozen=True)
+class Message:
+    """What the queue carries for one event and one endpoint."""
+
+    webhook_id: str  # the Standard Webhooks message id: the event's, the same on every attempt
+    event_type: str
+    org_id: str
+    endpoint_id: str
+    payload: str  # the exact body, made once when the event happened
+
+    def body(self) -> str:
+        return json.dumps({"type": MESSAGE_TYPE, **self.__dict__})
+
+    @classmethod
+    def parse(cls, body: str) -> "Message":
+        """ValueError for anything but a delivery message."""
+        data: Any = json.loads(body)
+        if not isinstance(data, dict) or data.pop("type", None) != MESSAGE_TYPE:
+            raise ValueError("not a webhook delivery message")
+        try:
+            return cls(**{k: str(data[k]) for k in cls.__dataclass_fields__})
+        except KeyError as err:
+            raise ValueError(f"a webhook delivery message without {err}") from err
+
+
+class DeliveryAttempt(Model):
+    """One attempt, as the organisation reads it."""
+
+    webhook_id: str
+    event_type: str
+    attempt: int
+    at: str
+    status: Literal["delivered", "failed", "skipped"]
+    response_code: int | None = None
+    latency_ms: int | None = None
+    response: str = ""  # the first 1 KB of the reply
+    error: str | None = None
+
+
+Outcome = Literal["delivered", "retry", "gave_up", "duplicate", "busy", "dropped"]
+
+
+class Dispatcher:
+    def __init__(self, table: str, endpoints: WebhookEndpoints, post: Post) -> None:
+        self.table, self.endpoints, self.post = table, endpoints, post
+
+    @property
+    def _db(self) -> Any:
+        return client("dynamodb")
+
+    def handle(self, message: Message, attempt: int) -> Outcome:
+        """Attempt `attempt` (the queue's receive count) of `message`."""
+        now = epoch_now()
+        claimed = self._claim(message, now)
+        if claimed != "claimed":
+            return claimed
+        try:
+            endpoint = self.endpoints.stored(message.org_id, message.endpoint_id)
+        except WebhookNotFound:
+            self._finish(message, "the endpoint was deleted")
+            return "dropped"
+        if not endpoint.enabled:
+            self._log(
+                message, attempt, None, f"not sent: the endpoint is disabled ({endpoint.disabled_reason})"
+            )
+            self._finish(message, "the endpoint is disabled")
+            return "dropped"
+        headers = signed_headers(endpoint.signing_secrets(now), message.webhook_id, now, message.payload)
+        sent = self.post(endpoint.url, headers, message.payload.encode())
+        self._log(message, attempt, sent)
+        if sent.ok:
+            self._finish(message, "delivered")
+            self.endpoints.record(message.org_id, message.endpoint_id, delivered=True)
+            return "delivered"
+        if retry_delay(attempt) is None:
+            self._finish(message, f"given up after {attempt} attempts: {sent.error}")
+            self.endpoints.record(
+                message.org_id, message.endpoint_id, delivered=False, reason=sent.error or ""
+            )
+            return "gave_up"
+        self._release(message)
+        return "retry"
+
+    def recent(self, endpoint_id: str, limit: int = 50) -> list[DeliveryAttempt]:
+        """The endpoint's latest attempts, newest first (the caller has checked whose endpoint it is)."""
+        resp = self._db.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
+            ExpressionAttributeValues=to_item({":pk": f"WEBHOOK#{endpoint_id}", ":sk": "ATTEMPT#"}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        fields = set(DeliveryAttempt.model_fields)
+        return [
+            DeliveryAttempt.model_validate({k: v for k, v in from_item(i).items() if k in fields})
+            for i in resp["Items"]
+        ]
+
+    def _key(self, message: Message) -> dict[str, Any]:
+        return to_item({"pk": f"WEBHOOK#{message.endpoint_id}", "sk": f"MSG#{message.webhook_id}"})
+
+    def _expiry(self) -> int:
+        return epoch_now() + KEPT_DAYS * 86_400
+
+    def _claim(self, message: Message, now: int) -> Literal["claimed", "duplicate", "busy"]:
+        try:
+            self._db.update_item(
+                TableName=self.table,
+                Key=self._key(message),
+                UpdateExpression="SET lease_until = :lease, expires_at = :expires ADD attempts :one",
+                ConditionExpression="attribute_not_exists(finished) AND "
+                "(attribute_not_exists(lease_until) OR lease_until < :now)",
+                ExpressionAttributeValues=to_item(
+                    {":lease": now + LEASE_SECONDS, ":expires": self._expiry(), ":one": 1, ":now": now}
+                ),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            found = from_item(err.response.get("Item") or {})
+            return "duplicate" if "finished" in found else "busy"
+        return "claimed"
+
+    def _finish(self, message: Message, how: str) -> None:
+        self._db.update_item(
+            TableName=self.table,
+            Key=self._key(message),
+            UpdateExpression="SET finished = :how, finished_at = :at REMOVE lease_until",
+            ExpressionAttributeValues=to_item({":how": how, ":at": utc_now()}),
+        )
+
+    def _release(self, message: Message) -> None:
+        """The next attempt need not wait for the lease (the queue's delay spaces attempts)."""
+        self._db.update_item(
+            TableName=self.table, Key=self._key(message), UpdateExpression="REMOVE lease_until"
+        )
+
+    def _log(self, message: Message, attempt: int, sent: Attempt | None, skipped: str | None = None) -> None:
+        record = DeliveryAttempt(
+            webhook_id=message.webhook_id,
+            event_type=message.event_type,
+            attempt=attempt,
+            at=utc_now(),
+            status="skipped" if sent is None else "delivered" if sent.ok else "failed",
+            response_code=sent.status if sent else None,
+            latency_ms=sent.latency_ms if sent else None,
+            response=sent.response if sent else "",
+            error=skipped if sent is None else sent.error,
+        )
+        ms = round(time.time() * 1000)
+        item = {
+            "pk": f"WEBHOOK#{message.endpoint_id}",
+            "sk": f"ATTEMPT#{ms:015d}#{message.webhook_id}#{attempt}",
+            "expires_at": self._expiry(),
+            **record.model_dump(mode="json"),
+        }
+        self._db.put_item(TableName=self.table, Item=to_item(item))
