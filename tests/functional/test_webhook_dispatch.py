@@ -40,7 +40,7 @@ def test_a_delivery_is_signed_sent_once_and_logged(dispatcher, endpoints, receiv
     [(headers, body)] = receiver.got
     assert headers["webhook-id"] == "msg_1" and body == sent.payload.encode()
     assert Webhook(secret).verify(body, headers)["data"]["external_id"] == "APP-9"
-    [logged] = dispatcher.recent(made.webhook_id)
+    [logged] = dispatcher.log.recent(made.webhook_id)
     assert logged.status == "delivered" and logged.response_code == 204 and logged.attempt == 1
     assert logged.latency_ms is not None and logged.webhook_id == "msg_1"
 
@@ -59,7 +59,7 @@ def test_a_failing_receiver_gets_the_same_payload_until_it_is_given_up(
     assert dispatcher.handle(sent, attempt=MAX_ATTEMPTS + 1) == "duplicate"
     assert {body for _, body in receiver.got} == {sent.payload.encode()} and len(receiver.got) == MAX_ATTEMPTS
     assert len({h["webhook-id"] for h, _ in receiver.got}) == 1
-    log = dispatcher.recent(made.webhook_id)
+    log = dispatcher.log.recent(made.webhook_id)
     assert [a.attempt for a in log] == list(range(MAX_ATTEMPTS, 0, -1))  # newest first
     assert log[0].status == "failed" and log[0].response_code == 503
     assert log[0].response == "down for maintenance" and log[0].error == "HTTP 503"
@@ -83,7 +83,7 @@ def test_deleted_and_disabled_endpoints_get_nothing(dispatcher, endpoints, recei
         endpoints.record("acme", off.webhook_id, delivered=False, reason="HTTP 500")
     assert dispatcher.handle(message(off.webhook_id), attempt=1) == "dropped"
     assert receiver.got == []
-    [skipped] = dispatcher.recent(off.webhook_id)
+    [skipped] = dispatcher.log.recent(off.webhook_id)
     assert skipped.status == "skipped" and "disabled" in (skipped.error or "")
     # another organisation's message for this endpoint id finds no endpoint
     foreign = Message("msg_2", "report.ready", "globex", off.webhook_id, "{}")

@@ -1,16 +1,15 @@
 """One queued event for one endpoint, as the dispatching worker handles it: claimed once per `webhook-id`,
 signed for this attempt, sent, and logged for the organisation to read.
 
-  WEBHOOK#<endpoint> / MSG#<webhook-id>            the delivery: attempts, a short lease, when it finished
-  WEBHOOK#<endpoint> / ATTEMPT#<ms>#<webhook-id>   one attempt as GET /api/webhooks/{id}/deliveries shows it
+  WEBHOOK#<endpoint> / MSG#<webhook-id>   the delivery: attempts, a short lease, when it finished (30 days)
 
-Both expire after 30 days (TTL). A message delivered (or given up) before is acknowledged without a request,
-so a redelivered message is never sent twice; two copies at once meet the lease, and one waits. The payload
-travels in the message and is sent as it is on every attempt; only the timestamp and signatures are new."""
+Each attempt goes to the endpoint's log (`log`). A message delivered (or given up) before is acknowledged
+without a request, so a redelivered message is never sent twice; two copies at once meet the lease, and one
+waits. The payload travels in the message and is sent as it is on every attempt; only the timestamp and
+signatures are new."""
 
 import json
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,10 +19,10 @@ from botocore.exceptions import ClientError
 from interview_core.aws import client
 from interview_core.domain import epoch_now, utc_now
 from interview_core.errors import WebhookNotFound
-from interview_core.model import Model
 from interview_core.store.codec import from_item, to_item
 from interview_core.webhooks.delivery import Attempt
 from interview_core.webhooks.endpoints import WebhookEndpoints
+from interview_core.webhooks.log import DeliveryLog, expiry
 from interview_core.webhooks.signing import signed_headers
 
 # Seconds to wait after each failed attempt: about 23.6 hours from the first to the last of 9 attempts.
@@ -31,7 +30,6 @@ RETRY_DELAYS = (10, 60, 300, 1_800, 7_200, 18_000, 28_800, 28_800)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1  # the queue's maxReceiveCount: after it, the dead-letter queue
 JITTER = 0.2  # each delay is spread by up to 20% either way, so a receiver's outage does not end in a burst
 LEASE_SECONDS = 60  # longer than one attempt takes (3 s to connect, 10 s per read)
-KEPT_DAYS = 30
 MESSAGE_TYPE = "webhook_delivery"
 
 Post = Callable[[str, dict[str, str], bytes], Attempt]
@@ -70,26 +68,13 @@ class Message:
             raise ValueError(f"a webhook delivery message without {err}") from err
 
 
-class DeliveryAttempt(Model):
-    """One attempt, as the organisation reads it."""
-
-    webhook_id: str
-    event_type: str
-    attempt: int
-    at: str
-    status: Literal["delivered", "failed", "skipped"]
-    response_code: int | None = None
-    latency_ms: int | None = None
-    response: str = ""  # the first 1 KB of the reply
-    error: str | None = None
-
-
 Outcome = Literal["delivered", "retry", "gave_up", "duplicate", "busy", "dropped"]
 
 
 class Dispatcher:
     def __init__(self, table: str, endpoints: WebhookEndpoints, post: Post) -> None:
         self.table, self.endpoints, self.post = table, endpoints, post
+        self.log = DeliveryLog(table)
 
     @property
     def _db(self) -> Any:
@@ -107,14 +92,13 @@ class Dispatcher:
             self._finish(message, "the endpoint was deleted")
             return "dropped"
         if not endpoint.enabled:
-            self._log(
-                message, attempt, None, f"not sent: the endpoint is disabled ({endpoint.disabled_reason})"
-            )
+            why = f"not sent: the endpoint is disabled ({endpoint.disabled_reason})"
+            self.log.add(message.endpoint_id, message.webhook_id, message.event_type, attempt, None, why)
             self._finish(message, "the endpoint is disabled")
             return "dropped"
         headers = signed_headers(endpoint.signing_secrets(now), message.webhook_id, now, message.payload)
         sent = self.post(endpoint.url, headers, message.payload.encode())
-        self._log(message, attempt, sent)
+        self.log.add(message.endpoint_id, message.webhook_id, message.event_type, attempt, sent)
         if sent.ok:
             self._finish(message, "delivered")
             self.endpoints.record(message.org_id, message.endpoint_id, delivered=True)
@@ -128,26 +112,8 @@ class Dispatcher:
         self._release(message)
         return "retry"
 
-    def recent(self, endpoint_id: str, limit: int = 50) -> list[DeliveryAttempt]:
-        """The endpoint's latest attempts, newest first (the caller has checked whose endpoint it is)."""
-        resp = self._db.query(
-            TableName=self.table,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
-            ExpressionAttributeValues=to_item({":pk": f"WEBHOOK#{endpoint_id}", ":sk": "ATTEMPT#"}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        fields = set(DeliveryAttempt.model_fields)
-        return [
-            DeliveryAttempt.model_validate({k: v for k, v in from_item(i).items() if k in fields})
-            for i in resp["Items"]
-        ]
-
     def _key(self, message: Message) -> dict[str, Any]:
         return to_item({"pk": f"WEBHOOK#{message.endpoint_id}", "sk": f"MSG#{message.webhook_id}"})
-
-    def _expiry(self) -> int:
-        return epoch_now() + KEPT_DAYS * 86_400
 
     def _claim(self, message: Message, now: int) -> Literal["claimed", "duplicate", "busy"]:
         try:
@@ -158,7 +124,7 @@ class Dispatcher:
                 ConditionExpression="attribute_not_exists(finished) AND "
                 "(attribute_not_exists(lease_until) OR lease_until < :now)",
                 ExpressionAttributeValues=to_item(
-                    {":lease": now + LEASE_SECONDS, ":expires": self._expiry(), ":one": 1, ":now": now}
+                    {":lease": now + LEASE_SECONDS, ":expires": expiry(), ":one": 1, ":now": now}
                 ),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -182,24 +148,3 @@ class Dispatcher:
         self._db.update_item(
             TableName=self.table, Key=self._key(message), UpdateExpression="REMOVE lease_until"
         )
-
-    def _log(self, message: Message, attempt: int, sent: Attempt | None, skipped: str | None = None) -> None:
-        record = DeliveryAttempt(
-            webhook_id=message.webhook_id,
-            event_type=message.event_type,
-            attempt=attempt,
-            at=utc_now(),
-            status="skipped" if sent is None else "delivered" if sent.ok else "failed",
-            response_code=sent.status if sent else None,
-            latency_ms=sent.latency_ms if sent else None,
-            response=sent.response if sent else "",
-            error=skipped if sent is None else sent.error,
-        )
-        ms = round(time.time() * 1000)
-        item = {
-            "pk": f"WEBHOOK#{message.endpoint_id}",
-            "sk": f"ATTEMPT#{ms:015d}#{message.webhook_id}#{attempt}",
-            "expires_at": self._expiry(),
-            **record.model_dump(mode="json"),
-        }
-        self._db.put_item(TableName=self.table, Item=to_item(item))
