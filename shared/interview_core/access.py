@@ -116,6 +116,8 @@ ROUTES: dict[str, Rule] = {
     "GET /api/webhooks": Rule(_ORG, "the organisation's own endpoints, never their secrets"),
     "DELETE /api/webhooks/{webhook_id}": Rule(_ORG),
     "POST /api/webhooks/{webhook_id}/rotate-secret": Rule(_ORG, "the old secret keeps signing for 24 hours"),
+    "POST /api/webhooks/{webhook_id}/enable": Rule(_ORG, "resumes deliveries to a disabled endpoint"),
+    "GET /api/webhooks/{webhook_id}/deliveries": Rule(_ORG, "attempts of the last 30 days, newest first"),
     "POST /api/parallel_interview/create": Rule(_ORG),
     "GET /api/parallel_interview/sessions": Rule(_ORG),
     "GET /api/parallel_interview/session/{session_id}": Rule(_ORG),

@@ -169,7 +169,11 @@ def webhook_service() -> "WebhookService":
     from interview_core.webhooks.endpoints import WebhookEndpoints
 
     s = get_settings()
-    return WebhookService(WebhookEndpoints(s.sessions_table), s.webhook_allow_loopback)
+    from interview_core.webhooks.log import DeliveryLog
+
+    return WebhookService(
+        WebhookEndpoints(s.sessions_table), DeliveryLog(s.sessions_table), s.webhook_allow_loopback
+    )
 
 
 def reset() -> None:

@@ -69,6 +69,10 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/webhooks/{webhook_id}/rotate-secret": lambda ids: (
         "POST", f"/api/webhooks/{UNKNOWN}/rotate-secret", {}
     ),
+    "POST /api/webhooks/{webhook_id}/enable": lambda ids: ("POST", f"/api/webhooks/{UNKNOWN}/enable", {}),
+    "GET /api/webhooks/{webhook_id}/deliveries": lambda ids: (
+        "GET", f"/api/webhooks/{UNKNOWN}/deliveries", {}
+    ),
     "POST /api/parallel_interview/create": lambda ids: ("POST", f"{P}/create", {"json_body": {}}),
     "GET /api/parallel_interview/sessions": lambda ids: ("GET", f"{P}/sessions", {}),
     "GET /api/parallel_interview/session/{session_id}": lambda ids: ("GET", f"{P}/session/{ids['recruiter']}", {}),

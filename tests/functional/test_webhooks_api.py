@@ -75,3 +75,38 @@ def test_bad_bodies_are_refused_with_a_detail(orgs) -> None:
         r = acme.post(HOOKS, json=body)
         assert r.status_code in (400, 422) and r.json()["detail"], body
     assert acme.get(HOOKS).json()["webhooks"] == []
+
+
+def test_the_organisation_reads_its_endpoint_s_deliveries_and_enables_it_again(orgs, aws, receiver) -> None:
+    from interview_core.webhooks.delivery import post
+    from interview_core.webhooks.dispatch import Dispatcher, Message
+    from interview_core.webhooks.endpoints import DISABLE_AFTER, WebhookEndpoints
+
+    acme, globex = orgs["acme"], orgs["globex"]
+    made = acme.post(HOOKS, json={"url": receiver.url, "events": ["report.ready"]}).json()
+    endpoints = WebhookEndpoints(aws.env["SESSIONS_TABLE"])
+    dispatcher = Dispatcher(aws.env["SESSIONS_TABLE"], endpoints, lambda u, h, b: post(u, h, b, True))
+    receiver.status, receiver.body = 500, b"boom"
+    for n in range(DISABLE_AFTER):
+        dispatcher.handle(Message(f"msg_{n}", "report.ready", "acme", made["webhook_id"], "{}"), attempt=9)
+    [shown] = acme.get(HOOKS).json()["webhooks"]
+    assert shown["enabled"] is False and "HTTP 500" in shown["disabled_reason"]
+    page = acme.get(f"{HOOKS}/{made['webhook_id']}/deliveries", query={"limit": "3"}).json()
+    assert [d["webhook_id"] for d in page["deliveries"]] == [f"msg_{n}" for n in (19, 18, 17)]
+    assert {(d["status"], d["response_code"], d["response"]) for d in page["deliveries"]} == {
+        ("failed", 500, "boom")
+    }
+    assert globex.get(f"{HOOKS}/{made['webhook_id']}/deliveries").status_code == 404
+    assert globex.post(f"{HOOKS}/{made['webhook_id']}/enable").status_code == 404
+    assert acme.get(f"{HOOKS}/{made['webhook_id']}/deliveries", query={"limit": "0"}).status_code in (
+        400,
+        422,
+    )
+    enabled = acme.post(f"{HOOKS}/{made['webhook_id']}/enable").json()
+    assert enabled["enabled"] is True and enabled["consecutive_failures"] == 0
+    assert enabled.get("disabled_reason") is None
+    receiver.status = 204
+    assert (
+        dispatcher.handle(Message("msg_ok", "report.ready", "acme", made["webhook_id"], "{}"), 1)
+        == "delivered"
+    )

@@ -5,11 +5,13 @@ from collections.abc import Sequence
 
 from interview_core.webhooks import targets
 from interview_core.webhooks.endpoints import WebhookEndpoint, WebhookEndpoints
+from interview_core.webhooks.log import DeliveryAttempt, DeliveryLog
 
 
 class WebhookService:
-    def __init__(self, endpoints: WebhookEndpoints, allow_loopback: bool) -> None:
+    def __init__(self, endpoints: WebhookEndpoints, log: DeliveryLog, allow_loopback: bool) -> None:
         self.endpoints = endpoints
+        self.log = log
         self.allow_loopback = allow_loopback
 
     def register(
@@ -17,3 +19,7 @@ class WebhookService:
     ) -> tuple[WebhookEndpoint, str]:
         checked = targets.check(url, self.allow_loopback)
         return self.endpoints.create(org_id, checked.url, events, description)
+
+    def deliveries(self, org_id: str, webhook_id: str, limit: int) -> list[DeliveryAttempt]:
+        self.endpoints.get(org_id, webhook_id)  # another organisation's endpoint is not found
+        return self.log.recent(webhook_id, limit)

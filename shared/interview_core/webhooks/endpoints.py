@@ -190,6 +190,23 @@ class WebhookEndpoints:
             raise
         return _endpoint(resp["Attributes"]).public, secret
 
+    def enable(self, org_id: str, webhook_id: str) -> WebhookEndpoint:
+        """Deliveries resume (a disabled endpoint's failures start again from 0); already enabled: no change."""
+        if not _valid_id(webhook_id):
+            raise WebhookNotFound(webhook_id)
+        try:
+            resp = self._db.update_item(
+                TableName=self.table, Key=self._key(org_id, webhook_id),
+                UpdateExpression="SET enabled = :yes, consecutive_failures = :zero REMOVE disabled_reason",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=to_item({":yes": True, ":zero": 0}), ReturnValues="ALL_NEW",
+            )  # fmt: skip
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise WebhookNotFound(webhook_id) from err
+            raise
+        return _endpoint(resp["Attributes"]).public
+
     def record(self, org_id: str, webhook_id: str, delivered: bool, reason: str = "") -> None:
         """After a delivery's last attempt: a success resets the failures; the DISABLE_AFTER-th failure in
         a row disables the endpoint, saying why. An endpoint deleted meanwhile is left deleted."""

@@ -3,7 +3,7 @@ one, and rotate a secret (the old one keeps signing for 24 hours). Only the orga
 
 from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import ConfigDict, Field
 
 from interview_core.access import Caller
@@ -14,6 +14,7 @@ from interview_core.services.webhooks import WebhookService
 from interview_core.text import line
 from interview_core.webhooks import EVENTS, Event
 from interview_core.webhooks.endpoints import WebhookEndpoint
+from interview_core.webhooks.log import DeliveryAttempt
 from interview_core.webhooks.targets import MAX_URL_CHARS
 from interview_core.wiring import webhook_service
 
@@ -39,6 +40,11 @@ class WebhookWithSecret(WebhookEndpoint):
 
 class WebhookList(Model):
     webhooks: list[WebhookEndpoint]
+
+
+class DeliveryList(Model):
+    webhook_id: str
+    deliveries: list[DeliveryAttempt] = Field(description="The latest attempts, newest first (kept 30 days)")
 
 
 class WebhookDeleted(Model):
@@ -95,3 +101,32 @@ def rotate_secret(
 ) -> WebhookWithSecret:
     rotated, secret = service.endpoints.rotate(who.organisation, webhook_id)
     return WebhookWithSecret(**rotated.model_dump(), secret=secret)
+
+
+@router.post(
+    "/{webhook_id}/enable",
+    response_model=WebhookEndpoint,
+    summary="Resume deliveries to an endpoint disabled after failing (its failures count from 0 again)",
+    responses=documented(404),
+)
+def enable_webhook(
+    webhook_id: str, service: WebhookService = Depends(webhook_service), who: Caller = Depends(caller)
+) -> WebhookEndpoint:
+    return service.endpoints.enable(who.organisation, webhook_id)
+
+
+@router.get(
+    "/{webhook_id}/deliveries",
+    response_model=DeliveryList,
+    summary="Recent delivery attempts: status, latency, response code and the first 1 KB of the reply",
+    responses=documented(404),
+)
+def list_deliveries(
+    webhook_id: str,
+    limit: int = Query(default=50, ge=1, le=100),
+    service: WebhookService = Depends(webhook_service),
+    who: Caller = Depends(caller),
+) -> DeliveryList:
+    return DeliveryList(
+        webhook_id=webhook_id, deliveries=service.deliveries(who.organisation, webhook_id, limit)
+    )
