@@ -93,6 +93,8 @@ class Settings(Model):
     api_key_cache_seconds: int = Field(default=30, ge=0)  # a revoked key stops working within this
     # Webhooks to loopback (and plain http there): only the local stand-in sets it, for receivers in tests.
     webhook_allow_loopback: bool = False
+    webhook_queue_url: str = ""  # events to deliver; empty: this deployment sends no webhooks
+    webhook_delivery_function: str = ""  # the function that makes each request; empty: this process does
 
     # Daily quotas per organisation (per client address while access control is off), counted in
     # DynamoDB and charged before the money is spent. The deployed defaults are the template's; the local

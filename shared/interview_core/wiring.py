@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from interview_core.services.voice import VoiceService
     from interview_core.services.webhooks import WebhookService
     from interview_core.store import SessionStore
+    from interview_core.webhooks.delivery import Attempt
+    from interview_core.webhooks.dispatch import Dispatcher
 
 __all__ = [
     "interview_service",
@@ -43,6 +45,7 @@ __all__ = [
     "speech_to_text",
     "text_to_speech",
     "webhook_service",
+    "webhook_dispatcher",
     "reset",
 ]
 
@@ -167,13 +170,29 @@ def sharing_service() -> "ReportSharing":
 def webhook_service() -> "WebhookService":
     from interview_core.services.webhooks import WebhookService
     from interview_core.webhooks.endpoints import WebhookEndpoints
-
-    s = get_settings()
     from interview_core.webhooks.log import DeliveryLog
 
+    s = get_settings()
     return WebhookService(
         WebhookEndpoints(s.sessions_table), DeliveryLog(s.sessions_table), s.webhook_allow_loopback
     )
+
+
+@cache
+def webhook_dispatcher() -> "Dispatcher":
+    """Requests made by the webhook_delivery function where one is named (AWS), else by this process."""
+    from interview_core.webhooks.delivery import post
+    from interview_core.webhooks.dispatch import Dispatcher
+    from interview_core.webhooks.endpoints import WebhookEndpoints
+    from interview_core.webhooks.remote import poster
+
+    s = get_settings()
+
+    def here(url: str, headers: dict[str, str], body: bytes) -> "Attempt":
+        return post(url, headers, body, allow_loopback=s.webhook_allow_loopback)
+
+    sends = poster(s.webhook_delivery_function) if s.webhook_delivery_function else here
+    return Dispatcher(s.sessions_table, WebhookEndpoints(s.sessions_table), sends)
 
 
 def reset() -> None:
@@ -187,6 +206,7 @@ def reset() -> None:
         evaluation_service,
         sharing_service,
         webhook_service,
+        webhook_dispatcher,
         retention_service,
         voice_service,
         api_keys,

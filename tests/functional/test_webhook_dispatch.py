@@ -56,7 +56,6 @@ def test_a_failing_receiver_gets_the_same_payload_until_it_is_given_up(
     )
     assert endpoints.get("acme", made.webhook_id).consecutive_failures == 0  # not a final failure yet
     assert dispatcher.handle(sent, attempt=MAX_ATTEMPTS) == "gave_up"
-    assert dispatcher.handle(sent, attempt=MAX_ATTEMPTS + 1) == "duplicate"
     assert {body for _, body in receiver.got} == {sent.payload.encode()} and len(receiver.got) == MAX_ATTEMPTS
     assert len({h["webhook-id"] for h, _ in receiver.got}) == 1
     log = dispatcher.log.recent(made.webhook_id)
@@ -64,6 +63,11 @@ def test_a_failing_receiver_gets_the_same_payload_until_it_is_given_up(
     assert log[0].status == "failed" and log[0].response_code == 503
     assert log[0].response == "down for maintenance" and log[0].error == "HTTP 503"
     assert endpoints.get("acme", made.webhook_id).consecutive_failures == 1
+    # redriven from the dead-letter queue (its count starts again) once the receiver is back: delivered once
+    receiver.status = 204
+    assert dispatcher.handle(sent, attempt=1) == "delivered"
+    assert dispatcher.handle(sent, attempt=2) == "duplicate"
+    assert endpoints.get("acme", made.webhook_id).consecutive_failures == 0
 
 
 def test_retries_are_spread_over_about_a_day() -> None:

@@ -300,6 +300,44 @@ def test_each_built_function_serves_its_sample_event(
     assert call("get_session", sid)["statusCode"] == 404
 
 
+def test_the_built_webhook_functions_sign_and_deliver(
+    build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path, receiver
+) -> None:
+    """The dispatcher signs with its layer (standardwebhooks) and, with no delivery function named, sends
+    itself; the delivery function refuses what the address guard refuses."""
+    from standardwebhooks.webhooks import Webhook
+
+    from infra.sqs_poller import sqs_event
+    from interview_core.webhooks.dispatch import Message
+    from interview_core.webhooks.endpoints import WebhookEndpoints
+
+    env = _built_env(aws, WEBHOOK_ALLOW_LOOPBACK="true", WEBHOOK_DELIVERY_FUNCTION="")
+    made, secret = WebhookEndpoints(aws.env["SESSIONS_TABLE"]).create(
+        "acme", receiver.url, ["report.ready"], None
+    )
+    body = Message("msg_built", "report.ready", "acme", made.webhook_id, '{"type": "report.ready"}').body()
+    record = {
+        "MessageId": "m1",
+        "ReceiptHandle": "r1",
+        "Body": body,
+        "Attributes": {"ApproximateReceiveCount": "1"},
+    }
+    event = sqs_event([record], "arn:aws:sqs:us-east-1:123456789012:WebhookQueue", "us-east-1")
+    result = _invoke_built(build_dir, FUNCTION_IDS["webhook_dispatch"], event, env, tmp_path, lambda_runtime)
+    assert result == {"batchItemFailures": []}
+    [(headers, got)] = receiver.got
+    assert Webhook(secret).verify(got, headers)["type"] == "report.ready"
+    refused = _invoke_built(
+        build_dir,
+        FUNCTION_IDS["webhook_delivery"],
+        _event("webhook_delivery", None),
+        env,
+        tmp_path,
+        lambda_runtime,
+    )
+    assert refused["ok"] is False and refused["status"] is None
+
+
 def test_built_audio_functions_decode_with_their_layer_and_call_hosted_speech(
     build_dir: Path, aws, tmp_path: Path, lambda_runtime: Path
 ) -> None:

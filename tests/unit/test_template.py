@@ -286,7 +286,10 @@ def test_snapstart_is_a_parameter_off_by_default_on_the_functions_clients_wait_o
     # SAM refuses a conditional AutoPublishAlias: every function is published behind `live`, and replaced
     # versions (with their billed snapshots) are deleted.
     assert glob["AutoPublishAlias"] == "live" and glob["VersionDeletionPolicy"] == "Delete"
-    background = {"EvaluateWorkerFunction", "CleanupFunction", "WsDisconnectFunction"}
+    background = {
+        "EvaluateWorkerFunction", "CleanupFunction", "WsDisconnectFunction", "WebhookDispatchFunction",
+        "WebhookDeliveryFunction",
+    }  # fmt: skip
     for name, props in tpl.resources(T, "AWS::Serverless::Function").items():
         assert "AutoPublishAlias" not in props, name
         if name in background:  # nobody waits on them: no snapshot to pay for
@@ -422,7 +425,10 @@ def test_only_the_functions_that_run_code_invoke_the_code_runner_through_its_ali
     invoking = {}
     for name, props in tpl.resources(T, "AWS::Serverless::Function").items():
         env = props.get("Environment", {}).get("Variables", {})
-        policies = [p for p in props.get("Policies", []) if isinstance(p, dict) and "LambdaInvokePolicy" in p]
+        policies = [
+            p for p in props.get("Policies", [])
+            if isinstance(p, dict) and p.get("LambdaInvokePolicy") == {"FunctionName": {"Ref": "CodeRunnerFunction"}}
+        ]  # fmt: skip
         if "CODE_RUNNER_FUNCTION" in env or policies:
             invoking[name] = (env.get("CODE_RUNNER_FUNCTION"), policies)
     expected = (
@@ -433,3 +439,34 @@ def test_only_the_functions_that_run_code_invoke_the_code_runner_through_its_ali
     assert "CODE_RUNNER_FUNCTION" not in T["Globals"]["Function"]["Environment"]["Variables"]
     for name in RUN_CODE:  # they never run code themselves, so nothing says they may
         assert "CODE_RUNNER_NETWORK" not in RES[name]["Properties"]["Environment"]["Variables"], name
+
+
+def test_webhook_requests_leave_from_a_function_that_can_touch_nothing() -> None:
+    """The dispatcher holds the table and the secrets and signs; the delivery function, which alone reaches
+    the organisation's URL, has no policy (its logs only), no event and none of the Globals' resources."""
+    delivery, dispatch = (
+        RES["WebhookDeliveryFunction"]["Properties"],
+        RES["WebhookDispatchFunction"]["Properties"],
+    )
+    assert "Policies" not in delivery and "Events" not in delivery and delivery["Tracing"] == "Disabled"
+    assert all(v == "" for k, v in delivery["Environment"]["Variables"].items())
+    assert dispatch["Environment"]["Variables"]["WEBHOOK_DELIVERY_FUNCTION"] == {
+        "Ref": "WebhookDeliveryFunction.Alias"
+    }
+    assert {"LambdaInvokePolicy": {"FunctionName": {"Ref": "WebhookDeliveryFunction"}}} in dispatch[
+        "Policies"
+    ]
+    assert dispatch["Layers"] == [{"Ref": "WebhooksLayer"}]
+    with_signer = [n for n, p in tpl.resources(T, "AWS::Serverless::Function").items()
+                   if {"Ref": "WebhooksLayer"} in p.get("Layers", [])]  # fmt: skip
+    assert with_signer == ["WebhookDispatchFunction"]
+    queue = RES["WebhookQueue"]["Properties"]
+    from interview_core.webhooks.dispatch import MAX_ATTEMPTS, RETRY_DELAYS
+
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == MAX_ATTEMPTS
+    assert queue["MessageRetentionPeriod"] > 2 * sum(RETRY_DELAYS)  # retries end long before messages expire
+    assert dispatch["Events"]["Deliveries"]["Properties"]["FunctionResponseTypes"] == [
+        "ReportBatchItemFailures"
+    ]
+    alarm = RES["WebhookDeadLettersAlarm"]["Properties"]
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "QueueName"]}

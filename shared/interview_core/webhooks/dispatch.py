@@ -3,7 +3,7 @@ signed for this attempt, sent, and logged for the organisation to read.
 
   WEBHOOK#<endpoint> / MSG#<webhook-id>   the delivery: attempts, a short lease, when it finished (30 days)
 
-Each attempt goes to the endpoint's log (`log`). A message delivered (or given up) before is acknowledged
+Each attempt goes to the endpoint's log (`log`). A message delivered before is acknowledged
 without a request, so a redelivered message is never sent twice; two copies at once meet the lease, and one
 waits. The payload travels in the message and is sent as it is on every attempt; only the timestamp and
 signatures are new."""
@@ -100,7 +100,7 @@ class Dispatcher:
         sent = self.post(endpoint.url, headers, message.payload.encode())
         self.log.add(message.endpoint_id, message.webhook_id, message.event_type, attempt, sent)
         if sent.ok:
-            self._finish(message, "delivered")
+            self._finish(message, "delivered", delivered=True)
             self.endpoints.record(message.org_id, message.endpoint_id, delivered=True)
             return "delivered"
         if retry_delay(attempt) is None:
@@ -121,7 +121,7 @@ class Dispatcher:
                 TableName=self.table,
                 Key=self._key(message),
                 UpdateExpression="SET lease_until = :lease, expires_at = :expires ADD attempts :one",
-                ConditionExpression="attribute_not_exists(finished) AND "
+                ConditionExpression="attribute_not_exists(delivered_at) AND "
                 "(attribute_not_exists(lease_until) OR lease_until < :now)",
                 ExpressionAttributeValues=to_item(
                     {":lease": now + LEASE_SECONDS, ":expires": expiry(), ":one": 1, ":now": now}
@@ -132,14 +132,16 @@ class Dispatcher:
             if err.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             found = from_item(err.response.get("Item") or {})
-            return "duplicate" if "finished" in found else "busy"
+            return "duplicate" if "delivered_at" in found else "busy"
         return "claimed"
 
-    def _finish(self, message: Message, how: str) -> None:
+    def _finish(self, message: Message, how: str, delivered: bool = False) -> None:
+        """Only a delivery is final: a message given up and redriven from the dead-letter queue is tried again."""
+        at = "delivered_at" if delivered else "finished_at"
         self._db.update_item(
             TableName=self.table,
             Key=self._key(message),
-            UpdateExpression="SET finished = :how, finished_at = :at REMOVE lease_until",
+            UpdateExpression=f"SET finished = :how, {at} = :at REMOVE lease_until",
             ExpressionAttributeValues=to_item({":how": how, ":at": utc_now()}),
         )
 
