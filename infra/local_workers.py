@@ -1,5 +1,5 @@
 """The local stack's workers, in their own process as in AWS each is its own function: the evaluation
-worker, fed by an SqsPoller as the event source mapping feeds it, and the cleanup schedule.
+and webhook workers, each fed by an SqsPoller as an event source mapping feeds it, and the cleanup schedule.
 
 Grading is CPU work. Run in the API's process, it took the interpreter lock from the requests being served,
 and a class finishing its interviews together saw submit-answer slow down. `python -m infra.local_stack`
@@ -84,17 +84,23 @@ def _serve() -> None:
 
     from infra.sqs_poller import SqsPoller
     from interview_core import wiring
-    from interview_core.workers import cleanup, evaluate
+    from interview_core.settings import get_settings
+    from interview_core.workers import cleanup, evaluate, webhooks
 
     # as many evaluations at once as the deployed event source runs (its MaximumConcurrency)
     workers = int(tpl.parameter_defaults(tpl.load())["EvaluationWorkerConcurrency"])
     wiring.language_model().warm()  # the grader's model (~1 s) loads now, not when the first report is due
     poller = SqsPoller(args.queue_url, evaluate.handle, workers=workers).start()
+    # webhook deliveries: a failed attempt waits as long as the worker says (its retry's delay), as in AWS
+    hooks = SqsPoller(
+        get_settings().webhook_queue_url, webhooks.handle, batch_size=2, retry_seconds=None
+    ).start()
     cleaner = Every(args.cleanup_every, lambda: cleanup.handle({}, None)).start()
     gc.freeze()  # what startup built (the grader's model, botocore's models): full collections skip it
     print("ready", flush=True)
     sys.stdin.read()
     cleaner.stop()
+    hooks.stop()
     poller.stop()
 
 

@@ -37,8 +37,14 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
 
 class SqsPoller:
     def __init__(
-        self, queue_url: str, handler: Handler, batch_size: int = 5, retry_seconds: int = 5, workers: int = 1
+        self,
+        queue_url: str,
+        handler: Handler,
+        batch_size: int = 5,
+        retry_seconds: int | None = 5,
+        workers: int = 1,
     ) -> None:
+        """`retry_seconds` None: a failed record keeps the visibility the worker gave it."""
         self.queue_url = queue_url
         self.handler = handler
         self.batch_size = batch_size
@@ -80,6 +86,8 @@ class SqsPoller:
             failed = {m["MessageId"] for m in messages}
         for m in messages:
             if m["MessageId"] in failed:
+                if self.retry_seconds is None:
+                    continue
                 self._sqs.change_message_visibility(
                     QueueUrl=self.queue_url,
                     ReceiptHandle=m["ReceiptHandle"],

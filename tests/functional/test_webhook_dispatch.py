@@ -10,8 +10,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from interview_core.webhooks.delivery import post
-from interview_core.webhooks.dispatch import MAX_ATTEMPTS, RETRY_DELAYS, Dispatcher, Message, retry_delay
+from interview_core.webhooks.dispatch import MAX_ATTEMPTS, RETRY_DELAYS, Dispatcher, retry_delay
 from interview_core.webhooks.endpoints import WebhookEndpoints
+from interview_core.webhooks.messages import Message
 from tests.support.webhook_receiver import Receiver
 
 

@@ -9,8 +9,9 @@ import boto3
 import pytest
 
 from infra.sqs_poller import sqs_event
-from interview_core.webhooks.dispatch import MAX_ATTEMPTS, Message
+from interview_core.webhooks.dispatch import MAX_ATTEMPTS
 from interview_core.webhooks.endpoints import WebhookEndpoints
+from interview_core.webhooks.messages import Message
 from interview_core.webhooks.remote import poster
 from tests.support.apigw import invoke
 

@@ -79,8 +79,9 @@ def test_bad_bodies_are_refused_with_a_detail(orgs) -> None:
 
 def test_the_organisation_reads_its_endpoint_s_deliveries_and_enables_it_again(orgs, aws, receiver) -> None:
     from interview_core.webhooks.delivery import post
-    from interview_core.webhooks.dispatch import Dispatcher, Message
+    from interview_core.webhooks.dispatch import Dispatcher
     from interview_core.webhooks.endpoints import DISABLE_AFTER, WebhookEndpoints
+    from interview_core.webhooks.messages import Message
 
     acme, globex = orgs["acme"], orgs["globex"]
     made = acme.post(HOOKS, json={"url": receiver.url, "events": ["report.ready"]}).json()

@@ -308,8 +308,8 @@ def test_the_built_webhook_functions_sign_and_deliver(
     from standardwebhooks.webhooks import Webhook
 
     from infra.sqs_poller import sqs_event
-    from interview_core.webhooks.dispatch import Message
     from interview_core.webhooks.endpoints import WebhookEndpoints
+    from interview_core.webhooks.messages import Message
 
     env = _built_env(aws, WEBHOOK_ALLOW_LOOPBACK="true", WEBHOOK_DELIVERY_FUNCTION="")
     made, secret = WebhookEndpoints(aws.env["SESSIONS_TABLE"]).create(

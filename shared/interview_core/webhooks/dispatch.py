@@ -8,10 +8,8 @@ without a request, so a redelivered message is never sent twice; two copies at o
 waits. The payload travels in the message and is sent as it is on every attempt; only the timestamp and
 signatures are new."""
 
-import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
@@ -23,6 +21,7 @@ from interview_core.store.codec import from_item, to_item
 from interview_core.webhooks.delivery import Attempt
 from interview_core.webhooks.endpoints import WebhookEndpoints
 from interview_core.webhooks.log import DeliveryLog, expiry
+from interview_core.webhooks.messages import Message
 from interview_core.webhooks.signing import signed_headers
 
 # Seconds to wait after each failed attempt: about 23.6 hours from the first to the last of 9 attempts.
@@ -30,7 +29,6 @@ RETRY_DELAYS = (10, 60, 300, 1_800, 7_200, 18_000, 28_800, 28_800)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1  # the queue's maxReceiveCount: after it, the dead-letter queue
 JITTER = 0.2  # each delay is spread by up to 20% either way, so a receiver's outage does not end in a burst
 LEASE_SECONDS = 60  # longer than one attempt takes (3 s to connect, 10 s per read)
-MESSAGE_TYPE = "webhook_delivery"
 
 Post = Callable[[str, dict[str, str], bytes], Attempt]
 
@@ -41,31 +39,6 @@ def retry_delay(attempt: int, rng: Callable[[], float] = random.random) -> int |
         return None
     base = RETRY_DELAYS[max(attempt, 1) - 1]
     return max(1, round(base * (1 + JITTER * (2 * rng() - 1))))
-
-
-@dataclass(frozen=True)
-class Message:
-    """What the queue carries for one event and one endpoint."""
-
-    webhook_id: str  # the Standard Webhooks message id: the event's, the same on every attempt
-    event_type: str
-    org_id: str
-    endpoint_id: str
-    payload: str  # the exact body, made once when the event happened
-
-    def body(self) -> str:
-        return json.dumps({"type": MESSAGE_TYPE, **self.__dict__})
-
-    @classmethod
-    def parse(cls, body: str) -> "Message":
-        """ValueError for anything but a delivery message."""
-        data: Any = json.loads(body)
-        if not isinstance(data, dict) or data.pop("type", None) != MESSAGE_TYPE:
-            raise ValueError("not a webhook delivery message")
-        try:
-            return cls(**{k: str(data[k]) for k in cls.__dataclass_fields__})
-        except KeyError as err:
-            raise ValueError(f"a webhook delivery message without {err}") from err
 
 
 Outcome = Literal["delivered", "retry", "gave_up", "duplicate", "busy", "dropped"]

@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from interview_core.aws import client
 from interview_core.observability import count, entry_point, logger
 from interview_core.settings import get_settings
-from interview_core.webhooks.dispatch import LEASE_SECONDS, Message, Outcome, retry_delay
+from interview_core.webhooks.dispatch import LEASE_SECONDS, Outcome, retry_delay
+from interview_core.webhooks.messages import Message
 from interview_core.wiring import webhook_dispatcher
 
 
