@@ -36,6 +36,8 @@ STACK_OUTPUTS = {
     "MediaBucketName": "MEDIA_BUCKET",
     "EvaluationQueueUrl": "EVALUATION_QUEUE_URL",
     "EvaluationDeadLetterQueueUrl": "EVALUATION_DLQ_URL",
+    "WebhookQueueUrl": "WEBHOOK_QUEUE_URL",
+    "WebhookDeadLetterQueueUrl": "WEBHOOK_DLQ_URL",
 }
 # The stack's default quotas, so `quota show` reports what the deployed functions apply.
 STACK_PARAMETERS = {
@@ -125,8 +127,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("cleanup", help="run the scheduled cleanup now")
     erase = commands.add_parser("erase", help="erase a session and everything it owns, now")
     erase.add_argument("session_id")
-    again = commands.add_parser("redrive", help="move dead-lettered evaluations back to the queue")
+    again = commands.add_parser(
+        "redrive", help="move dead-lettered evaluations (or webhooks) back to their queue"
+    )
     again.add_argument("--max", type=int, default=1000)
+    again.add_argument("--queue", choices=["evaluations", "webhooks"], default="evaluations")
     keys = commands.add_parser("api-key", help="create, list or revoke an organisation's API keys")
     key_commands = keys.add_subparsers(dest="key_command", required=True)
     for name in ("create", "list", "revoke"):
@@ -195,7 +200,8 @@ def main(argv: list[str] | None = None) -> None:
                 sys.exit(str(err))
         print(json.dumps(quota_report(q, args.org)))
     else:
-        moved = redrive(os.environ["EVALUATION_DLQ_URL"], os.environ["EVALUATION_QUEUE_URL"], args.max)
+        kind = "WEBHOOK" if args.queue == "webhooks" else "EVALUATION"
+        moved = redrive(os.environ[f"{kind}_DLQ_URL"], os.environ[f"{kind}_QUEUE_URL"], args.max)
         print(json.dumps({"redriven": moved}))
 
 

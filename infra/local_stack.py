@@ -67,6 +67,7 @@ def main() -> None:
             **{key: os.environ.get(key, value) for key, value in standin.env.items()},
             "AUTH_REQUIRED": "true" if get_settings().auth_required else "false",
             "EVALUATION_DLQ_URL": standin.queue_urls["EvaluationDeadLetterQueue"],
+            "WEBHOOK_DLQ_URL": standin.queue_urls["WebhookDeadLetterQueue"],
         }
         LOCAL_STATE.write_text(json.dumps(admin_env))  # for `python -m infra.admin --local ...`
         state = LOCAL_STATE

@@ -118,6 +118,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/webhooks/{webhook_id}/rotate-secret": Rule(_ORG, "the old secret keeps signing for 24 hours"),
     "POST /api/webhooks/{webhook_id}/enable": Rule(_ORG, "resumes deliveries to a disabled endpoint"),
     "GET /api/webhooks/{webhook_id}/deliveries": Rule(_ORG, "attempts of the last 30 days, newest first"),
+    "POST /api/webhooks/{webhook_id}/test": Rule(_ORG, "to that endpoint only"),
     "POST /api/parallel_interview/create": Rule(_ORG),
     "GET /api/parallel_interview/sessions": Rule(_ORG),
     "GET /api/parallel_interview/session/{session_id}": Rule(_ORG),

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from interview_core.store import SessionStore
     from interview_core.webhooks.delivery import Attempt
     from interview_core.webhooks.dispatch import Dispatcher
+    from interview_core.webhooks.events import Events
 
 __all__ = [
     "interview_service",
@@ -46,6 +47,7 @@ __all__ = [
     "text_to_speech",
     "webhook_service",
     "webhook_dispatcher",
+    "webhook_events",
     "reset",
 ]
 
@@ -68,7 +70,7 @@ def _queue() -> "EvaluationQueue":
 def interview_service() -> "InterviewService":
     from interview_core.services.interview import InterviewService
 
-    return InterviewService(_store(), _queue(), get_settings().late_grace_seconds)
+    return InterviewService(_store(), _queue(), get_settings().late_grace_seconds, events=webhook_events())
 
 
 @cache
@@ -82,7 +84,9 @@ def livekit_rooms() -> "LiveKitRooms":
 def recruiter_service() -> "RecruiterService":
     from interview_core.services.recruiter import RecruiterService
 
-    return RecruiterService(_store(), job_store(), _queue(), retention_service(), livekit_rooms)
+    return RecruiterService(
+        _store(), job_store(), _queue(), retention_service(), livekit_rooms, events=webhook_events()
+    )
 
 
 @cache
@@ -116,7 +120,9 @@ def retention_service() -> "RetentionService":
     from interview_core.services.retention import RetentionService
 
     s = get_settings()
-    return RetentionService(_store(), MediaStore(s.media_bucket), _queue(), s.lifecycle)
+    return RetentionService(
+        _store(), MediaStore(s.media_bucket), _queue(), s.lifecycle, events=webhook_events()
+    )
 
 
 @cache
@@ -155,7 +161,10 @@ def evaluation_service() -> "EvaluationService":
     from interview_core.services.evaluation import EvaluationService
 
     return EvaluationService(
-        _store(), timedelta(seconds=get_settings().evaluation_lease_seconds), proctoring_service().integrity
+        _store(),
+        timedelta(seconds=get_settings().evaluation_lease_seconds),
+        proctoring_service().integrity,
+        events=webhook_events(),
     )
 
 
@@ -174,8 +183,21 @@ def webhook_service() -> "WebhookService":
 
     s = get_settings()
     return WebhookService(
-        WebhookEndpoints(s.sessions_table), DeliveryLog(s.sessions_table), s.webhook_allow_loopback
+        WebhookEndpoints(s.sessions_table),
+        DeliveryLog(s.sessions_table),
+        s.webhook_allow_loopback,
+        webhook_events(),
     )
+
+
+@cache
+def webhook_events() -> "Events":
+    """Events queued with the changes they report, for the organisations' webhooks."""
+    from interview_core.webhooks.endpoints import WebhookEndpoints
+    from interview_core.webhooks.events import Events
+
+    s = get_settings()
+    return Events(s.sessions_table, WebhookEndpoints(s.sessions_table), s.webhook_queue_url)
 
 
 @cache
@@ -207,6 +229,7 @@ def reset() -> None:
         sharing_service,
         webhook_service,
         webhook_dispatcher,
+        webhook_events,
         retention_service,
         voice_service,
         api_keys,

@@ -70,6 +70,7 @@ SAMPLES: dict[str, Sample] = {
         "POST", f"/api/webhooks/{UNKNOWN}/rotate-secret", {}
     ),
     "POST /api/webhooks/{webhook_id}/enable": lambda ids: ("POST", f"/api/webhooks/{UNKNOWN}/enable", {}),
+    "POST /api/webhooks/{webhook_id}/test": lambda ids: ("POST", f"/api/webhooks/{UNKNOWN}/test", {}),
     "GET /api/webhooks/{webhook_id}/deliveries": lambda ids: (
         "GET", f"/api/webhooks/{UNKNOWN}/deliveries", {}
     ),

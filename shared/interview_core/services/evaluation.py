@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from interview_core.access import Caller, authorize
 from interview_core.domain import (
@@ -41,6 +42,9 @@ from interview_core.providers.offline import OfflineLanguageModel
 from interview_core.services import coding
 from interview_core.services.proctoring import shorten_timeline
 from interview_core.store import SessionStore
+
+if TYPE_CHECKING:
+    from interview_core.webhooks.events import Events, Pending
 
 MAX_REPORT_BYTES = 350_000  # DynamoDB items are at most 400 KB; the report is one item
 
@@ -407,8 +411,13 @@ def _assess(entry: QuestionScore, follow_ups: list[AnswerScore], made: set[str])
 
 class EvaluationService:
     def __init__(
-        self, store: SessionStore, lease: timedelta, integrity: Callable[[str], IntegrityReport]
+        self,
+        store: SessionStore,
+        lease: timedelta,
+        integrity: Callable[[str], IntegrityReport],
+        events: "Events | None" = None,
     ) -> None:
+        self.events = events
         self.store = store
         self.lease = lease
         self.integrity = integrity  # a recruiter session's proctoring summary (ProctoringService.integrity)
@@ -423,17 +432,42 @@ class EvaluationService:
         started = time.monotonic()
         try:
             report = self._build_report(llm, session, started)
-            written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()))
+            pending = self._events(session, report)
+            outbox = [i for p in pending for i in self.events.outbox(p)] if self.events else []
+            written = self.store.save_report(report, claim, max(session.expires_at, epoch_now()), outbox)
         except Exception as err:  # a failed write too: give the lease back, with the reason, for the retry
             count("EvaluationFailures")
             self.store.release_evaluation(session_id, claim, f"{type(err).__name__}: {err}")
             raise
         if not written:
             return EvaluationOutcome.ALREADY_DONE
+        if self.events:
+            for p in pending:
+                self.events.send(p)
         count("EvaluationsCompleted")
         if session.completed_at:  # from the last answer to the report: what the candidate waits for
             milliseconds("EvaluationLatency", (time.time() - _epoch(session.completed_at)) * 1000)
         return EvaluationOutcome.WRITTEN
+
+    def _events(self, session: Session, report: Report) -> "list[Pending | None]":
+        """report.ready, and integrity.flagged when the proctoring summary's level is low (concern is high)."""
+        if not self.events:
+            return []
+        ready = self.events.pending(
+            session,
+            "report.ready",
+            overall_score=report.overall_score,
+            report_path=f"/api/reports/{session.session_id}",
+        )
+        flagged = None
+        if report.integrity and report.integrity.level == "low":
+            flagged = self.events.pending(
+                session,
+                "integrity.flagged",
+                integrity_score=report.integrity.score,
+                reasons=report.integrity.reasons,
+            )
+        return [ready, flagged]
 
     def _build_report(self, llm: LanguageModel, session: Session, started: float) -> Report:
         mains = [a for a in session.answers if a.follow_up_of is None]

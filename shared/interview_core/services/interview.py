@@ -40,6 +40,7 @@ from interview_core.store import SessionStore
 
 if TYPE_CHECKING:
     from interview_core.jobs import JobQuestion
+    from interview_core.webhooks.events import Events
 
 PRACTICE = "practice"
 
@@ -67,7 +68,9 @@ class InterviewService:
         late_grace_seconds: int = 5,
         bank: LanguageModel | None = None,
         interviewer: Callable[[], LanguageModel] = language_model,
+        events: "Events | None" = None,
     ) -> None:
+        self.events = events
         self.store = store
         self.queue = queue
         self.late_grace_seconds = late_grace_seconds
@@ -187,7 +190,13 @@ class InterviewService:
             decision.follow_up,
             decision.usage,
         )
-        self.store.apply(change)
+        completes = change.new_status is SessionStatus.COMPLETED
+        pending = (
+            self.events.pending(change.result, "session.completed") if self.events and completes else None
+        )
+        self.store.apply(change, also=self.events.outbox(pending) if self.events else None)
+        if self.events:
+            self.events.send(pending)
         updated = change.result
         answer = updated.answers[-1]
         outcome = AnswerOutcome(updated)

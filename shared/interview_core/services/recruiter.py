@@ -8,7 +8,7 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interview_core.access import Caller, authorize, digest, new_secret
 from interview_core.contracts import QuestionIn
@@ -37,6 +37,10 @@ from interview_core.queue import EvaluationQueue
 from interview_core.quota import Payer
 from interview_core.services.retention import RetentionService
 from interview_core.store import SessionStore
+
+if TYPE_CHECKING:
+    from interview_core.webhooks import Event
+    from interview_core.webhooks.events import Events
 
 RECRUITER = "recruiter"
 ROOM_SCOPE = "recruiter-room"  # sessions with an open LiveKit room count here, so rooms are counted for free
@@ -81,7 +85,9 @@ class RecruiterService:
         queue: EvaluationQueue,
         retention: RetentionService,
         rooms: Callable[[], Any],  # -> LiveKitRooms, built on first use (livekit is a heavy import)
+        events: "Events | None" = None,
     ) -> None:
+        self.events = events
         self.store = store
         self.jobs = jobs
         self.queue = queue
@@ -166,7 +172,7 @@ class RecruiterService:
             report_share=share,
             follow_ups=follow_ups,
         )
-        self.store.apply(move.create(session, Moment.now(), self.store.lifecycle))
+        self._apply(move.create(session, Moment.now(), self.store.lifecycle), "session.created")
         count("RecruiterSessionsCreated")
         logger.info(
             "recruiter session created",
@@ -220,7 +226,9 @@ class RecruiterService:
 
     def start(self, session_id: str, caller: Caller) -> Session:
         session = self._session(session_id, caller)
-        started = self._apply(move.start(session, Moment.now(epoch_now()), self.store.lifecycle))
+        started = self._apply(
+            move.start(session, Moment.now(epoch_now()), self.store.lifecycle), "session.started"
+        )
         count("RecruiterSessionsStarted")
         return started
 
@@ -231,7 +239,7 @@ class RecruiterService:
         change = move.end(session, Moment.now(epoch_now()), self.store.lifecycle, caller.is_candidate)
         if change is None:
             return session
-        ended = self._apply(change)
+        ended = self._apply(change, "session.completed")
         count("SessionsCompleted")
         try:
             self.queue.enqueue(session_id)
@@ -246,12 +254,16 @@ class RecruiterService:
         logger.info("candidate report share set", extra={"share": share})
         return released
 
-    def _apply(self, change: move.Change) -> Session:
-        """Write the change; the session as it leaves it. A session gone meanwhile is not found by its id."""
+    def _apply(self, change: move.Change, event: "Event | None" = None) -> Session:
+        """Write the change, with `event` queued in the same step; the session as it leaves it. A session
+        gone meanwhile is not found by its id."""
+        pending = self.events.pending(change.result, event) if self.events and event else None
         try:
-            self.store.apply(change)
+            self.store.apply(change, also=self.events.outbox(pending) if self.events else None)
         except SessionNotFound:
             raise SessionNotFound(change.session_id) from None
+        if self.events:
+            self.events.send(pending)
         return change.result
 
     def delete(self, session_id: str, caller: Caller) -> None:

@@ -8,6 +8,7 @@ two runs at once, a rerun, or a run that died half way never count or delete any
 
 import time
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
@@ -16,6 +17,9 @@ from interview_core.errors import Forbidden, SessionNotFound
 from interview_core.observability import count, logger
 from interview_core.queue import EvaluationQueue
 from interview_core.store import DUE_SHARDS, DueItem, SessionStore, due_shard_name
+
+if TYPE_CHECKING:
+    from interview_core.webhooks.events import Events
 
 MAX_ERASE_ATTEMPTS = 5
 
@@ -28,6 +32,7 @@ class SweepResult:
     erased: int = 0
     postponed: int = 0
     skipped: int = 0  # changed by someone else since it was read: left for its new due time
+    events_requeued: int = 0  # webhook events written with their change but not queued then
     complete: bool = True  # False when the time budget ran out: the next run resumes
 
     def as_dict(self) -> dict[str, int | bool]:
@@ -36,8 +41,14 @@ class SweepResult:
 
 class RetentionService:
     def __init__(
-        self, store: SessionStore, media: MediaStore, queue: EvaluationQueue, lifecycle: Lifecycle
+        self,
+        store: SessionStore,
+        media: MediaStore,
+        queue: EvaluationQueue,
+        lifecycle: Lifecycle,
+        events: "Events | None" = None,
     ) -> None:
+        self.events = events
         self.store = store
         self.media = media
         self.queue = queue
@@ -62,6 +73,11 @@ class RetentionService:
                     self._act(item, now, result)
                 if not start:
                     break
+        if self.events:
+            try:  # webhook events whose change was written but which were never queued
+                result.events_requeued = self.events.sweep(now)
+            except Exception:
+                logger.exception("webhook outbox sweep failed; the next run retries")
         self._report(result)
         return result
 
@@ -115,6 +131,7 @@ class RetentionService:
         """Erase a session and everything it owns now (erasure on request), not when TTL gets to it.
         `kind`: only sessions of that kind (the practice route must never erase a recruiter session).
         `subject`: the id a missing session's detail names (SessionNotFound), as the recruiter API words it."""
+        session = None
         if caller is not None or kind is not None:
             try:
                 session = self.store.get(session_id)
@@ -127,12 +144,18 @@ class RetentionService:
                     "This is a recruiter session: only its organisation can erase it, with "
                     "DELETE /api/parallel_interview/session/{session_id}"
                 )
+        pending = self.events.pending(session, "session.erased") if self.events and session else None
+        outbox = self.events.outbox(pending) if self.events else None
         for _ in range(MAX_ERASE_ATTEMPTS):
             found = self.store.status_of(session_id)
             if found is None:
                 raise SessionNotFound(subject)
             status, scope = found
-            if status is SessionStatus.ERASING or self.store.begin_erase(session_id, status, scope):
+            if status is SessionStatus.ERASING or self.store.begin_erase(
+                session_id, status, scope, also=outbox
+            ):
+                if self.events and status is not SessionStatus.ERASING:
+                    self.events.send(pending)
                 self._finish_erase(session_id)
                 count("SessionsErased")
                 return

@@ -51,11 +51,13 @@ class CleanupIndex(Table):
         resp = self._db.query(**args)
         return [due_item(from_item(i)) for i in resp["Items"]], resp.get("LastEvaluatedKey")
 
-    def apply_if_unchanged(self, change: Callable[[], Change]) -> bool:
-        """Make the change and `apply` it; False when the session, as read, no longer allows it or is no
-        longer as read (nothing was written)."""
+    def apply_if_unchanged(
+        self, change: Callable[[], Change], also: list[dict[str, Any]] | None = None
+    ) -> bool:
+        """Make the change and `apply` it (with `also`); False when the session, as read, no longer allows it
+        or is no longer as read (nothing was written)."""
         try:
-            self.apply(change())
+            self.apply(change(), also)
         except REFUSALS:
             return False
         return True
@@ -67,9 +69,14 @@ class CleanupIndex(Table):
         return self.apply_if_unchanged(lambda: move.postpone(item, due_at))
 
     def begin_erase(
-        self, session_id: str, status: SessionStatus, scope: str, seen_due: int | None = None
+        self,
+        session_id: str,
+        status: SessionStatus,
+        scope: str,
+        seen_due: int | None = None,
+        also: list[dict[str, Any]] | None = None,
     ) -> bool:
-        return self.apply_if_unchanged(lambda: move.begin_erase(session_id, scope, status, seen_due))
+        return self.apply_if_unchanged(lambda: move.begin_erase(session_id, scope, status, seen_due), also)
 
     def erase_items(self, session_id: str) -> int:
         """Delete every item of an erasing session, the session item last. Idempotent."""

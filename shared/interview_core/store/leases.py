@@ -5,6 +5,7 @@ token), scores, then writes the report in a transaction that requires its token:
 repeated deliveries, exactly one report is written."""
 
 from contextlib import suppress
+from typing import Any
 
 from interview_core.domain import Report, Session
 from interview_core.domain import transitions as move
@@ -23,14 +24,16 @@ class EvaluationLeases(Table):
             return None
         return Session.model_validate(claimed)
 
-    def save_report(self, report: Report, claim: str, expires_at: int) -> bool:
+    def save_report(
+        self, report: Report, claim: str, expires_at: int, also: list[dict[str, Any]] | None = None
+    ) -> bool:
         """Write the report once. False when it was already written (a duplicate delivery) or the lease or
         the session is gone."""
         item = {**session_key(report.session_id, REPORT), **to_item(report.model_dump(mode="json"))}
         item["expires_at"] = value(expires_at)
         change = move.report_saved(report.session_id, claim, Moment.now(), self.lifecycle)
         try:
-            self.apply(change, also=[self.put_new(item)])
+            self.apply(change, also=[self.put_new(item), *(also or [])])
         except REFUSALS:
             return False
         return True

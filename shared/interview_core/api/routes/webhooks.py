@@ -130,3 +130,24 @@ def list_deliveries(
     return DeliveryList(
         webhook_id=webhook_id, deliveries=service.deliveries(who.organisation, webhook_id, limit)
     )
+
+
+class TestQueued(Model):
+    webhook_id: str
+    message_id: str = Field(
+        description="The test delivery's webhook-id header: find it in GET .../deliveries"
+    )
+    status: str = "queued"
+
+
+@router.post(
+    "/{webhook_id}/test",
+    response_model=TestQueued,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send the endpoint a webhook.test event (delivered, retried and logged as any other)",
+    responses=documented(404),
+)
+def test_webhook(
+    webhook_id: str, service: WebhookService = Depends(webhook_service), who: Caller = Depends(caller)
+) -> TestQueued:
+    return TestQueued(webhook_id=webhook_id, message_id=service.test(who.organisation, webhook_id))
