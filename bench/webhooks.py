@@ -5,7 +5,7 @@ deliveries a worker makes per second, and the PDF render time of a 10-question r
     PYTHONPATH=$PWD/shared .venv/bin/python bench/webhooks.py --sessions 20 --deliveries 200
 
 1. The local stack (its own process, the workers beside it) with an endpoint on a loopback receiver:
-   `--sessions` practice interviews, one after another; for each, the time from the response to its last
+   `--sessions` one-question recruiter interviews, one after another; for each, the time from the response to its last
    answer to the receipt of its report.ready (the evaluation included), p50 and p90.
 2. The webhook worker in this process against the stand-in, as one event-source invocation at a time:
    `--deliveries` queued events to the receiver, drained; deliveries per second.
@@ -31,6 +31,9 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from infra.stack_process import local_stack_process  # noqa: E402
+
+QUESTION = "What is a stack, and what does each of its operations cost?"
+ANSWER = "A stack is last in, first out: push and pop work on the top in constant time."
 
 
 class Receiver:
@@ -77,16 +80,18 @@ def end_to_report(sessions: int, receiver: Receiver) -> list[float]:
     with local_stack_process() as (base, _proc):
         hook = requests.post(f"{base}/api/webhooks", json={"url": receiver.url, "events": ["report.ready"]})
         hook.raise_for_status()
-        for _ in range(sessions):
-            start = requests.post(
-                f"{base}/start-interview",
-                json={"topic": "Data Structures", "difficulty": "simple", "num_questions": 1},
-            ).json()
-            sid = start["session_id"]
-            answer = "A stack is last in, first out: push and pop work on the top in constant time."
+        for n in range(sessions):
+            made = requests.post(
+                f"{base}/api/parallel_interview/create",
+                json={"name": "Bench Candidate", "email": f"bench{n}@example.com", "questions": [QUESTION]},
+            )
+            made.raise_for_status()
+            sid, token = made.json()["session_id"], {"X-Session-Token": made.json()["candidate_token"]}
             requests.post(
-                f"{base}/submit-answer", json={"session_id": sid, "answer": answer}
+                f"{base}/api/parallel_interview/session/{sid}/start", headers=token
             ).raise_for_status()
+            answer = {"session_id": sid, "answer": ANSWER}
+            requests.post(f"{base}/submit-answer", json=answer, headers=token).raise_for_status()
             ended = time.monotonic()
             arrived = receiver.wait(("report.ready", sid), timeout=30)
             if arrived is None:
