@@ -122,9 +122,8 @@ class Events:
                     TableName=self.table, Key={"pk": key["pk"], "sk": key["sk"]}, ConsistentRead=True
                 ).get("Item")
                 if found:  # sent and deleted meanwhile otherwise
-                    self._send(
-                        list(from_item(found)["messages"]), from_item(found)["pk"].removeprefix("OUTBOX#")
-                    )
+                    item = from_item(found)
+                    self._send(list(item["messages"]), item["pk"].removeprefix("OUTBOX#"))
                     sent += 1
         return sent
 
