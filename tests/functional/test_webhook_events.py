@@ -65,7 +65,9 @@ def test_a_session_s_lifecycle_reaches_the_organisation_s_endpoint(orgs, aws, re
         assert e["data"]["job_external_id"] == "REQ-7" and "jane" not in json.dumps(e).lower()
     assert events[3]["data"]["report_path"] == f"/api/reports/{sid}" and "overall_score" in events[3]["data"]
     assert acme.delete(f"{P}/session/{sid}").status_code == 200
-    assert deliver(aws) == 1 and received(receiver, hook["secret"])[-1]["type"] == "session.erased"
+    assert deliver(aws) == 1
+    erased = received(receiver, hook["secret"])[-1]
+    assert erased["type"] == "session.erased" and erased["data"]["reason"] == "request"
     ids = [h["webhook-id"] for h, _ in receiver.got]
     assert len(set(ids)) == 5
     log = acme.get(f"/api/webhooks/{hook['webhook_id']}/deliveries").json()["deliveries"]
@@ -134,3 +136,30 @@ def test_a_test_event_reaches_only_that_endpoint_and_is_logged(orgs, aws, receiv
     )
     [logged] = acme.get(f"/api/webhooks/{hook['webhook_id']}/deliveries").json()["deliveries"]
     assert logged["event_type"] == "webhook.test" and logged["status"] == "delivered"
+
+
+def test_cleanup_reports_the_sessions_it_abandons_and_erases_to_their_organisation(
+    orgs, aws, receiver
+) -> None:
+    from interview_core import wiring
+    from interview_core.domain import epoch_now
+
+    acme, globex = orgs["acme"], orgs["globex"]
+    hook = acme.post(
+        "/api/webhooks", json={"url": receiver.url, "events": ["session.abandoned", "session.erased"]}
+    ).json()
+    made = acme.post(
+        f"{P}/create", json={**CANDIDATE, "questions": ["What is a mutex?"], "external_id": "APP-9"}
+    ).json()
+    globex.post(f"{P}/create", json={**CANDIDATE, "questions": ["What is a mutex?"]})  # no endpoints
+    day = 24 * 3600
+    assert wiring.retention_service().sweep(now=epoch_now() + 2 * day).abandoned == 2
+    assert wiring.retention_service().sweep(now=epoch_now() + 40 * day).erased == 2
+    assert deliver(aws) == 2
+    abandoned, erased = received(receiver, hook["secret"])
+    assert abandoned["type"] == "session.abandoned" and abandoned["data"]["status"] == "abandoned"
+    assert erased["type"] == "session.erased" and erased["data"]["reason"] == "retention"
+    for e in (abandoned, erased):
+        assert e["data"]["session_id"] == made["session_id"] and e["data"]["external_id"] == "APP-9"
+    assert wiring.retention_service().sweep(now=epoch_now() + 80 * day).examined == 0
+    assert deliver(aws) == 0  # nothing twice

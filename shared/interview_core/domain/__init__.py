@@ -375,6 +375,12 @@ def counter_scope(kind: str, org_id: str) -> str:
     return f"{kind}#{org_id}"
 
 
+def scope_owner(scope: str) -> tuple[str, str]:
+    """A counter scope's kind and organisation: all an index row tells of whose session it is."""
+    kind, _, org_id = scope.partition("#")
+    return kind, org_id
+
+
 class Session(Model):
     session_id: str
     kind: Literal["practice", "recruiter"] = "practice"

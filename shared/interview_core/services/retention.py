@@ -8,7 +8,7 @@ two runs at once, a rerun, or a run that died half way never count or delete any
 
 import time
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interview_core.access import Caller, authorize
 from interview_core.blobs import MediaStore, session_prefix
@@ -19,7 +19,7 @@ from interview_core.queue import EvaluationQueue
 from interview_core.store import DUE_SHARDS, DueItem, SessionStore, due_shard_name
 
 if TYPE_CHECKING:
-    from interview_core.webhooks.events import Events
+    from interview_core.webhooks.events import CleanupEvents, Events, Pending
 
 MAX_ERASE_ATTEMPTS = 5
 
@@ -60,6 +60,7 @@ class RetentionService:
         """One cleanup run. `deadline` (time.monotonic) bounds it; what is left stays due for the next run."""
         now = epoch_now() if now is None else now
         result = SweepResult()
+        events = self.events.for_cleanup(self.store.find) if self.events else None
         for shard in range(DUE_SHARDS):
             start = None
             while True:
@@ -70,7 +71,7 @@ class RetentionService:
                 items, start = self.store.due(due_shard_name(shard), now, batch_size, start)
                 for item in items:
                     result.examined += 1
-                    self._act(item, now, result)
+                    self._act(item, now, result, events)
                 if not start:
                     break
         if self.events:
@@ -89,23 +90,39 @@ class RetentionService:
             count("SessionsErased", result.erased)
             count("EvaluationsRequeued", result.requeued)
 
-    def _act(self, item: DueItem, now: int, result: SweepResult) -> None:
+    def _act(self, item: DueItem, now: int, result: SweepResult, events: "CleanupEvents | None") -> None:
         status = item.status
-        if status is SessionStatus.ERASING:  # an erasure that stopped half way
+        if status is SessionStatus.ERASING:  # an erasure that stopped half way: its event went with its start
             self._finish_erase(item.session_id)
             result.erased += 1
         elif status in (SessionStatus.INITIALIZED, SessionStatus.IN_PROGRESS):
-            if self.store.abandon(item, now):
+            abandoned = SessionStatus.ABANDONED.value
+            pending = events.pending(item, "session.abandoned", status=abandoned) if events else None
+            if self.store.abandon(item, now, also=self._outbox(pending)):
+                self._send(pending)
                 result.abandoned += 1
             else:
                 result.skipped += 1
         elif item.evaluation_missing and not item.past_retention(self.lifecycle, now):
             self._requeue(item, now, result)
-        elif self.store.begin_erase(item.session_id, status, item.scope, seen_due=item.due_at):
-            self._finish_erase(item.session_id)
-            result.erased += 1
         else:
-            result.skipped += 1
+            pending = events.pending(item, "session.erased", reason="retention") if events else None
+            erasing = self.store.begin_erase(
+                item.session_id, status, item.scope, seen_due=item.due_at, also=self._outbox(pending)
+            )
+            if erasing:
+                self._send(pending)
+                self._finish_erase(item.session_id)
+                result.erased += 1
+            else:
+                result.skipped += 1
+
+    def _outbox(self, pending: "Pending | None") -> list[dict[str, Any]] | None:
+        return self.events.outbox(pending) if self.events else None
+
+    def _send(self, pending: "Pending | None") -> None:
+        if self.events:
+            self.events.send(pending)
 
     def _requeue(self, item: DueItem, now: int, result: SweepResult) -> None:
         if item.evaluation_status is EvaluationStatus.RUNNING and item.lease_until > now:
@@ -144,8 +161,12 @@ class RetentionService:
                     "This is a recruiter session: only its organisation can erase it, with "
                     "DELETE /api/parallel_interview/session/{session_id}"
                 )
-        pending = self.events.pending(session, "session.erased") if self.events and session else None
-        outbox = self.events.outbox(pending) if self.events else None
+        pending = (
+            self.events.pending(session, "session.erased", reason="request")
+            if self.events and session
+            else None
+        )
+        outbox = self._outbox(pending)
         for _ in range(MAX_ERASE_ATTEMPTS):
             found = self.store.status_of(session_id)
             if found is None:
@@ -154,8 +175,8 @@ class RetentionService:
             if status is SessionStatus.ERASING or self.store.begin_erase(
                 session_id, status, scope, also=outbox
             ):
-                if self.events and status is not SessionStatus.ERASING:
-                    self.events.send(pending)
+                if status is not SessionStatus.ERASING:
+                    self._send(pending)
                 self._finish_erase(session_id)
                 count("SessionsErased")
                 return

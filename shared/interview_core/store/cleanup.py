@@ -62,8 +62,8 @@ class CleanupIndex(Table):
             return False
         return True
 
-    def abandon(self, item: DueItem, now: int) -> bool:
-        return self.apply_if_unchanged(lambda: move.abandon(item, Moment.now(now), self.lifecycle))
+    def abandon(self, item: DueItem, now: int, also: list[dict[str, Any]] | None = None) -> bool:
+        return self.apply_if_unchanged(lambda: move.abandon(item, Moment.now(now), self.lifecycle), also)
 
     def postpone(self, item: DueItem, due_at: int) -> bool:
         return self.apply_if_unchanged(lambda: move.postpone(item, due_at))

@@ -22,6 +22,13 @@ class Sessions(Table):
             raise SessionNotFound()
         return Session.model_validate(data)
 
+    def find(self, session_id: str) -> Session | None:
+        """The session as stored, expired or erasing included (for what cleanup reports of it); None if gone."""
+        if not valid_id(session_id):
+            return None
+        resp = self._db.get_item(TableName=self.table, Key=session_key(session_id), ConsistentRead=True)
+        return Session.model_validate(from_item(resp["Item"])) if "Item" in resp else None
+
     def get_with_report(self, session_id: str) -> tuple[Session, Report | None]:
         """The session and its report, if written: two keyed reads in one BatchGetItem, so nothing else in
         the partition (however many proctoring events) can push either off the page."""

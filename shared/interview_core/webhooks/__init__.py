@@ -19,6 +19,7 @@ Event = Literal[
     "session.created",
     "session.started",
     "session.completed",
+    "session.abandoned",
     "report.ready",
     "integrity.flagged",
     "session.erased",

@@ -13,15 +13,17 @@ change is made: one Query, and no outbox at all for an organisation with none.
 
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from interview_core.aws import client
-from interview_core.domain import Session, epoch_now, utc_now
+from interview_core.domain import Session, epoch_now, scope_owner, utc_now
+from interview_core.domain.transitions import DueItem
 from interview_core.observability import logger
 from interview_core.store.codec import from_item, to_item
 from interview_core.webhooks import Event
-from interview_core.webhooks.endpoints import WebhookEndpoints
+from interview_core.webhooks.endpoints import StoredEndpoint, WebhookEndpoints
 from interview_core.webhooks.messages import Message
 
 OUTBOX_SHARD = "OUTBOX"  # DueIndex's partition for outbox items; sessions use DUE#nn
@@ -64,13 +66,16 @@ class Events:
     def _db(self) -> Any:
         return client("dynamodb")
 
-    def pending(self, session: Session, event: Event, **data: Any) -> Pending | None:
+    def pending(
+        self, session: Session, event: Event, targets: list[StoredEndpoint] | None = None, **data: Any
+    ) -> Pending | None:
         """The event for `session`'s organisation, or None when none of its endpoints takes it. Recruiter
         sessions only: they are what an organisation's systems track, and a practice answer stays one read
-        and one write."""
+        and one write. `targets`: the subscribed endpoints, when the caller has looked them up."""
         if not self.queue_url or session.kind != "recruiter":
             return None
-        targets = self.endpoints.subscribed(session.org_id, event)
+        if targets is None:
+            targets = self.endpoints.subscribed(session.org_id, event)
         if not targets:
             return None
         webhook_id, body = f"msg_{uuid.uuid4().hex}", payload(event, session, **data)
@@ -108,6 +113,9 @@ class Events:
         client("sqs").send_message(QueueUrl=self.queue_url, MessageBody=message.body())
         return webhook_id
 
+    def for_cleanup(self, read: Callable[[str], Session | None]) -> "CleanupEvents":
+        return CleanupEvents(self, read)
+
     def sweep(self, now: int) -> int:
         """Send the events whose outbox items are due; how many."""
         sent = 0
@@ -135,3 +143,24 @@ class Events:
             if resp.get("Failed"):
                 raise RuntimeError(f"{len(resp['Failed'])} webhook messages were not queued")
         self._db.delete_item(TableName=self.table, Key=to_item({"pk": f"OUTBOX#{webhook_id}", "sk": "META"}))
+
+
+@dataclass
+class CleanupEvents:
+    """Events for the sessions one cleanup run changes, which it knows only by their index rows (id and
+    counter scope): an organisation's endpoints are looked up once a run, and a session is read (`read`,
+    expired ones included) only when its organisation takes the event."""
+
+    events: Events
+    read: Callable[[str], Session | None]
+    targets: dict[tuple[str, str], list[StoredEndpoint]] = field(default_factory=dict)
+
+    def pending(self, item: DueItem, event: Event, **data: Any) -> Pending | None:
+        kind, org_id = scope_owner(item.scope)
+        if kind != "recruiter" or not self.events.queue_url:
+            return None
+        if (org_id, event) not in self.targets:
+            self.targets[org_id, event] = self.events.endpoints.subscribed(org_id, event)
+        if not self.targets[org_id, event] or (session := self.read(item.session_id)) is None:
+            return None
+        return self.events.pending(session, event, self.targets[org_id, event], **data)
