@@ -1,6 +1,7 @@
 """PDF render time of a report (interview_core.report_pdf): a 10-question recruiter report with full
 answers (5,000 characters each, the answer cap), coding tests and an integrity timeline, drawn for the
-organisation and as the candidate's view.
+organisation, as the candidate's view, and for a candidate whose name is outside Windows-1252 (the
+report is then drawn in the embedded DejaVu fonts, not the built-in Helvetica).
 
     .venv/bin/python bench/report_pdf.py            # 20 renders of each, after one warm-up
     .venv/bin/python bench/report_pdf.py --runs 50
@@ -68,8 +69,10 @@ def main() -> None:
 
     first = render_report(report, candidate)
     print(f"first render, fpdf2's import included: {(time.perf_counter() - started) * 1000:.0f} ms")
+    polish = Candidate(name="Łucja Wróbel", email="lucja@example.com")
     shapes = {
         "organisation": lambda: render_report(report, candidate),
+        "org, DejaVu": lambda: render_report(report, polish),
         "candidate": lambda: render_candidate_report(CandidateReport.of(report, "scores")),
     }
     print(f"{'view':<14}{'p50 ms':>8}{'p90 ms':>8}{'KB':>7}")

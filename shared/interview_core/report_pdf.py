@@ -1,13 +1,20 @@
 """A report as a PDF (fpdf2): the same content the caller may read as JSON, laid out for people.
 
 Everything a candidate wrote (answers, code, names) goes in as plain text: markdown and HTML rendering are
-off, and fpdf2 escapes the PDF string operators itself. The built-in Helvetica covers Windows-1252; any
-other character is replaced (a decomposed form's base letter, else "?") rather than failing the render.
-fpdf2 (~0.6 s of imports) is imported on the first PDF, never at a function's init."""
+off, and fpdf2 escapes the PDF string operators itself. A report whose text all fits Windows-1252 is drawn
+in the built-in Helvetica and Courier, which cost nothing to load. Any other is drawn in DejaVu Sans and
+Sans Mono (interview_report_fonts, beside interview_core: ~0.1 s to load and subset), which cover the
+Latin, Greek and Cyrillic scripts and more; a character neither draws (Chinese, or a right-to-left script
+fpdf2 would print unshaped) becomes its compatible form, its base letter or "?" rather than failing the
+render. fpdf2 (~0.6 s of imports) is imported on the first PDF, never at a function's init."""
 
+import importlib.util
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from interview_core.domain import (
     Candidate,
@@ -22,23 +29,73 @@ from interview_core.domain import (
 
 MAX_FIELD_CHARS = 12_000  # an answer is at most 5,000 characters and code 20,000: a page or two each
 _ENCODING = "windows-1252"  # Helvetica's, with curly quotes, dashes and the euro sign
+FONTS_PACKAGE = "interview_report_fonts"  # in AWS, in ReportLayer with fpdf2
 # what _printable must look at one by one (controls, tab, format characters); anything else that
-# encodes is kept as it is
+# the font draws is kept as it is
 _CONTROLS = re.compile(
     r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u2028\u2029\ufeff\u200b-\u200f\u202a-\u202e\u2060-\u206f]"
 )
 _WORD = 60  # characters after which a word is broken, so fpdf2 never meets a word wider than the page
 
 
-def _printable(text: str) -> str:
-    """`text` in what Helvetica can draw: controls become spaces, other unsupported characters their
-    compatible form (ǆ: dž), their base letter (ő: o) or "?"."""
-    if not _CONTROLS.search(text):
-        try:
-            text.encode(_ENCODING)
-            return text  # the common case, checked at C speed
-        except UnicodeEncodeError:
-            pass
+Draws = Callable[[str], bool]  # whether a font draws every character of a string as it is
+
+
+@dataclass(frozen=True)
+class _Fonts:
+    """The families a report is drawn in, and what each draws."""
+
+    sans: str
+    mono: str
+    sans_draws: Draws
+    mono_draws: Draws
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode(_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+CORE = _Fonts("Helvetica", "Courier", _encodes, _encodes)
+
+
+def _fonts_dir() -> Path:
+    spec = importlib.util.find_spec(FONTS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{FONTS_PACKAGE} is missing: it ships with fpdf2 in the report layer")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
+def _covers(*names: str) -> frozenset[int]:
+    """The code points all of these DejaVu faces draw left to right: their cmaps (read once a container),
+    less the right-to-left scripts, which need shaping fpdf2 does only with HarfBuzz."""
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] | None = None
+    for name in names:
+        with TTFont(_fonts_dir() / name, lazy=True) as font:
+            cmap = set(font.getBestCmap())
+        covered = cmap if covered is None else covered & cmap
+    return frozenset(c for c in covered or () if unicodedata.bidirectional(chr(c)) not in ("R", "AL", "AN"))
+
+
+def _faces_draw(*names: str) -> Draws:
+    return lambda text: all(ord(ch) in _covers(*names) for ch in text)
+
+
+SANS, SANS_BOLD, MONO = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"
+DEJAVU = _Fonts("DejaVu", "DejaVuMono", _faces_draw(SANS, SANS_BOLD), _faces_draw(MONO))
+
+
+def _printable(text: str, draws: Draws = _encodes) -> str:
+    """`text` in what a font `draws`: controls become spaces, other characters it lacks their compatible
+    form (ǆ: dž), their base letter (ő: o) or "?"."""
+    if not _CONTROLS.search(text) and (text.isascii() or draws(text)):
+        return text  # the common case, checked at C speed for Windows-1252
     out = []
     for ch in text:
         if ch in "\n\t":
@@ -48,11 +105,12 @@ def _printable(text: str) -> str:
             out.append(" ")
             continue
         compatible = unicodedata.normalize("NFKC", ch)
-        try:
-            compatible.encode(_ENCODING)
+        if draws(ch):
+            out.append(ch)
+        elif draws(compatible):
             out.append(compatible)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", ch).encode(_ENCODING, "ignore").decode(_ENCODING)
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if draws(c))
             out.append(base or "?")
     return "".join(out)
 
@@ -66,21 +124,22 @@ def _broken(text: str) -> str:
     )
 
 
-def _clean(text: str, limit: int = MAX_FIELD_CHARS) -> str:
-    if len(text) > limit:
-        text = text[:limit] + f" ... ({len(text) - limit} more characters in the JSON report)"
-    return _broken(_printable(text))
-
-
 class _Writer:
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, everything: str) -> None:
+        """`everything`: all the text the document will hold, which chooses its fonts."""
         from fpdf import FPDF
 
         self.pdf = FPDF(format="A4")
         self._widths: dict[tuple[str, str, float, str], float] = {}
+        self.fonts = CORE if everything.isascii() or _encodes(everything) else DEJAVU
+        if self.fonts is DEJAVU:
+            fonts = _fonts_dir()
+            self.pdf.add_font(DEJAVU.sans, "", fonts / SANS)
+            self.pdf.add_font(DEJAVU.sans, "B", fonts / SANS_BOLD)
+            self.pdf.add_font(DEJAVU.mono, "", fonts / MONO)
         self.pdf.core_fonts_encoding = _ENCODING
         self.pdf.set_auto_page_break(auto=True, margin=15)
-        self.pdf.set_title(_printable(title))
+        self.pdf.set_title(_printable(title, self.fonts.sans_draws))
         self.pdf.set_creator("mock-interview-api")
         self.pdf.add_page()
 
@@ -116,17 +175,22 @@ class _Writer:
             self._widths[key] = self.pdf.get_string_width(word)
         return self._widths[key]
 
+    def _clean(self, text: str, limit: int = MAX_FIELD_CHARS, mono: bool = False) -> str:
+        if len(text) > limit:
+            text = text[:limit] + f" ... ({len(text) - limit} more characters in the JSON report)"
+        return _broken(_printable(text, self.fonts.mono_draws if mono else self.fonts.sans_draws))
+
     def _line(self, line: str, height: float) -> None:
         self.pdf.cell(0, height, line, markdown=False, new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str, size: int = 14) -> None:
-        self.pdf.set_font("Helvetica", "B", size)
-        self._wrapped(_clean(text, 300), size * 0.5)
+        self.pdf.set_font(self.fonts.sans, "B", size)
+        self._wrapped(self._clean(text, 300), size * 0.5)
         self.pdf.ln(1)
 
     def text(self, text: str, bold: bool = False, size: int = 10) -> None:
-        self.pdf.set_font("Helvetica", "B" if bold else "", size)
-        self._wrapped(_clean(text), 5)
+        self.pdf.set_font(self.fonts.sans, "B" if bold else "", size)
+        self._wrapped(self._clean(text), 5)
 
     def field(self, label: str, text: str | None) -> None:
         if text:
@@ -140,8 +204,8 @@ class _Writer:
                 self.text(f"- {item}")
 
     def code(self, text: str) -> None:
-        self.pdf.set_font("Courier", "", 9)
-        self._wrapped(_clean(text), 4.5)
+        self.pdf.set_font(self.fonts.mono, "", 9)
+        self._wrapped(self._clean(text, mono=True), 4.5)
 
     def tests(self, run: RunResult) -> None:
         self.text(f"Tests: {run.passed}/{run.total} passed" + (" (timed out)" if run.timed_out else ""), True)
@@ -153,15 +217,15 @@ class _Writer:
             markdown=False,
             first_row_as_headings=True,
         ) as table:
-            self.pdf.set_font("Helvetica", "", 8)
+            self.pdf.set_font(self.fonts.sans, "", 8)
             table.row(["Test", "Result", "Expected", "Actual"])
             for r in run.results:
                 table.row(
                     [
-                        _clean(r.name + (f"  {r.call}" if r.call else ""), 500),
+                        self._clean(r.name + (f"  {r.call}" if r.call else ""), 500),
                         "passed" if r.passed else "failed",
-                        _clean(r.expected or "", 500),
-                        _clean(r.actual or r.error or "", 500),
+                        self._clean(r.expected or "", 500),
+                        self._clean(r.actual or r.error or "", 500),
                     ]
                 )
         self.pdf.ln(2)
@@ -205,7 +269,10 @@ def _follow_ups(w: _Writer, follow_ups: Sequence[FollowUpScore | CandidateFollow
 
 def render_report(report: Report, candidate: Candidate | None = None) -> bytes:
     """The organisation's report (a practice session's reader gets it with candidate tests already)."""
-    w = _Writer(f"Interview report: {report.topic}")
+    w = _Writer(
+        f"Interview report: {report.topic}",
+        report.model_dump_json() + (candidate.model_dump_json() if candidate else ""),
+    )
     w.heading(f"Interview report: {report.topic}")
     if candidate is not None:
         w.field("Candidate", candidate.name)
@@ -253,7 +320,7 @@ def render_report(report: Report, candidate: Candidate | None = None) -> bytes:
 
 def render_candidate_report(report: CandidateReport) -> bytes:
     """What the candidate (or a share link's reader) may read: CandidateReport's fields only."""
-    w = _Writer(f"Interview feedback: {report.topic}")
+    w = _Writer(f"Interview feedback: {report.topic}", report.model_dump_json())
     w.heading(f"Interview feedback: {report.topic}")
     w.field("Session", report.session_id)
     w.field("Generated", report.generated_at)

@@ -240,6 +240,39 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
             assert Path(out[key]).is_relative_to(grading), (logical_id, key, out)
 
 
+# Renders a report with a name outside Windows-1252, with only the given paths.
+_RENDER = r"""
+import json, sys
+sys.path[:0] = json.loads(sys.argv[1])
+from interview_core import report_pdf
+from interview_core.domain import Candidate, Report, TokenUsage
+report = Report(session_id="s", topic="Go", difficulty="simple", questions=[], strengths=[], improvements=[],
+                summary="-", provider="offline", model="m", rubric_version="1", token_usage=TokenUsage(),
+                generated_at="2026-01-01T00:00:00Z", evaluation_seconds=0.1)
+pdf = report_pdf.render_report(report, Candidate(name="Łukasz Чайковский", email="l@example.com"))
+print("RESULT " + json.dumps({"fonts": str(report_pdf._fonts_dir()), "embedded": b"DejaVuSans" in pdf}))
+"""
+
+
+def test_the_built_report_function_draws_names_in_any_european_script_with_its_layer_s_fonts(
+    build_dir: Path, lambda_runtime: Path
+) -> None:
+    built = tpl.load(build_dir / "template.yaml")
+    props = tpl.resources(built, "AWS::Serverless::Function")["GetReportFunction"]
+    refs = [ref["Ref"] for ref in [*built["Globals"]["Function"]["Layers"], *props["Layers"]]]
+    paths = [str(build_dir / props["CodeUri"]), *(str(build_dir / r / "python") for r in refs)]
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _RENDER, json.dumps([*paths, str(lambda_runtime)])],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.splitlines()[-1].removeprefix("RESULT "))
+    assert out["embedded"] and Path(out["fonts"]).is_relative_to(build_dir / "ReportLayer"), out
+
+
 def test_the_built_health_function_asks_the_model_on_a_deep_check(
     build_dir: Path, tmp_path: Path, lambda_runtime: Path
 ) -> None:

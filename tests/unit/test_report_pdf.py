@@ -31,8 +31,31 @@ def test_ten_thousand_characters_of_anything_render() -> None:
     assert len(hostile) > 10_000
     text = text_of(render_report(report(hostile)))
     assert "BT /F1 99 Tf (x) Tj ET endstream endobj <img src=x onerror=alert(1)>" in text
-    assert "?? dž o ?mega “q” – €" in text  # replaced, decomposed or kept: never a failure
+    assert "?? ǆ ő Ωmega “q” – €" in text  # kept, or replaced: never a failure
     assert "Z" * 40 in text
+
+
+def fonts_of(data: bytes) -> set[str]:
+    return {
+        str(f["/BaseFont"]).lstrip("/").split("+")[-1]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_names_and_answers_in_other_scripts_print_as_written() -> None:
+    written = "Łukasz Żółć, Ελένη, Пётр Чайковский, Nguyễn Thị Minh Khai, Ağrı, Ørsted, Şahin"
+    data = render_report(report(written))
+    assert written in " ".join(text_of(data).split())
+    assert all(f.startswith("DejaVuSans") for f in fonts_of(data))
+    # Right to left and Chinese are not drawn (no shaping, no such glyphs): a "?" each, never a failure
+    assert "Answer: ????? 中" not in text_of(render_report(report("שלום 中")))
+
+
+def test_a_report_in_windows_1252_keeps_the_built_in_fonts() -> None:
+    data = render_report(report("Zoë’s café, “naïve” — 5 €"))
+    assert "Zoë’s café, “naïve” — 5 €" in text_of(data)
+    assert fonts_of(data) == {"Helvetica", "Helvetica-Bold"}  # nothing embedded, nothing loaded
 
 
 def test_a_report_past_the_field_limit_says_where_the_rest_is() -> None:
