@@ -188,6 +188,21 @@ def test_the_compiled_layers_ship_every_module_compiled_for_the_runtime(build_di
             assert int.from_bytes(header[4:8], "little") == 0b01, cached  # hash-based, not checked
 
 
+def _run_with_layers(
+    build_dir: Path, layers: list[dict], props: dict, code: str, runtime: Path
+) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter whose path is only the built function's code, its layers and the
+    runtime's packages, as Lambda's is; its first argument is that path as JSON."""
+    paths = [str(build_dir / props["CodeUri"]), *(str(build_dir / ref["Ref"] / "python") for ref in layers)]
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, json.dumps([*paths, str(runtime)])],
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 # As _INVOKE, but loads the sentence encoder and embeds sentence-transformers' quickstart pair.
 _EMBED = r"""
 import json, sys, time
@@ -220,15 +235,7 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
     assert set(scoring) == {"EvaluateAnswersFunction", "EvaluateWorkerFunction"}
     grading = build_dir / "GradingLayer" / "python"
     for logical_id, props in scoring.items():
-        refs = [ref["Ref"] for ref in [*global_layers, *props["Layers"]]]
-        paths = [str(build_dir / props["CodeUri"]), *(str(build_dir / r / "python") for r in refs)]
-        proc = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", _EMBED, json.dumps([*paths, str(lambda_runtime)])],
-            env={"PATH": os.environ["PATH"]},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = _run_with_layers(build_dir, [*global_layers, *props["Layers"]], props, _EMBED, lambda_runtime)
         assert proc.returncode == 0, (logical_id, proc.stderr)
         [line] = proc.stdout.splitlines()  # nothing else printed: the model package was not imported
         out = json.loads(line.removeprefix("RESULT "))
@@ -259,15 +266,8 @@ def test_the_built_report_function_draws_names_in_any_european_script_with_its_l
 ) -> None:
     built = tpl.load(build_dir / "template.yaml")
     props = tpl.resources(built, "AWS::Serverless::Function")["GetReportFunction"]
-    refs = [ref["Ref"] for ref in [*built["Globals"]["Function"]["Layers"], *props["Layers"]]]
-    paths = [str(build_dir / props["CodeUri"]), *(str(build_dir / r / "python") for r in refs)]
-    proc = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _RENDER, json.dumps([*paths, str(lambda_runtime)])],
-        env={"PATH": os.environ["PATH"]},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    layers = [*built["Globals"]["Function"]["Layers"], *props["Layers"]]
+    proc = _run_with_layers(build_dir, layers, props, _RENDER, lambda_runtime)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.splitlines()[-1].removeprefix("RESULT "))
     assert out["embedded"] and Path(out["fonts"]).is_relative_to(build_dir / "ReportLayer"), out
