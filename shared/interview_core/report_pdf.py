@@ -84,7 +84,11 @@ def _covers(*names: str) -> frozenset[int]:
 
 
 def _faces_draw(*names: str) -> Draws:
-    return lambda text: all(ord(ch) in _covers(*names) for ch in text)
+    def draws(text: str) -> bool:
+        covers = _covers(*names)  # looked up once a string, not once a character
+        return all(ord(ch) in covers for ch in text)
+
+    return draws
 
 
 SANS, SANS_BOLD, MONO = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf"
@@ -104,10 +108,9 @@ def _printable(text: str, draws: Draws = _encodes) -> str:
         if unicodedata.category(ch)[0] == "C":
             out.append(" ")
             continue
-        compatible = unicodedata.normalize("NFKC", ch)
         if draws(ch):
             out.append(ch)
-        elif draws(compatible):
+        elif draws(compatible := unicodedata.normalize("NFKC", ch)):
             out.append(compatible)
         else:
             base = "".join(c for c in unicodedata.normalize("NFKD", ch) if draws(c))

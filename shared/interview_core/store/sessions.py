@@ -13,21 +13,22 @@ MAX_BATCH_ATTEMPTS = 5
 
 
 class Sessions(Table):
-    def get(self, session_id: str) -> Session:
+    def _stored(self, session_id: str) -> dict[str, Any] | None:
         if not valid_id(session_id):
-            raise SessionNotFound()
+            return None
         resp = self._db.get_item(TableName=self.table, Key=session_key(session_id), ConsistentRead=True)
-        data = from_item(resp["Item"]) if "Item" in resp else None
+        return from_item(resp["Item"]) if "Item" in resp else None
+
+    def get(self, session_id: str) -> Session:
+        data = self._stored(session_id)
         if not is_live(data, epoch_now()):
             raise SessionNotFound()
         return Session.model_validate(data)
 
     def find(self, session_id: str) -> Session | None:
         """The session as stored, expired or erasing included (for what cleanup reports of it); None if gone."""
-        if not valid_id(session_id):
-            return None
-        resp = self._db.get_item(TableName=self.table, Key=session_key(session_id), ConsistentRead=True)
-        return Session.model_validate(from_item(resp["Item"])) if "Item" in resp else None
+        data = self._stored(session_id)
+        return Session.model_validate(data) if data is not None else None
 
     def get_with_report(self, session_id: str) -> tuple[Session, Report | None]:
         """The session and its report, if written: two keyed reads in one BatchGetItem, so nothing else in
