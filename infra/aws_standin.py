@@ -3,6 +3,7 @@
 import argparse
 import base64
 import copy
+import gc
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from infra import dynamodb_locks
 from infra import template as tpl
 
 REGION = "us-east-1"
+PROVISIONED = "provisioned"  # start() tells its child process so, once the template's resources exist
 # moto accepts any credentials; these are placeholders, not secrets.
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -362,6 +364,10 @@ def start(port: int = 0, own_process: bool = False) -> StandIn:
         server.start()
         endpoint = server.endpoint
     env, queues = provision(endpoint)
+    if process:
+        assert process.stdin is not None
+        process.stdin.write(f"{PROVISIONED}\n")
+        process.stdin.flush()
     env = {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": endpoint, **env}
     return StandIn(endpoint=endpoint, env=env, queue_urls=queues, _server=server, _process=process)
 
@@ -374,7 +380,8 @@ def apply_env(env: dict[str, str]) -> None:
 
 
 def _serve() -> None:
-    """`python -m infra.aws_standin --port N`: serve moto until standard input ends (start(own_process=True))."""
+    """`python -m infra.aws_standin --port N`: serve moto until standard input ends (start(own_process=True)),
+    which writes PROVISIONED to it once it has created the template's resources."""
     parser = argparse.ArgumentParser(description=_serve.__doc__)
     parser.add_argument("--port", type=int, default=0)
     port = parser.parse_args().port
@@ -383,7 +390,12 @@ def _serve() -> None:
     server = MotoServer(port)
     server.start()
     print(server.endpoint, flush=True)
-    sys.stdin.read()
+    for line in sys.stdin:
+        if line.strip() == PROVISIONED:
+            # moto's backends and botocore's models, loaded while provisioning, are ~110,000 objects that
+            # every full collection walked again under load: 40-75 ms with the interpreter lock held and
+            # every AWS call in flight waiting, the slowest answers of bench/load.py. Later ones skip them.
+            gc.freeze()
     server.stop()
 
 
