@@ -258,3 +258,31 @@ def test_every_attribute_type_reads_back_as_written(aws) -> None:
                        ReturnValues="ALL_NEW")["Attributes"],
     ]  # fmt: skip
     assert reads == [item] * len(reads)
+
+
+def test_updates_return_the_values_they_ask_for_and_leave_no_change_when_refused(aws) -> None:
+    """UpdateItem without old values reads the stored item in place (aws_standin._updates_without_copies):
+    each ReturnValues still gets what DynamoDB returns, and a refused update changes nothing."""
+    db, table = boto3.client("dynamodb"), aws.env["SESSIONS_TABLE"]
+    db.put_item(
+        TableName=table, Item={**key("u"), "n": {"N": "1"}, "tags": {"L": [{"S": "a"}]}, "s": {"S": "x"}}
+    )
+
+    def update(returns: str, **extra: object) -> dict:
+        return db.update_item(
+            TableName=table, Key=key("u"), ReturnValues=returns,
+            UpdateExpression="SET n = n + :one, tags = list_append(tags, :t)",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":t": {"L": [{"S": "b"}]}}, **extra,
+        )  # fmt: skip
+
+    assert "Attributes" not in update("NONE")
+    assert update("ALL_NEW")["Attributes"]["n"] == {"N": "3"}
+    assert update("UPDATED_OLD")["Attributes"] == {"n": {"N": "3"}, "tags": {"L": [{"S": x} for x in "abb"]}}
+    old = update("ALL_OLD")["Attributes"]
+    assert (old["n"], old["s"]) == ({"N": "4"}, {"S": "x"})
+    assert update("UPDATED_NEW")["Attributes"]["n"] == {"N": "6"}
+    with pytest.raises(ClientError, match="ConditionalCheckFailed") as refused:
+        update("NONE", ConditionExpression="n = :one", ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    assert refused.value.response["Item"]["n"] == {"N": "6"}
+    stored = db.get_item(TableName=table, Key=key("u"))["Item"]
+    assert (stored["n"], len(stored["tags"]["L"])) == ({"N": "6"}, 6)
