@@ -4,6 +4,7 @@ import argparse
 import base64
 import copy
 import gc
+import io
 import json
 import logging
 import os
@@ -16,6 +17,12 @@ from typing import Any
 
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from infra import dynamodb_locks
 from infra import template as tpl
@@ -257,6 +264,39 @@ def _dispatch_once_per_host() -> None:
     DomainDispatcherApplication._cached_hosts = True
 
 
+class KeepAliveHandler(MotoRequestHandler):
+    """werkzeug's server ends every connection after one response, since http.server cannot skip a body
+    the application left unread: every AWS call was a new connection and a new thread (about a tenth of
+    the stand-in's time, and a socket in TIME-WAIT each). A request whose body has a Content-Length is
+    read whole first, so the next request starts where it ends, and the connection stays open; a chunked
+    or 100-continue request (S3 uploads) still gets werkzeug's Connection: close."""
+
+    timeout = 60  # seconds an idle connection, and its thread, is kept
+    # Headers and body go out in two writes: with Nagle's algorithm the second waits for the client's
+    # delayed ACK, 40 ms a response, once the connection is reused.
+    disable_nagle_algorithm = True
+    keep_alive = False  # until a request is read: http.server's own error replies close
+
+    def run_wsgi(self) -> None:
+        framed = "Transfer-Encoding" not in self.headers and "Expect" not in self.headers
+        length = self.headers.get("Content-Length", "0")
+        if not (framed and length.isdigit()):
+            self.keep_alive = False
+            super().run_wsgi()
+            return
+        self.keep_alive = True
+        stream, self.rfile = self.rfile, io.BytesIO(self.rfile.read(int(length)))
+        try:
+            super().run_wsgi()
+        finally:
+            self.rfile = stream
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "connection" and value.lower() == "close" and self.keep_alive:
+            return
+        super().send_header(keyword, value)
+
+
 class MotoServer(ThreadedMotoServer):
     """moto in server mode on a thread, with DynamoDB's atomicity restored (infra/dynamodb_locks.py)."""
 
@@ -270,6 +310,12 @@ class MotoServer(ThreadedMotoServer):
         _untracked_models()
         _dispatch_once_per_host()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
+
+    def _server_entry(self) -> None:  # ThreadedMotoServer's, with the keep-alive handler
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server(self._ip_address, self._port, app, True, request_handler=KeepAliveHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()
 
     @property
     def endpoint(self) -> str:

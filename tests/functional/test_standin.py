@@ -286,3 +286,37 @@ def test_updates_return_the_values_they_ask_for_and_leave_no_change_when_refused
     assert refused.value.response["Item"]["n"] == {"N": "6"}
     stored = db.get_item(TableName=table, Key=key("u"))["Item"]
     assert (stored["n"], len(stored["tags"]["L"])) == ({"N": "6"}, 6)
+
+
+def test_one_connection_serves_many_calls_and_a_body_left_unread_does_not_spill_into_the_next(aws) -> None:
+    """The stand-in keeps connections alive (aws_standin.KeepAliveHandler), reading each body whole so the
+    next request on a connection starts where the last one's body ends, also when moto never read it."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    url = urlsplit(aws.endpoint)
+    conn = http.client.HTTPConnection(url.hostname or "", url.port, timeout=10)
+    describe = {
+        "Authorization": "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+        "SignedHeaders=host, Signature=0",
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "DynamoDB_20120810.DescribeTable",
+    }
+    table = aws.env["SESSIONS_TABLE"]
+
+    def call(path: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        conn.request("POST", path, body, headers)
+        reply = conn.getresponse()
+        data = reply.read()
+        assert not reply.will_close, reply.getheaders()
+        return reply.status, data
+
+    status, data = call("/", json.dumps({"TableName": table}), describe)
+    assert status == 200 and json.loads(data)["Table"]["TableName"] == table
+    sock = conn.sock
+    call("/moto-api/no-such-page", "POST /nothing HTTP/1.1\r\n\r\n" * 400, {"Content-Type": "text/plain"})
+    status, data = call("/", json.dumps({"TableName": table}), describe)
+    assert status == 200 and json.loads(data)["Table"]["TableName"] == table
+    assert conn.sock is sock  # the same connection throughout
+    conn.close()
