@@ -17,6 +17,7 @@ tests simulate a restore (and how code outside Lambda could). Importing this mod
 library's `random` and `sys` only. `interview_core/__init__.py` imports it, so every function registers.
 """
 
+import os
 import random
 import sys
 from collections.abc import Callable
@@ -29,6 +30,12 @@ try:  # Lambda's Python runtimes (3.12 and later) ship it; elsewhere only the lo
     import snapshot_restore_py as _runtime
 except ImportError:  # pragma: no cover - depends on where this runs
     _runtime = None
+
+
+def snapshot_init() -> bool:
+    """This init is the one Lambda snapshots (a version's, with SnapStart on): it runs once, and every copy
+    restored from it starts with what it built."""
+    return os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
 
 
 def runtime_hooks() -> bool:

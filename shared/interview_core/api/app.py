@@ -215,9 +215,16 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     return app
 
 
-def lambda_handler(router: APIRouter) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def lambda_handler(
+    router: APIRouter, prime: Callable[[], object] | None = None
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """A function's handler: its one route's app, behind Mangum (API Gateway events to ASGI), as an
-    entry_point (functools.wraps keeps Mangum's attributes on it: `handler.app` is the app)."""
-    from interview_core import lambda_init  # not at the top: importing it pauses garbage collection
+    entry_point (functools.wraps keeps Mangum's attributes on it: `handler.app` is the app). `prime` is
+    what the route's first request would build, built now when this init is SnapStart's snapshot: paid
+    once a version, not by each restored copy; an on-demand cold start still builds it on first use."""
+    from interview_core import lambda_init, snapstart  # not at the top: lambda_init pauses collection
 
-    return lambda_init.ready(entry_point(Mangum(create_app(router), lifespan="off")))
+    handler = entry_point(Mangum(create_app(router), lifespan="off"))
+    if prime is not None and snapstart.snapshot_init():
+        prime()
+    return lambda_init.ready(handler)

@@ -6,9 +6,18 @@ from interview_core.api.schemas import AnswerEvaluation, EvaluateAnswersRequest,
 from interview_core.providers.base import LanguageModel
 from interview_core.quota import Payer
 from interview_core.services.evaluation import score_answers, summarize
+from interview_core.settings import get_settings
 from interview_core.wiring import language_model
 
 router = APIRouter(dependencies=[Depends(caller)], tags=["utility"])
+
+
+def load_grader() -> None:
+    """The offline grader's encoder and rubric vectors, which its first answer would load (~0.25 s of CPU
+    here): lambda_handler's `prime`. With a language model configured nothing is built, so no secret is
+    read at init."""
+    if get_settings().llm_kind == "offline":
+        language_model().warm()
 
 
 @router.post(
