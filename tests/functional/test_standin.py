@@ -320,3 +320,38 @@ def test_one_connection_serves_many_calls_and_a_body_left_unread_does_not_spill_
     assert status == 200 and json.loads(data)["Table"]["TableName"] == table
     assert conn.sock is sock  # the same connection throughout
     conn.close()
+
+
+def test_a_connection_closes_when_the_client_asks_or_the_request_cannot_be_framed(aws) -> None:
+    """Kept alive only where that is safe: the client's `Connection: close`, a request with two lengths
+    (which could smuggle a second request in its body), and http.server's own error replies close it."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(aws.endpoint)
+
+    def exchange(*requests: bytes) -> bytes:
+        """Sends the requests on one connection and reads until the stand-in closes it."""
+        with socket.create_connection((url.hostname or "", url.port or 80), timeout=10) as sock:
+            for request in requests:
+                sock.sendall(request)
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    ok = b"GET /moto-api/no-such-page HTTP/1.1\r\nHost: x\r\n\r\n"
+    closing = b"GET /moto-api/no-such-page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    replies = exchange(ok, closing)  # returns: the second reply closes the connection
+    assert replies.count(b"HTTP/1.1 ") == 2 and replies.lower().count(b"connection: close") == 1
+
+    smuggling = (
+        b"POST /moto-api/no-such-page HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\n"
+        b"abcGET /moto-api/smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    replies = exchange(smuggling)
+    assert replies.count(b"HTTP/1.1 ") == 1 and b"connection: close" in replies.lower()
+
+    too_many_headers = b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120)) + b"\r\n"
+    replies = exchange(ok, too_many_headers)
+    assert replies.count(b"HTTP/1.") == 2 and b" 431 " in replies  # and then closed, nothing parsed further
