@@ -4,7 +4,6 @@ import argparse
 import base64
 import copy
 import gc
-import io
 import json
 import logging
 import os
@@ -17,12 +16,6 @@ from typing import Any
 
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
 
 from infra import dynamodb_locks
 from infra import template as tpl
@@ -264,60 +257,6 @@ def _dispatch_once_per_host() -> None:
     DomainDispatcherApplication._cached_hosts = True
 
 
-class KeepAliveHandler(MotoRequestHandler):
-    """werkzeug's server ends every connection after one response, since http.server cannot skip a body
-    the application left unread: every AWS call was a new connection and a new thread (about a tenth of
-    the stand-in's time, and a socket in TIME-WAIT each). A request whose body has one Content-Length is
-    read whole first, so the next request starts where it ends, and the connection stays open unless the
-    client asks to close it; a chunked or 100-continue request (S3 uploads), or one with several lengths,
-    still gets werkzeug's Connection: close."""
-
-    timeout = 60  # seconds an idle connection, and its thread, is kept
-    # Headers and body go out in two writes: with Nagle's algorithm the second waits for the client's
-    # delayed ACK, 40 ms a response, once the connection is reused.
-    disable_nagle_algorithm = True
-    keep_alive = False  # only while a request read whole is answered: http.server's own error replies close
-
-    def run_wsgi(self) -> None:
-        lengths = self.headers.get_all("Content-Length") or ["0"]
-        framed = "Transfer-Encoding" not in self.headers and "Expect" not in self.headers
-        if not (framed and len(lengths) == 1 and lengths[0].isdigit()):
-            super().run_wsgi()
-            return
-        stream, self.rfile = self.rfile, io.BytesIO(self.rfile.read(int(lengths[0])))
-        self.keep_alive = True
-        try:
-            super().run_wsgi()
-        finally:
-            self.rfile, self.keep_alive = stream, False
-
-    def send_header(self, keyword: str, value: str) -> None:
-        reusable = self.keep_alive and not self.close_connection  # the client may have asked to close
-        if keyword.lower() == "connection" and value.lower() == "close" and reusable:
-            return
-        super().send_header(keyword, value)
-
-    def log_error(self, format: str, *args: Any) -> None:
-        if format.startswith("Request timed out"):  # an idle connection's time is up: it closes, no error
-            return
-        super().log_error(format, *args)
-
-
-def _whole_bodies(app: Any) -> Any:
-    """Each response body is built before werkzeug sends a byte of it: an error then becomes werkzeug's
-    500, whole and framed, never a response cut short on a connection that stays open."""
-
-    def whole(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        chunks = app(environ, start_response)
-        try:
-            return [b"".join(chunks)]
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-
-    return whole
-
-
 class MotoServer(ThreadedMotoServer):
     """moto in server mode on a thread, with DynamoDB's atomicity restored (infra/dynamodb_locks.py)."""
 
@@ -331,12 +270,6 @@ class MotoServer(ThreadedMotoServer):
         _untracked_models()
         _dispatch_once_per_host()
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's log
-
-    def _server_entry(self) -> None:  # ThreadedMotoServer's, with the keep-alive handler
-        app = _whole_bodies(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(self._ip_address, self._port, app, True, request_handler=KeepAliveHandler)
-        self._server_ready_event.set()
-        self._server.serve_forever()
 
     @property
     def endpoint(self) -> str:
